@@ -1,0 +1,78 @@
+"""Engines and sessions for the two supported backends: an embedded SQLite file and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from console.paths import data_dir
+
+DATABASE_ENV = "CONSOLE_DATABASE_URL"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{data_dir() / 'console.sqlite'}"
+
+
+def resolve_database_url(explicit: str | None = None) -> str:
+    """The URL chosen by flag, then environment, then the embedded default."""
+    return explicit or os.environ.get(DATABASE_ENV) or default_database_url()
+
+
+def display_url(url: str | URL) -> str:
+    """The URL as safe to show: never the password."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.get_backend_name() == "sqlite":
+        return f"SQLite: {parsed.database or 'in memory'}"
+    host = parsed.host or "local socket"
+    port = f":{parsed.port}" if parsed.port else ""
+    user = f"{parsed.username}@" if parsed.username else ""
+    return f"PostgreSQL: {user}{host}{port}/{parsed.database or ''}"
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    """Create an engine for `url` with the per-backend settings the console relies on."""
+    resolved = make_url(resolve_database_url(url))
+    if resolved.get_backend_name() == "sqlite":
+        if resolved.database and resolved.database != ":memory:":
+            from pathlib import Path
+
+            Path(resolved.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(resolved, **kwargs)
+        event.listen(engine, "connect", _configure_sqlite)
+        return engine
+    if resolved.get_backend_name() == "postgresql" and resolved.drivername == "postgresql":
+        resolved = resolved.set(drivername="postgresql+psycopg")
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(resolved, **kwargs)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back on any error."""
+    with factory() as session, session.begin():
+        yield session
