@@ -1,0 +1,545 @@
+"""Realistic, deterministic demo data, written in bulk so that office scale takes minutes.
+
+Everything is derived from one `random.Random(seed)` and an anchor day, so the same seed on the
+same day gives the same database. Rows are inserted through Core in chunks with ids assigned
+here, never one ORM object at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Engine, Table, func, insert, select
+
+from console.models import Base, Customer, ReferralStatus
+from console.paths import resource
+
+CHUNK = 20_000
+HISTORY_YEARS = 10
+LONG_NOTE_TAIL = (
+    "Spoke with the owner about options; they want a call back with prices "
+    "before the end of the month."
+)
+ProgressCallback = Callable[[str, int, int], None]
+
+RS = ReferralStatus
+
+
+class DatabaseNotEmpty(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class DemoSize:
+    customers: int = 300
+    visits_per_customer: float = 20.0
+    equipment_per_customer: float = 3.0
+    referrals_per_customer: float = 1.5
+    notes_per_customer: float = 3.0
+
+    @property
+    def technicians(self) -> int:
+        return max(15, self.customers // 2_000)
+
+    @property
+    def salespeople(self) -> int:
+        return max(4, self.customers // 25_000)
+
+
+@dataclass
+class DemoSummary:
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@cache
+def vocabulary() -> dict[str, Any]:
+    return json.loads(resource("demo", "vocabulary.json").read_text(encoding="utf-8"))
+
+
+def _table(name: str) -> Table:
+    return Base.metadata.tables[name]
+
+
+class _Writer:
+    """Buffers rows per table and flushes them in chunks inside one transaction."""
+
+    def __init__(self, connection: Any, progress: ProgressCallback | None) -> None:
+        self.connection = connection
+        self.buffers: dict[str, list[dict[str, Any]]] = {}
+        self.counts: dict[str, int] = {}
+        self.progress = progress
+
+    def add(self, table: str, row: dict[str, Any]) -> None:
+        buffer = self.buffers.setdefault(table, [])
+        buffer.append(row)
+        if len(buffer) >= CHUNK:
+            self.flush(table)
+
+    def flush(self, table: str | None = None) -> None:
+        for name in [table] if table else list(self.buffers):
+            rows = self.buffers.get(name)
+            if rows:
+                self.connection.execute(insert(_table(name)), rows)
+                self.counts[name] = self.counts.get(name, 0) + len(rows)
+                rows.clear()
+
+
+@dataclass
+class _Staff:
+    id: int
+    name: str
+    phone: str
+
+
+class DemoBuilder:
+    """Builds one demo office; `build` writes it through the given connection."""
+
+    def __init__(self, size: DemoSize, seed: int, today: dt.date) -> None:
+        self.size = size
+        self.rng = random.Random(seed)
+        self.today = today
+        self.now = dt.datetime.combine(today, dt.time(15, 0), tzinfo=dt.UTC)
+        self.words = vocabulary()
+        self.kinds = list(self.words["equipment"])
+        self.next_id: dict[str, int] = {}
+
+    def new_id(self, table: str) -> int:
+        value = self.next_id.get(table, 0) + 1
+        self.next_id[table] = value
+        return value
+
+    # -- people -------------------------------------------------------------------------
+
+    def phone(self) -> str:
+        rng = self.rng
+        return f"({rng.choice((217, 309, 312, 618, 630))}) 555-{rng.randrange(10_000):04d}"
+
+    def person_name(self) -> str:
+        first = self.rng.choice(self.words["first_names"])
+        return f"{first} {self.rng.choice(self.words['last_names'])}"
+
+    def staff(self, writer: _Writer, role: str, count: int) -> list[_Staff]:
+        people = []
+        for number in range(count):
+            staff_id = self.new_id("staff")
+            name = self.person_name()
+            if role == "technician" and number == 3:
+                name = "Łukasz Wójcik"
+            person = _Staff(staff_id, name, self.phone())
+            people.append(person)
+            writer.add(
+                "staff",
+                {
+                    "id": staff_id,
+                    "external_id": f"{role[:4].upper()}-{staff_id:04d}",
+                    "name": name,
+                    "role": role,
+                    "phone": person.phone,
+                    "email": f"{name.split()[0].lower()}.{staff_id}@example.com",
+                    "active": number != count - 1 or count < 5,
+                    "version": 1,
+                },
+            )
+        return people
+
+    def customer_row(self, customer_id: int) -> dict[str, Any]:
+        rng, words = self.rng, self.words
+        international = words["international_names"]
+        company = None
+        if customer_id % 50 == 7:
+            name = international[(customer_id // 50) % len(international)]
+        elif rng.random() < 0.3:
+            last = rng.choice(words["last_names"])
+            kind = rng.choice(words["companies"])
+            name = f"{last} {kind}"
+            company = f"{last} {kind} {rng.choice(words['company_forms'])}"
+        else:
+            name = self.person_name()
+        town, postal = rng.choice(words["towns"])
+        created = self.now - dt.timedelta(days=rng.randrange(30, 365 * HISTORY_YEARS))
+        return {
+            "id": customer_id,
+            "account_number": f"{100_000 + customer_id}",
+            "external_id": f"CUST-{customer_id:06d}",
+            "name": name,
+            "company": company,
+            "phone": self.phone(),
+            "phone_alt": self.phone() if rng.random() < 0.2 else None,
+            "email": f"contact{customer_id}@example.com" if rng.random() < 0.7 else None,
+            "street": f"{rng.randrange(1, 9_999)} {rng.choice(words['streets'])}",
+            "city": town,
+            "postal_code": postal,
+            "country": "USA",
+            "notes": "Gate code 4411; call ahead." if rng.random() < 0.05 else None,
+            "created_at": created,
+            "updated_at": created,
+            "version": 1,
+        }
+
+    # -- the office ---------------------------------------------------------------------
+
+    def build(self, writer: _Writer) -> None:
+        technicians = self.staff(writer, "technician", self.size.technicians)
+        salespeople = self.staff(writer, "salesperson", self.size.salespeople)
+        total = self.size.customers
+        for index in range(total):
+            self.customer(writer, technicians, salespeople)
+            if writer.progress and index % 1_000 == 999:
+                writer.progress("customers", index + 1, total)
+        writer.flush()
+        if writer.progress:
+            writer.progress("customers", total, total)
+
+    def customer(
+        self, writer: _Writer, technicians: list[_Staff], salespeople: list[_Staff]
+    ) -> None:
+        rng = self.rng
+        customer_id = self.new_id("customers")
+        row = self.customer_row(customer_id)
+        writer.add("customers", row)
+        equipment = [
+            self.equipment(writer, customer_id)
+            for _ in range(self._count(self.size.equipment_per_customer, minimum=1))
+        ]
+        regulars = rng.sample(technicians, k=min(3, len(technicians)))
+        visits = self.visits(writer, customer_id, equipment, regulars)
+        for _ in range(self._count(self.size.referrals_per_customer)):
+            self.referral(writer, customer_id, equipment, visits, regulars, salespeople)
+        for _ in range(self._count(self.size.notes_per_customer)):
+            self.note(writer, customer_id, equipment, regulars)
+
+    def _count(self, mean: float, minimum: int = 0) -> int:
+        return max(minimum, round(self.rng.uniform(0, 2 * mean)))
+
+    def equipment(self, writer: _Writer, customer_id: int) -> tuple[int, str, dt.date]:
+        rng = self.rng
+        kind = rng.choice(self.kinds)
+        make, model = rng.choice(self.words["equipment"][kind]["makes"])
+        equipment_id = self.new_id("equipment")
+        installed = self.today - dt.timedelta(days=rng.randrange(180, 365 * 24))
+        writer.add(
+            "equipment",
+            {
+                "id": equipment_id,
+                "external_id": f"EQ-{equipment_id:07d}",
+                "customer_id": customer_id,
+                "kind": kind,
+                "make": make,
+                "model": model,
+                "serial": f"{make[:2].upper()}{rng.randrange(10**7, 10**8)}",
+                "installed_on": installed,
+                "location": rng.choice(
+                    ("Basement", "Utility room", "Attic", "Garage", "Roof", "Office 2F", None)
+                ),
+                "version": 1,
+            },
+        )
+        return equipment_id, kind, installed
+
+    def visits(
+        self,
+        writer: _Writer,
+        customer_id: int,
+        equipment: list[tuple[int, str, dt.date]],
+        regulars: list[_Staff],
+    ) -> list[tuple[int, int, dt.datetime]]:
+        rng, words = self.rng, self.words
+        made = []
+        for _ in range(self._count(self.size.visits_per_customer)):
+            visit_id = self.new_id("service_visits")
+            equipment_id, kind, _installed = rng.choice(equipment)
+            tech = rng.choice(regulars)
+            days_ago = rng.randrange(-7, 365 * HISTORY_YEARS)
+            start = dt.datetime.combine(
+                self.today - dt.timedelta(days=days_ago),
+                dt.time(rng.randrange(7, 17), rng.choice((0, 30))),
+                tzinfo=dt.UTC,
+            )
+            future = start > self.now
+            status = (
+                "scheduled" if future else ("cancelled" if rng.random() < 0.03 else "completed")
+            )
+            notes = rng.choice(words["tech_notes"])
+            if notes and rng.random() < 0.1:
+                notes = f"{notes} {rng.choice(words['tech_notes'])} {LONG_NOTE_TAIL}"
+            writer.add(
+                "service_visits",
+                {
+                    "id": visit_id,
+                    "external_id": f"V-{visit_id:08d}",
+                    "customer_id": customer_id,
+                    "equipment_id": equipment_id,
+                    "technician_id": tech.id,
+                    "scheduled_for": start,
+                    "completed_at": start + dt.timedelta(minutes=rng.randrange(30, 180))
+                    if status == "completed"
+                    else None,
+                    "status": status,
+                    "problem": rng.choice(words["equipment"][kind]["problems"]),
+                    "work_done": rng.choice(words["work_done"]) if status == "completed" else None,
+                    "tech_notes": notes or None if status == "completed" else None,
+                    "version": 1,
+                },
+            )
+            if not future:
+                made.append((visit_id, tech.id, start))
+        return made
+
+    def referral_path(self, recent: bool) -> list[ReferralStatus]:
+        rng = self.rng
+        if recent:
+            target = rng.choices(
+                [
+                    RS.NEW,
+                    RS.ASSIGNED,
+                    RS.CONTACTED,
+                    RS.APPOINTMENT_SET,
+                    RS.QUOTED,
+                    RS.WON,
+                    RS.LOST,
+                    RS.NOT_NOW,
+                    RS.CANCELLED,
+                ],
+                weights=[8, 12, 10, 10, 8, 10, 8, 5, 2],
+            )[0]
+        else:
+            target = rng.choices(
+                [RS.WON, RS.LOST, RS.CANCELLED, RS.NOT_NOW], weights=[40, 45, 5, 10]
+            )[0]
+        full = [RS.NEW, RS.ASSIGNED, RS.CONTACTED, RS.APPOINTMENT_SET, RS.QUOTED]
+        if target in full:
+            return full[: full.index(target) + 1]
+        if target is RS.WON:
+            return [*full, RS.WON]
+        if target is RS.LOST:
+            return [*full[: rng.choice((3, 4, 5))], RS.LOST]
+        if target is RS.NOT_NOW:
+            return [*full[:3], RS.NOT_NOW]
+        return [*full[: rng.choice((1, 2))], RS.CANCELLED]
+
+    def referral(
+        self,
+        writer: _Writer,
+        customer_id: int,
+        equipment: list[tuple[int, str, dt.date]],
+        visits: list[tuple[int, int, dt.datetime]],
+        regulars: list[_Staff],
+        salespeople: list[_Staff],
+    ) -> None:
+        rng, words = self.rng, self.words
+        recent = rng.random() < 0.35
+        path = self.referral_path(recent)
+        gaps = {
+            RS.ASSIGNED: dt.timedelta(hours=rng.uniform(0.5, 6)),
+            RS.CONTACTED: dt.timedelta(hours=rng.uniform(1, 30)),
+            RS.APPOINTMENT_SET: dt.timedelta(days=rng.uniform(0.5, 4)),
+            RS.QUOTED: dt.timedelta(days=rng.uniform(1, 6)),
+            RS.WON: dt.timedelta(days=rng.uniform(2, 20)),
+            RS.LOST: dt.timedelta(days=rng.uniform(2, 20)),
+            RS.NOT_NOW: dt.timedelta(days=rng.uniform(1, 5)),
+            RS.CANCELLED: dt.timedelta(hours=rng.uniform(1, 48)),
+        }
+        span = sum((gaps[status] for status in path[1:]), dt.timedelta())
+        if recent:
+            created = self.now - span - dt.timedelta(hours=rng.uniform(1, 24 * 20))
+            if path[-1] in (RS.NEW, RS.ASSIGNED) and rng.random() < 0.5:
+                created = self.now - span - dt.timedelta(hours=rng.uniform(0.2, 18))
+        else:
+            created = self.now - dt.timedelta(days=rng.uniform(60, 365 * HISTORY_YEARS))
+        visit = rng.choice(visits) if visits and rng.random() < 0.8 else None
+        technician_id = visit[1] if visit else rng.choice(regulars).id
+        if visit and not recent:
+            created = max(created, visit[2] + dt.timedelta(hours=2))
+        equipment_id, kind, installed = rng.choice(equipment)
+        age = max(1, (self.today - installed).days // 365)
+        estimated = Decimal(rng.randrange(8, 300) * 50)
+        referral_id = self.new_id("referrals")
+        salesperson = rng.choice(salespeople) if len(path) > 1 else None
+        status = path[-1]
+        events: list[tuple[dt.datetime, ReferralStatus | None, ReferralStatus]] = [
+            (created, None, RS.NEW)
+        ]
+        at = created
+        first_contact = closed = appointment_at = None
+        for previous, step in itertools.pairwise(path):
+            at = at + gaps[step]
+            events.append((at, previous, step))
+            if step is RS.CONTACTED:
+                first_contact = at
+            if step is RS.APPOINTMENT_SET:
+                appointment_at = at
+            if step in (RS.WON, RS.LOST, RS.CANCELLED):
+                closed = at
+        won_value = (
+            (estimated * Decimal(rng.choice((80, 90, 100, 110, 120))) / 100)
+            if status is RS.WON
+            else None
+        )
+        told = status in (RS.WON, RS.LOST) and (not recent or rng.random() < 0.4)
+        tech_informed = (
+            (closed + dt.timedelta(days=rng.uniform(0.2, 5))) if told and closed else None
+        )
+        if tech_informed and tech_informed > self.now:
+            tech_informed = None
+        follow_up = None
+        if status is RS.NOT_NOW:
+            follow_up = self.today + dt.timedelta(days=rng.randrange(1, 120))
+        writer.add(
+            "referrals",
+            {
+                "id": referral_id,
+                "external_id": f"R-{referral_id:07d}",
+                "customer_id": customer_id,
+                "equipment_id": equipment_id,
+                "visit_id": visit[0] if visit else None,
+                "technician_id": technician_id,
+                "salesperson_id": salesperson.id if salesperson else None,
+                "status": status.value,
+                "pain_point": rng.choice(words["pain_points"]).format(age=age, kind=kind.lower()),
+                "recommendation": rng.choice(words["recommendations"]),
+                "urgency": rng.choices(("low", "normal", "high"), weights=(2, 6, 2))[0],
+                "estimated_value": estimated,
+                "won_value": won_value,
+                "lost_reason": rng.choice(words["lost_reasons"]) if status is RS.LOST else None,
+                "follow_up_on": follow_up,
+                "created_at": created,
+                "first_contact_at": first_contact,
+                "closed_at": closed,
+                "tech_informed_at": tech_informed,
+                "tech_thanked": bool(tech_informed) and rng.random() < 0.8,
+                "spiff_amount": Decimal("50.00") if status is RS.WON else None,
+                "spiff_paid_at": (closed + dt.timedelta(days=30))
+                if status is RS.WON and not recent
+                else None,
+                "version": 1,
+            },
+        )
+        coordinator = "demo"
+        for event_at, previous, step in events:
+            writer.add(
+                "referral_events",
+                {
+                    "id": self.new_id("referral_events"),
+                    "referral_id": referral_id,
+                    "at": event_at,
+                    "actor": coordinator,
+                    "kind": "created" if previous is None else "status",
+                    "from_status": previous.value if previous else None,
+                    "to_status": step.value,
+                    "note": None,
+                },
+            )
+        if tech_informed:
+            writer.add(
+                "referral_events",
+                {
+                    "id": self.new_id("referral_events"),
+                    "referral_id": referral_id,
+                    "at": tech_informed,
+                    "actor": coordinator,
+                    "kind": "tech_told",
+                    "from_status": None,
+                    "to_status": None,
+                    "note": "Told the tech the outcome and thanked them.",
+                },
+            )
+        if appointment_at and salesperson:
+            if status is RS.APPOINTMENT_SET:
+                starts = dt.datetime.combine(
+                    self.today + dt.timedelta(days=rng.randrange(0, 6)),
+                    dt.time(rng.randrange(8, 17)),
+                    tzinfo=dt.UTC,
+                )
+            else:
+                starts = appointment_at + dt.timedelta(days=rng.uniform(1, 5))
+            writer.add(
+                "sales_appointments",
+                {
+                    "id": self.new_id("sales_appointments"),
+                    "referral_id": referral_id,
+                    "salesperson_id": salesperson.id,
+                    "starts_at": starts,
+                    "duration_minutes": rng.choice((45, 60, 90)),
+                    "tech_consulted_at": (starts - dt.timedelta(hours=20))
+                    if rng.random() < 0.6 and starts < self.now
+                    else None,
+                    "briefing_printed_at": None,
+                    "cancelled_at": None,
+                    "notes": None,
+                    "version": 1,
+                },
+            )
+
+    def note(
+        self,
+        writer: _Writer,
+        customer_id: int,
+        equipment: list[tuple[int, str, dt.date]],
+        regulars: list[_Staff],
+    ) -> None:
+        rng = self.rng
+        equipment_id, kind, installed = rng.choice(equipment)
+        age = max(1, (self.today - installed).days // 365)
+        category = rng.choice(
+            ("Old equipment", "No maintenance plan", "Customer asked", "Efficiency", "Other")
+        )
+        writer.add(
+            "upsell_notes",
+            {
+                "id": self.new_id("upsell_notes"),
+                "external_id": None,
+                "customer_id": customer_id,
+                "equipment_id": equipment_id,
+                "author": rng.choice(regulars).name,
+                "category": category,
+                "text": rng.choice(self.words["note_texts"]).format(kind=kind, age=age),
+                "pinned": rng.random() < 0.15,
+                "created_at": self.now - dt.timedelta(days=rng.uniform(0, 365 * 3)),
+                "removed_at": None,
+                "removed_by": None,
+                "referral_id": None,
+                "version": 1,
+            },
+        )
+
+
+def seed_demo(
+    engine: Engine,
+    customers: int = 300,
+    seed: int = 1,
+    today: dt.date | None = None,
+    progress: ProgressCallback | None = None,
+) -> DemoSummary:
+    """Fill an empty database with a demo office; refuses a database that has customers."""
+    with engine.begin() as connection:
+        existing = connection.execute(
+            select(func.count()).select_from(Customer.__table__)
+        ).scalar_one()
+        if existing:
+            raise DatabaseNotEmpty(
+                f"the database already has {existing} customers; demo data goes into an empty one"
+            )
+        writer = _Writer(connection, progress)
+        DemoBuilder(DemoSize(customers=customers), seed, today or dt.date.today()).build(writer)
+        if connection.dialect.name == "postgresql":
+            _reset_postgres_sequences(connection)
+    return DemoSummary(counts=dict(writer.counts))
+
+
+def _reset_postgres_sequences(connection: Any) -> None:
+    """Ids were assigned here, so each serial sequence must move past them."""
+    for table in Base.metadata.sorted_tables:
+        if "id" not in table.c:
+            continue
+        connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+            f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"
+        )
