@@ -255,9 +255,10 @@ class DemoBuilder:
         made = []
         for _ in range(self._count(self.size.visits_per_customer)):
             visit_id = self.new_id("service_visits")
-            equipment_id, kind, _installed = rng.choice(equipment)
+            equipment_id, kind, installed = rng.choice(equipment)
             tech = rng.choice(regulars)
-            days_ago = rng.randrange(-7, 365 * HISTORY_YEARS)
+            in_service_days = min(365 * HISTORY_YEARS, (self.today - installed).days)
+            days_ago = rng.randrange(-7, in_service_days)
             start = dt.datetime.combine(
                 self.today - dt.timedelta(days=days_ago),
                 dt.time(rng.randrange(7, 17), rng.choice((0, 30))),

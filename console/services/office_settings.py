@@ -60,7 +60,9 @@ def _decode(kind: type | str, raw: str, default: Any) -> Any:
 
 
 def load_office_settings(session: Session) -> OfficeSettings:
-    stored = dict(session.execute(select(OfficeSetting.key, OfficeSetting.value)).tuples())
+    stored = {
+        key: value for key, value in session.execute(select(OfficeSetting.key, OfficeSetting.value))
+    }
     defaults = OfficeSettings()
     values = {}
     for spec in fields(OfficeSettings):

@@ -1,0 +1,140 @@
+"""The `dispatch-console` command line, on the same services as the window."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from console import __version__
+from console.database import display_url, make_engine, resolve_database_url
+from console.migrate import upgrade_database
+
+log = logging.getLogger("console")
+
+
+class CommandError(Exception):
+    """A failure the user can act on; its message goes to stderr as it is."""
+
+
+def open_database(args: argparse.Namespace) -> Engine:
+    """The engine for `--database`, with the schema brought up to date."""
+    engine = make_engine(args.database)
+    try:
+        upgrade_database(engine)
+    except OperationalError as error:
+        raise CommandError(
+            f"cannot open {display_url(engine.url)}: {error.orig or error}"
+        ) from None
+    return engine
+
+
+def cmd_init_db(args: argparse.Namespace) -> int:
+    engine = make_engine(args.database)
+    changed = upgrade_database(engine)
+    state = "upgraded to the newest schema" if changed else "already up to date"
+    print(f"{display_url(engine.url)}: {state}")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from console.services.demo import DatabaseNotEmpty, seed_demo
+
+    engine = open_database(args)
+    started = time.perf_counter()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{stage}: {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    try:
+        summary = seed_demo(engine, customers=args.customers, seed=args.seed, progress=progress)
+    except DatabaseNotEmpty as error:
+        raise CommandError(str(error)) from None
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    elapsed = time.perf_counter() - started
+    counts = ", ".join(
+        f"{count} {table.replace('_', ' ')}" for table, count in summary.counts.items()
+    )
+    print(f"Seeded {counts} in {elapsed:.1f} s")
+    return 0
+
+
+def cmd_window(args: argparse.Namespace) -> int:
+    from console.views.app import run_window
+
+    return run_window(database=args.database, demo=args.demo)
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive whole number")
+    return value
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="database URL (default: $CONSOLE_DATABASE_URL or the embedded SQLite file)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="dispatch-console",
+        description="Dispatch Console: customer history, technician referrals and sales briefings.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--demo", action="store_true", help="seed an empty database with demo data")
+    parser.set_defaults(handler=cmd_window, database=None)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    init_db = commands.add_parser("init-db", parents=[common], help="create or upgrade the schema")
+    init_db.set_defaults(handler=cmd_init_db)
+
+    seed = commands.add_parser(
+        "seed-demo", parents=[common], help="fill an empty database with demo data"
+    )
+    seed.add_argument("--customers", type=positive_int, default=300, metavar="N")
+    seed.add_argument("--seed", type=int, default=1, metavar="S")
+    seed.set_defaults(handler=cmd_seed_demo)
+
+    for register in EXTRA_COMMANDS:
+        register(commands, common)
+    return parser
+
+
+EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    args.database = resolve_database_url(getattr(args, "database", None))
+    try:
+        return int(args.handler(args))
+    except CommandError as error:
+        print(f"dispatch-console: {error}", file=sys.stderr)
+        return 1
+    except OperationalError as error:
+        print(f"dispatch-console: database error: {error.orig or error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("dispatch-console: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,1 @@
+"""Qt widgets, dialogs and item models, grouped by what the user sees."""

@@ -1,0 +1,54 @@
+"""Start the desktop application: database first, then the window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from console.database import display_url, make_engine
+from console.migrate import upgrade_database
+from console.models import Customer
+from console.paths import APP_NAME, ORG_NAME
+from console.services.demo import seed_demo
+from console.views.context import DeskContext
+from console.views.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def desk_settings() -> QSettings:
+    return QSettings(ORG_NAME, APP_NAME)
+
+
+def run_window(database: str | None, demo: bool = False) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("Dispatch Console")
+    engine = make_engine(database)
+    try:
+        upgrade_database(engine)
+        if demo:
+            with engine.connect() as connection:
+                empty = not connection.execute(
+                    select(func.count()).select_from(Customer.__table__)
+                ).scalar_one()
+            if empty:
+                seed_demo(engine)
+    except OperationalError as error:
+        QMessageBox.critical(
+            None,
+            "Cannot open the database",
+            f"Dispatch Console could not open {display_url(engine.url)}.\n\n{error.orig or error}",
+        )
+        return 1
+    settings = desk_settings()
+    context = DeskContext.for_engine(engine, desk_user=settings.value("desk/user") or None)
+    window = MainWindow(context, settings)
+    window.show()
+    return app.exec()

@@ -1,0 +1,67 @@
+"""What the customer 360's tables show, one declaration per column."""
+
+from __future__ import annotations
+
+from console.services.customers import EquipmentRow, HistoryColumn, NoteRow, ReferralRow, VisitRow
+from console.views.common.columns import Column, local_time, money
+
+
+def _visit_tooltip(row: VisitRow) -> str | None:
+    parts = [
+        f"Problem: {row.problem}" if row.problem else "",
+        f"Work done: {row.work_done}" if row.work_done else "",
+        f"Tech notes: {row.tech_notes}" if row.tech_notes else "",
+    ]
+    text = "\n".join(part for part in parts if part)
+    return text or None
+
+
+HISTORY_COLUMNS: list[Column[VisitRow]] = [
+    Column("Date", lambda r: local_time(r.scheduled_for), sort_key=HistoryColumn.DATE),
+    Column("Technician", lambda r: r.technician, sort_key=HistoryColumn.TECHNICIAN),
+    Column("Equipment", lambda r: r.equipment, sort_key=HistoryColumn.EQUIPMENT),
+    Column("Status", lambda r: r.status.value.replace("_", " "), sort_key=HistoryColumn.STATUS),
+    Column("Problem", lambda r: r.problem, tooltip=_visit_tooltip),
+    Column("Tech notes", lambda r: r.tech_notes, tooltip=_visit_tooltip),
+]
+
+
+def referral_status_text(row: ReferralRow) -> str:
+    if row.overdue:
+        return f"{row.status.label} · OVERDUE"
+    if row.awaiting_tell_tech:
+        return f"{row.status.label} · tell the tech"
+    return row.status.label
+
+
+REFERRAL_COLUMNS: list[Column[ReferralRow]] = [
+    Column("Status", referral_status_text),
+    Column("Created", lambda r: local_time(r.created_at, with_time=False)),
+    Column("Technician", lambda r: r.technician, tooltip=lambda r: r.technician_phone),
+    Column("Pain point", lambda r: r.pain_point, tooltip=lambda r: r.recommendation),
+    Column("Value", lambda r: money(r.estimated_value), align_right=True),
+    Column("Salesperson", lambda r: r.salesperson or "unassigned"),
+]
+
+NOTE_COLUMNS: list[Column[NoteRow]] = [
+    Column("", lambda r: "📌" if r.pinned else ""),
+    Column("Category", lambda r: r.category),
+    Column("Note", lambda r: r.text, tooltip=lambda r: r.text),
+    Column("By", lambda r: r.author),
+    Column("Date", lambda r: local_time(r.created_at, with_time=False)),
+]
+
+
+def _age(row: EquipmentRow) -> str:
+    return "" if row.age_years is None else f"{row.age_years:.0f} yr"
+
+
+EQUIPMENT_COLUMNS: list[Column[EquipmentRow]] = [
+    Column("Equipment", lambda r: r.label),
+    Column("Serial", lambda r: r.serial),
+    Column("Installed", lambda r: r.installed_on),
+    Column("Age", _age, align_right=True),
+    Column("Location", lambda r: r.location),
+]
+
+OLD_EQUIPMENT_YEARS = 15

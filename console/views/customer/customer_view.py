@@ -1,0 +1,222 @@
+"""The customer 360: header, service history, referrals, upsell notes and equipment."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.services.customers import (
+    CustomerOverview,
+    EquipmentRow,
+    HistoryColumn,
+    NoteRow,
+    ReferralRow,
+    VisitRow,
+    customer_overview,
+    visit_history,
+)
+from console.views.common.columns import local_time
+from console.views.common.table_model import PagedTableModel, RowTableModel
+from console.views.common.tables import make_table
+from console.views.context import DeskContext
+from console.views.customer.columns import (
+    EQUIPMENT_COLUMNS,
+    HISTORY_COLUMNS,
+    NOTE_COLUMNS,
+    OLD_EQUIPMENT_YEARS,
+    REFERRAL_COLUMNS,
+)
+from console.views.customer.header import CustomerHeader
+
+OVERDUE = QColor("#c62828")
+TELL_TECH = QColor("#1565c0")
+OLD = QColor("#b45309")
+
+
+def _box(title: str, child: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(6, 6, 6, 6)
+    layout.addWidget(child)
+    return box
+
+
+def visit_detail_html(row: VisitRow) -> str:
+    """The whole of one visit, readable without opening a dialog."""
+    technician = escape(row.technician or "no technician")
+    heading = f"<b>{escape(local_time(row.scheduled_for))}</b> · {technician}"
+    if row.technician_phone:
+        heading += f" · {escape(row.technician_phone)}"
+    if row.equipment:
+        heading += f" · {escape(row.equipment)}"
+    sections = [heading]
+    for label, text in (
+        ("Problem", row.problem),
+        ("Work done", row.work_done),
+        ("Tech notes", row.tech_notes),
+    ):
+        if text:
+            sections.append(f"<b>{label}:</b> {escape(text)}")
+    return "<p>" + "</p><p>".join(sections) + "</p>"
+
+
+class CustomerView(QWidget):
+    """Shows one customer; `show_customer` loads it, `refresh` reloads what is shown."""
+
+    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.overview: CustomerOverview | None = None
+        self.header = CustomerHeader(self)
+
+        self.history = make_table("historyTable", "Service history", self)
+        self.history_model: PagedTableModel[VisitRow] = PagedTableModel(
+            HISTORY_COLUMNS, parent=self
+        )
+        self.history.setModel(self.history_model)
+        self.history.setSortingEnabled(True)
+        self.history.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.history_detail = QTextBrowser(self)
+        self.history_detail.setObjectName("visitDetail")
+        self.history_detail.setAccessibleName("Selected visit")
+        self.history_detail.setPlaceholderText("Select a visit to read its notes in full.")
+        self.history.selectionModel().currentRowChanged.connect(self._show_visit)
+
+        self.referrals = make_table("referralTable", "Referrals", self)
+        self.referral_model: RowTableModel[ReferralRow] = RowTableModel(REFERRAL_COLUMNS, self)
+        self.referral_model.decorate = self._decorate_referral
+        self.referrals.setModel(self.referral_model)
+
+        self.notes = make_table("noteTable", "Upsell notes", self)
+        self.note_model: RowTableModel[NoteRow] = RowTableModel(NOTE_COLUMNS, self)
+        self.note_model.decorate = self._decorate_note
+        self.notes.setModel(self.note_model)
+
+        self.equipment = make_table("equipmentTable", "Equipment", self)
+        self.equipment_model: RowTableModel[EquipmentRow] = RowTableModel(EQUIPMENT_COLUMNS, self)
+        self.equipment_model.decorate = self._decorate_equipment
+        self.equipment.setModel(self.equipment_model)
+
+        history_split = QSplitter(Qt.Orientation.Vertical, self)
+        history_split.setObjectName("historySplit")
+        history_split.addWidget(self.history)
+        history_split.addWidget(self.history_detail)
+        history_split.setStretchFactor(0, 3)
+        history_split.setStretchFactor(1, 1)
+        self.history_box = _box("Service history", history_split)
+
+        side = QSplitter(Qt.Orientation.Vertical, self)
+        side.setObjectName("customerSideSplit")
+        self.referral_box = _box("Referrals", self.referrals)
+        self.note_box = _box("Upsell notes", self.notes)
+        self.equipment_box = _box("Equipment", self.equipment)
+        for box in (self.referral_box, self.note_box, self.equipment_box):
+            side.addWidget(box)
+
+        self.body = QSplitter(Qt.Orientation.Horizontal, self)
+        self.body.setObjectName("customerBodySplit")
+        self.body.addWidget(self.history_box)
+        self.body.addWidget(side)
+        self.body.setStretchFactor(0, 3)
+        self.body.setStretchFactor(1, 2)
+        self.splitters = [self.body, side, history_split]
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.body, 1)
+
+    @property
+    def customer_id(self) -> int | None:
+        return self.overview.id if self.overview else None
+
+    def show_customer(self, customer_id: int) -> None:
+        with self.context.sessions() as session:
+            overview = customer_overview(session, customer_id)
+        self.overview = overview
+        self.header.show_customer(overview)
+        self.referral_model.set_rows(overview.referrals)
+        self.note_model.set_rows(overview.notes_list)
+        self.equipment_model.set_rows(overview.equipment)
+        self.history_box.setTitle(f"Service history ({overview.visit_count} visits)")
+        self.referral_box.setTitle(
+            f"Referrals ({overview.open_referral_count} open of {len(overview.referrals)})"
+        )
+        self.note_box.setTitle(f"Upsell notes ({len(overview.notes_list)})")
+        self.equipment_box.setTitle(f"Equipment ({len(overview.equipment)})")
+        self.history_detail.clear()
+        self.history_model.load(self._history_page)
+        if self.history_model.rowCount():
+            self.history.selectRow(0)
+        for table in (self.history, self.referrals, self.notes, self.equipment):
+            table.resizeColumnsToContents()
+            for column in range(table.model().columnCount() - 1):
+                table.setColumnWidth(column, min(table.columnWidth(column), 260))
+
+    def refresh(self) -> None:
+        if self.overview is not None:
+            self.show_customer(self.overview.id)
+
+    def _history_page(
+        self, offset: int, limit: int, sort_key: str | None, descending: bool
+    ) -> list[VisitRow]:
+        assert self.overview is not None
+        with self.context.sessions() as session:
+            return visit_history(
+                session,
+                self.overview.id,
+                offset=offset,
+                limit=limit,
+                order_by=HistoryColumn(sort_key or HistoryColumn.DATE),
+                descending=descending,
+            )
+
+    def _show_visit(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = self.history_model.row_at(current)
+        if row is None:
+            self.history_detail.clear()
+        else:
+            self.history_detail.setHtml(visit_detail_html(row))
+
+    @staticmethod
+    def _decorate_referral(row: ReferralRow, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if row.overdue:
+                return QBrush(OVERDUE)
+            if row.awaiting_tell_tech:
+                return QBrush(TELL_TECH)
+        return None
+
+    @staticmethod
+    def _decorate_note(row: NoteRow, role: int) -> Any:
+        if role == Qt.ItemDataRole.FontRole and row.pinned:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    @staticmethod
+    def _decorate_equipment(row: EquipmentRow, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and (row.age_years or 0) >= OLD_EQUIPMENT_YEARS:
+            return QBrush(OLD)
+        return None
+
+    def save_state(self, settings: QSettings) -> None:
+        for splitter in self.splitters:
+            settings.setValue(f"customer/{splitter.objectName()}", splitter.saveState())
+
+    def restore_state(self, settings: QSettings) -> None:
+        for splitter in self.splitters:
+            state = settings.value(f"customer/{splitter.objectName()}")
+            if state is not None:
+                splitter.restoreState(state)
