@@ -1,0 +1,45 @@
+"""Window fixtures: a main window on a seeded SQLite database with its own settings file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from sqlalchemy import Engine
+
+from console.database import make_engine
+from console.migrate import upgrade_database
+from console.services.demo import seed_demo
+from console.views.context import DeskContext
+from console.views.main_window import MainWindow
+from tests.conftest import DEMO_TODAY
+
+
+@pytest.fixture
+def view_engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'desk.sqlite'}")
+    upgrade_database(engine)
+    seed_demo(engine, customers=60, seed=11, today=DEMO_TODAY)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def settings_path(tmp_path: Path) -> Path:
+    return tmp_path / "desk.ini"
+
+
+@pytest.fixture
+def context(view_engine: Engine) -> DeskContext:
+    return DeskContext.for_engine(view_engine, desk_user="sam")
+
+
+@pytest.fixture
+def window(qtbot, context: DeskContext, settings_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    main = MainWindow(context, QSettings(str(settings_path), QSettings.Format.IniFormat))
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    return main
