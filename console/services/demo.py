@@ -81,10 +81,11 @@ class _Writer:
         buffer = self.buffers.setdefault(table, [])
         buffer.append(row)
         if len(buffer) >= CHUNK:
-            self.flush(table)
+            self.flush()
 
-    def flush(self, table: str | None = None) -> None:
-        for name in [table] if table else list(self.buffers):
+    def flush(self) -> None:
+        """Write every buffer, parents before children, so foreign keys always hold."""
+        for name in (table.name for table in Base.metadata.sorted_tables):
             rows = self.buffers.get(name)
             if rows:
                 self.connection.execute(insert(_table(name)), rows)

@@ -1,0 +1,399 @@
+"""The referral lifecycle: the one place that decides which step may follow which.
+
+Every change is appended to the referral's events with who and when; the history is never
+edited. Each step checks the version the desk last saw, so a step based on a stale status is
+refused instead of silently applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from console.models import (
+    CLOSED_STATUSES,
+    Customer,
+    Equipment,
+    EventKind,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    SalesAppointment,
+    ServiceVisit,
+    StaffRole,
+    UpsellNote,
+    Urgency,
+)
+from console.services.errors import Conflict, InputError, NotFound
+from console.services.office_settings import OfficeSettings, load_office_settings
+from console.services.staff import find_staff
+
+RS = ReferralStatus
+
+ALLOWED_STEPS: dict[ReferralStatus, tuple[ReferralStatus, ...]] = {
+    RS.NEW: (RS.ASSIGNED, RS.CANCELLED),
+    RS.ASSIGNED: (RS.CONTACTED, RS.CANCELLED),
+    RS.CONTACTED: (RS.APPOINTMENT_SET, RS.QUOTED, RS.WON, RS.LOST, RS.NOT_NOW, RS.CANCELLED),
+    RS.APPOINTMENT_SET: (RS.QUOTED, RS.WON, RS.LOST, RS.NOT_NOW, RS.CANCELLED),
+    RS.QUOTED: (RS.WON, RS.LOST, RS.NOT_NOW),
+    RS.NOT_NOW: (RS.ASSIGNED, RS.CANCELLED),
+    RS.WON: (),
+    RS.LOST: (),
+    RS.CANCELLED: (),
+}
+MAX_VALUE = Decimal("99999999.99")
+
+
+class StepRefused(InputError):
+    """The lifecycle does not allow this step from the referral's status."""
+
+    def __init__(self, current: ReferralStatus, wanted: ReferralStatus) -> None:
+        allowed = ALLOWED_STEPS[current]
+        choices = ", ".join(step.value for step in allowed) if allowed else "none (it is closed)"
+        super().__init__(
+            "status",
+            f"cannot go from {current.value} to {wanted.value}; "
+            f"allowed from {current.value}: {choices}",
+        )
+        self.current = current
+        self.wanted = wanted
+
+
+@dataclass(frozen=True)
+class StepDetails:
+    """What a step may carry; which fields are required depends on the step."""
+
+    salesperson: str | int | None = None
+    appointment_at: dt.datetime | None = None
+    value: Decimal | str | float | None = None
+    reason: str | None = None
+    follow_up_on: dt.date | None = None
+    note: str | None = None
+
+
+def allowed_steps(status: ReferralStatus) -> tuple[ReferralStatus, ...]:
+    return ALLOWED_STEPS[status]
+
+
+def parse_money(value: Any, field: str, required: bool = False) -> Decimal | None:
+    """A positive amount of money, or a clear refusal naming the field."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InputError(field, "is required")
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").replace("$", "").strip())
+    except InvalidOperation:
+        raise InputError(field, f"{value!r} is not a number") from None
+    if not amount.is_finite():
+        raise InputError(field, f"{value!r} is not a number")
+    if amount < 0:
+        raise InputError(field, "must not be negative")
+    if required and amount == 0:
+        raise InputError(field, "must be more than zero")
+    if amount > MAX_VALUE:
+        raise InputError(field, "is too large")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _required_text(value: str | None, field: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InputError(field, "must not be empty")
+    return text
+
+
+def _optional_text(value: str | None) -> str | None:
+    text = (value or "").strip()
+    return text or None
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or dt.datetime.now(dt.UTC)
+
+
+def get_referral(
+    session: Session, referral_id: int, expected_version: int | None = None
+) -> Referral:
+    referral = session.get(Referral, referral_id)
+    if referral is None:
+        raise NotFound("referral", f"no referral with id {referral_id}")
+    if expected_version is not None and referral.version != expected_version:
+        raise Conflict(
+            f"referral {referral_id} was changed on another desk (now {referral.status.value}); "
+            "reload it and try again"
+        )
+    return referral
+
+
+def _event(
+    session: Session,
+    referral: Referral,
+    actor: str,
+    kind: EventKind,
+    at: dt.datetime,
+    from_status: ReferralStatus | None = None,
+    to_status: ReferralStatus | None = None,
+    note: str | None = None,
+) -> None:
+    session.add(
+        ReferralEvent(
+            referral=referral,
+            actor=actor,
+            kind=kind,
+            at=at,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+        )
+    )
+
+
+def create_referral(
+    session: Session,
+    *,
+    customer_id: int,
+    technician: str | int,
+    pain_point: str,
+    actor: str,
+    recommendation: str | None = None,
+    equipment_id: int | None = None,
+    visit_id: int | None = None,
+    urgency: Urgency | str = Urgency.NORMAL,
+    estimated_value: Any = None,
+    salesperson: str | int | None = None,
+    from_note_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> Referral:
+    """Record a technician's referral; with a salesperson it starts assigned."""
+    at = _now(now)
+    pain = _required_text(pain_point, "pain point")
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound("customer", f"no customer with id {customer_id}")
+    tech = find_staff(session, technician, StaffRole.TECHNICIAN, "technician")
+    if equipment_id is not None:
+        equipment = session.get(Equipment, equipment_id)
+        if equipment is None or equipment.customer_id != customer_id:
+            raise NotFound("equipment", f"no equipment {equipment_id} at this customer")
+    if visit_id is not None:
+        visit = session.get(ServiceVisit, visit_id)
+        if visit is None or visit.customer_id != customer_id:
+            raise NotFound("visit", f"no visit {visit_id} at this customer")
+    try:
+        level = Urgency(urgency)
+    except ValueError:
+        raise InputError("urgency", f"{urgency!r} is not one of low, normal, high") from None
+    value = parse_money(estimated_value, "estimated value")
+    referral = Referral(
+        customer_id=customer_id,
+        technician_id=tech.id,
+        equipment_id=equipment_id,
+        visit_id=visit_id,
+        status=RS.NEW,
+        pain_point=pain,
+        recommendation=_optional_text(recommendation),
+        urgency=level,
+        estimated_value=value,
+        created_at=at,
+    )
+    session.add(referral)
+    _event(session, referral, actor, EventKind.CREATED, at, to_status=RS.NEW)
+    if from_note_id is not None:
+        note = session.get(UpsellNote, from_note_id)
+        if note is None or note.customer_id != customer_id or note.removed_at is not None:
+            raise NotFound("note", f"no upsell note {from_note_id} at this customer")
+        if note.referral_id is not None:
+            raise InputError("note", f"already became referral {note.referral_id}")
+        note.referral = referral
+    if salesperson is not None and str(salesperson).strip():
+        move_referral(
+            session, referral, RS.ASSIGNED, actor, StepDetails(salesperson=salesperson), now=at
+        )
+    session.flush()
+    return referral
+
+
+def move_referral(
+    session: Session,
+    referral: Referral | int,
+    to: ReferralStatus | str,
+    actor: str,
+    details: StepDetails | None = None,
+    *,
+    expected_version: int | None = None,
+    settings: OfficeSettings | None = None,
+    now: dt.datetime | None = None,
+) -> Referral:
+    """Take one lifecycle step, with the data that step requires, or refuse it whole."""
+    if isinstance(referral, int):
+        referral = get_referral(session, referral, expected_version)
+    elif expected_version is not None and referral.version != expected_version:
+        raise Conflict(
+            f"referral {referral.id} was changed on another desk; reload it and try again"
+        )
+    try:
+        target = RS(to)
+    except ValueError:
+        names = ", ".join(status.value for status in RS)
+        raise InputError("status", f"{to!r} is not a status; statuses are: {names}") from None
+    details = details or StepDetails()
+    at = _now(now)
+    current = referral.status
+    if target not in ALLOWED_STEPS[current]:
+        raise StepRefused(current, target)
+    settings = settings or load_office_settings(session)
+    note = _optional_text(details.note)
+    _apply_step(session, referral, target, details, settings, at, actor)
+    referral.status = target
+    _event(session, referral, actor, EventKind.STATUS, at, current, target, note)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(
+            f"referral {referral.id} was changed on another desk at the same time; reload it"
+        ) from None
+    return referral
+
+
+def _apply_step(
+    session: Session,
+    referral: Referral,
+    target: ReferralStatus,
+    details: StepDetails,
+    settings: OfficeSettings,
+    at: dt.datetime,
+    actor: str,
+) -> None:
+    if target is RS.ASSIGNED:
+        if details.salesperson is not None and str(details.salesperson).strip():
+            person = find_staff(session, details.salesperson, StaffRole.SALESPERSON, "salesperson")
+            if not person.active:
+                raise InputError("salesperson", f"{person.name} is no longer active")
+            referral.salesperson_id = person.id
+        elif referral.salesperson_id is None:
+            raise InputError("salesperson", "is required to assign a referral")
+    elif target is RS.CONTACTED:
+        if referral.first_contact_at is None:
+            referral.first_contact_at = at
+    elif target is RS.APPOINTMENT_SET:
+        if details.appointment_at is None:
+            raise InputError("appointment time", "is required to set an appointment")
+        if details.appointment_at.tzinfo is None:
+            raise InputError("appointment time", "needs a time zone")
+        if referral.salesperson_id is None:
+            raise InputError("salesperson", "assign a salesperson before setting an appointment")
+        session.add(
+            SalesAppointment(
+                referral=referral,
+                salesperson_id=referral.salesperson_id,
+                starts_at=details.appointment_at,
+            )
+        )
+    elif target is RS.QUOTED:
+        quoted = parse_money(details.value, "value")
+        if quoted is not None:
+            referral.estimated_value = quoted
+    elif target is RS.WON:
+        won = parse_money(details.value, "value", required=True)
+        assert won is not None
+        referral.won_value = won
+        referral.spiff_amount = settings.spiff_for(won)
+        referral.closed_at = at
+    elif target is RS.LOST:
+        reason = _required_text(details.reason, "reason")
+        allowed = {choice.lower(): choice for choice in settings.lost_reasons}
+        head, _, rest = reason.partition(":")
+        if head.strip().lower() not in allowed:
+            choices = ", ".join(settings.lost_reasons)
+            raise InputError(
+                "reason", f"{head.strip()!r} is not a lost reason; choose one of: {choices}"
+            )
+        canonical = allowed[head.strip().lower()]
+        referral.lost_reason = f"{canonical}: {rest.strip()}" if rest.strip() else canonical
+        referral.closed_at = at
+    elif target is RS.NOT_NOW:
+        if details.follow_up_on is None:
+            raise InputError("follow-up date", "is required for not now")
+        if details.follow_up_on <= at.date():
+            raise InputError("follow-up date", "must be in the future")
+        referral.follow_up_on = details.follow_up_on
+    elif target is RS.CANCELLED:
+        referral.closed_at = at
+    if target in (RS.CONTACTED, RS.APPOINTMENT_SET) and referral.follow_up_on is not None:
+        referral.follow_up_on = None
+
+
+def tell_tech(
+    session: Session,
+    referral_id: int,
+    actor: str,
+    thanked: bool = False,
+    note: str | None = None,
+    *,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Referral:
+    """Record that the referring tech heard the outcome (and, optionally, was thanked)."""
+    referral = get_referral(session, referral_id, expected_version)
+    if referral.status not in (RS.WON, RS.LOST):
+        raise InputError(
+            "status",
+            "the tech is told the outcome once the referral is won or lost; "
+            f"it is {referral.status.value}",
+        )
+    if referral.tech_informed_at is not None:
+        raise InputError(
+            "tech informed", f"the tech was already told on {referral.tech_informed_at:%Y-%m-%d}"
+        )
+    at = _now(now)
+    referral.tech_informed_at = at
+    referral.tech_thanked = thanked
+    text = "Told the tech the outcome" + (" and thanked them" if thanked else "")
+    if note and note.strip():
+        text += f": {note.strip()}"
+    _event(session, referral, actor, EventKind.TECH_TOLD, at, note=text)
+    session.flush()
+    return referral
+
+
+def add_referral_note(
+    session: Session, referral_id: int, actor: str, text: str, now: dt.datetime | None = None
+) -> None:
+    referral = get_referral(session, referral_id)
+    _event(session, referral, actor, EventKind.NOTE, _now(now), note=_required_text(text, "note"))
+    session.flush()
+
+
+def return_due_follow_ups(
+    session: Session, today: dt.date, actor: str = "follow-up date"
+) -> list[int]:
+    """Not-now referrals whose follow-up date has come go back to the salesperson's list."""
+    due = session.scalars(
+        select(Referral).where(Referral.status == RS.NOT_NOW, Referral.follow_up_on <= today)
+    ).all()
+    at = dt.datetime.now(dt.UTC)
+    for referral in due:
+        referral.status = RS.ASSIGNED
+        _event(
+            session,
+            referral,
+            actor,
+            EventKind.STATUS,
+            at,
+            RS.NOT_NOW,
+            RS.ASSIGNED,
+            "Follow-up date reached",
+        )
+    session.flush()
+    return [referral.id for referral in due]
+
+
+def is_closed(status: ReferralStatus) -> bool:
+    return status in CLOSED_STATUSES
