@@ -3,36 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import logging
+import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from console import __version__
+from console.commands import referrals
+from console.commands.common import CommandError, open_database
 from console.database import display_url, make_engine, resolve_database_url
 from console.migrate import upgrade_database
 
 log = logging.getLogger("console")
-
-
-class CommandError(Exception):
-    """A failure the user can act on; its message goes to stderr as it is."""
-
-
-def open_database(args: argparse.Namespace) -> Engine:
-    """The engine for `--database`, with the schema brought up to date."""
-    engine = make_engine(args.database)
-    try:
-        upgrade_database(engine)
-    except OperationalError as error:
-        raise CommandError(
-            f"cannot open {display_url(engine.url)}: {error.orig or error}"
-        ) from None
-    return engine
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
@@ -80,13 +65,6 @@ def positive_int(text: str) -> int:
     return value
 
 
-def iso_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
-
-
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -115,12 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, default=1, metavar="S")
     seed.set_defaults(handler=cmd_seed_demo)
 
-    for register in EXTRA_COMMANDS:
-        register(commands, common)
+    for module in (referrals,):
+        module.register(commands, common)
     return parser
-
-
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -134,6 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except OperationalError as error:
         print(f"dispatch-console: database error: {error.orig or error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # The reader (a pager, `head`) went away; say nothing more on a closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except KeyboardInterrupt:
         print("dispatch-console: interrupted", file=sys.stderr)

@@ -23,7 +23,9 @@ def customer(session: Session, **fields: Any) -> Customer:
     return row
 
 
-def staff(session: Session, name: str, role: StaffRole = StaffRole.TECHNICIAN, **fields: Any) -> Staff:
+def staff(
+    session: Session, name: str, role: StaffRole = StaffRole.TECHNICIAN, **fields: Any
+) -> Staff:
     row = Staff(name=name, role=role, **fields)
     session.add(row)
     session.flush()

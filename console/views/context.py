@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.database import display_url, session_factory
-
-
-def os_login_name() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "desk"
+from console.desk_user import desk_user as desk_user_name
 
 
 @dataclass
@@ -26,9 +19,7 @@ class DeskContext:
 
     @classmethod
     def for_engine(cls, engine: Engine, desk_user: str | None = None) -> DeskContext:
-        return cls(
-            engine=engine, sessions=session_factory(engine), desk_user=desk_user or os_login_name()
-        )
+        return cls(engine, session_factory(engine), desk_user_name(desk_user))
 
     @property
     def database_label(self) -> str:

@@ -23,10 +23,14 @@ NOW = dt.datetime(2026, 3, 16, 15, 0, tzinfo=dt.UTC)
 @pytest.fixture
 def customer_id(sessions: sessionmaker[Session]) -> int:
     with sessions.begin() as session:
-        owner = factories.customer(session, name="Ada Park", phone="555-0100", street="1 Elm St", city="Salem")
+        owner = factories.customer(
+            session, name="Ada Park", phone="555-0100", street="1 Elm St", city="Salem"
+        )
         ana = factories.staff(session, "Ana Tech", phone="555-0199")
         bo = factories.staff(session, "Bo Tech")
-        furnace = factories.equipment(session, owner, make="Carrier", installed_on=dt.date(2006, 3, 1))
+        furnace = factories.equipment(
+            session, owner, make="Carrier", installed_on=dt.date(2006, 3, 1)
+        )
         for day, tech in ((3, ana), (10, bo), (1, bo), (20, ana)):
             factories.visit(
                 session,
@@ -80,7 +84,11 @@ def test_overview_has_header_equipment_referrals_and_notes(
 ) -> None:
     with sessions() as session:
         overview = customer_overview(session, customer_id, now=NOW)
-    assert (overview.name, overview.phone, overview.address) == ("Ada Park", "555-0100", "1 Elm St, Salem")
+    assert (overview.name, overview.phone, overview.address) == (
+        "Ada Park",
+        "555-0100",
+        "1 Elm St, Salem",
+    )
     assert overview.visit_count == 4
     assert [row.label for row in overview.equipment] == ["Furnace Carrier"]
     assert overview.equipment[0].age_years == pytest.approx(20.0, abs=0.1)
@@ -91,7 +99,9 @@ def test_overview_has_header_equipment_referrals_and_notes(
     assert [note.text for note in overview.notes_list] == ["pinned", "plain"]
 
 
-def test_history_is_newest_first_and_pages(sessions: sessionmaker[Session], customer_id: int) -> None:
+def test_history_is_newest_first_and_pages(
+    sessions: sessionmaker[Session], customer_id: int
+) -> None:
     with sessions() as session:
         first_page = visit_history(session, customer_id, limit=3)
         rest = visit_history(session, customer_id, offset=3, limit=3)
@@ -103,7 +113,9 @@ def test_history_is_newest_first_and_pages(sessions: sessionmaker[Session], cust
 
 def test_history_sorts_by_technician(sessions: sessionmaker[Session], customer_id: int) -> None:
     with sessions() as session:
-        rows = visit_history(session, customer_id, order_by=HistoryColumn.TECHNICIAN, descending=False)
+        rows = visit_history(
+            session, customer_id, order_by=HistoryColumn.TECHNICIAN, descending=False
+        )
     assert [(row.technician, row.scheduled_for.day) for row in rows] == [
         ("Ana Tech", 3),
         ("Ana Tech", 20),

@@ -41,13 +41,25 @@ def test_every_referral_state_and_the_worklists_have_work(demo_engine: Engine) -
     now = dt.datetime.combine(dt.date(2026, 3, 16), dt.time(15), tzinfo=dt.UTC)
     with demo_engine.connect() as connection:
         referrals = connection.execute(
-            select(Referral.status, Referral.created_at, Referral.first_contact_at, Referral.tech_informed_at)
+            select(
+                Referral.status,
+                Referral.created_at,
+                Referral.first_contact_at,
+                Referral.tech_informed_at,
+            )
         ).all()
-        appointments = connection.execute(select(func.count()).select_from(SalesAppointment)).scalar_one()
+        appointments = connection.execute(
+            select(func.count()).select_from(SalesAppointment)
+        ).scalar_one()
     assert {row.status for row in referrals} == set(ReferralStatus)
     settings = OfficeSettings()
-    assert any(is_overdue(r.status, r.created_at, r.first_contact_at, now, settings) for r in referrals)
-    assert any(r.status in (ReferralStatus.WON, ReferralStatus.LOST) and r.tech_informed_at is None for r in referrals)
+    assert any(
+        is_overdue(r.status, r.created_at, r.first_contact_at, now, settings) for r in referrals
+    )
+    assert any(
+        r.status in (ReferralStatus.WON, ReferralStatus.LOST) and r.tech_informed_at is None
+        for r in referrals
+    )
     assert appointments > 0
 
 

@@ -54,7 +54,9 @@ def names(sessions: sessionmaker[Session], query: str) -> list[str]:
         ("7788", "李伟"),
     ],
 )
-def test_finds_customer_by_each_field(office: sessionmaker[Session], query: str, expected: str) -> None:
+def test_finds_customer_by_each_field(
+    office: sessionmaker[Session], query: str, expected: str
+) -> None:
     assert expected in names(office, query)
 
 
@@ -85,7 +87,16 @@ def test_garbage_finds_nothing(office: sessionmaker[Session]) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["' OR 1=1 --", '"; DROP TABLE customers; --', '"unterminated', "100%", "_", "a\\b", "NEAR(", "*"],
+    [
+        "' OR 1=1 --",
+        '"; DROP TABLE customers; --',
+        '"unterminated',
+        "100%",
+        "_",
+        "a\\b",
+        "NEAR(",
+        "*",
+    ],
 )
 def test_hostile_input_is_just_text(office: sessionmaker[Session], query: str) -> None:
     assert names(office, query) == []

@@ -36,7 +36,9 @@ def test_type_pick_with_keyboard_and_read_the_customer(qtbot, window: MainWindow
     assert customer.equipment_model.rowCount() >= 1
 
 
-def test_selected_visit_notes_are_shown_in_full(qtbot, window: MainWindow, context: DeskContext) -> None:  # type: ignore[no-untyped-def]
+def test_selected_visit_notes_are_shown_in_full(
+    qtbot, window: MainWindow, context: DeskContext
+) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import func, select
 
     from console.models import ServiceVisit

@@ -1,0 +1,1 @@
+"""Command-line subcommands beyond the basics; each module registers its own parsers."""

@@ -1,0 +1,220 @@
+"""`dispatch-console referral add | move | tell-tech | list` and `note add`."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import sys
+
+from console.commands.common import (
+    add_handler,
+    iso_date,
+    local_datetime,
+    resolve_customer,
+    text_value,
+    unit_of_work,
+)
+from console.desk_user import desk_user
+from console.models import ReferralStatus, StaffRole, Urgency
+from console.services.notes import add_note
+from console.services.referrals import (
+    StepDetails,
+    create_referral,
+    move_referral,
+    return_due_follow_ups,
+    tell_tech,
+)
+from console.services.staff import find_staff
+from console.services.worklists import WorkItem, Worklist, worklist
+
+LIST_COLUMNS = (
+    "id",
+    "status",
+    "customer",
+    "technician",
+    "salesperson",
+    "created_at",
+    "pain_point",
+    "urgency",
+    "estimated_value",
+    "overdue",
+    "first_contact_at",
+    "appointment_at",
+    "follow_up_on",
+)
+
+
+def cmd_referral_add(args: argparse.Namespace) -> int:
+    with unit_of_work(args) as session:
+        customer = resolve_customer(session, args.customer)
+        referral = create_referral(
+            session,
+            customer_id=customer.id,
+            technician=args.technician,
+            pain_point=args.pain_point,
+            recommendation=args.recommendation,
+            equipment_id=args.equipment,
+            urgency=args.urgency,
+            estimated_value=args.estimated_value,
+            salesperson=args.salesperson,
+            actor=desk_user(),
+        )
+        referral_id = referral.id
+    print(referral_id)
+    return 0
+
+
+def cmd_referral_move(args: argparse.Namespace) -> int:
+    details = StepDetails(
+        salesperson=args.salesperson,
+        appointment_at=args.at,
+        value=args.value,
+        reason=args.reason,
+        follow_up_on=args.follow_up,
+        note=args.note,
+    )
+    with unit_of_work(args) as session:
+        referral = move_referral(session, args.id, args.status, desk_user(), details)
+        status = referral.status.value
+    print(f"referral {args.id}: {status}")
+    return 0
+
+
+def cmd_referral_tell_tech(args: argparse.Namespace) -> int:
+    with unit_of_work(args) as session:
+        referral = tell_tech(session, args.id, desk_user(), thanked=args.thanked, note=args.note)
+        technician = referral.technician.name
+    print(f"referral {args.id}: {technician} told{' and thanked' if args.thanked else ''}")
+    return 0
+
+
+def _row(item: WorkItem) -> list[str]:
+    return [
+        str(item.id),
+        item.status.value,
+        item.customer,
+        item.technician,
+        item.salesperson or "",
+        item.created_at.isoformat(timespec="seconds"),
+        item.pain_point,
+        item.urgency.value,
+        text_value(item.estimated_value),
+        "yes" if item.overdue else "no",
+        item.first_contact_at.isoformat(timespec="seconds") if item.first_contact_at else "",
+        item.appointment_at.isoformat(timespec="seconds") if item.appointment_at else "",
+        item.follow_up_on.isoformat() if item.follow_up_on else "",
+    ]
+
+
+def cmd_referral_list(args: argparse.Namespace) -> int:
+    which = Worklist.ALL
+    if args.overdue:
+        which = Worklist.OVERDUE
+    elif args.tell_tech:
+        which = Worklist.TELL_TECH
+    with unit_of_work(args) as session:
+        return_due_follow_ups(session, dt.date.today())
+        technician_id = (
+            find_staff(session, args.technician, StaffRole.TECHNICIAN).id
+            if args.technician
+            else None
+        )
+        items = worklist(
+            session,
+            which,
+            status=ReferralStatus(args.status) if args.status else None,
+            technician_id=technician_id,
+        )
+    rows = [_row(item) for item in items]
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(LIST_COLUMNS)
+        writer.writerows(rows)
+        return 0
+    shown = (0, 1, 2, 3, 4, 5, 9)
+    table = [[LIST_COLUMNS[i] for i in shown]] + [[row[i] for i in shown] for row in rows]
+    widths = [min(max(len(line[i]) for line in table), 30) for i in range(len(shown))]
+    for line in table:
+        print(
+            "  ".join(
+                cell[:30].ljust(width) for cell, width in zip(line, widths, strict=True)
+            ).rstrip()
+        )
+    print(f"{len(rows)} referral{'s' if len(rows) != 1 else ''}", file=sys.stderr)
+    return 0
+
+
+def cmd_note_add(args: argparse.Namespace) -> int:
+    with unit_of_work(args) as session:
+        customer = resolve_customer(session, args.customer)
+        note = add_note(
+            session,
+            customer.id,
+            args.text,
+            author=args.author or desk_user(),
+            category=args.category,
+            pinned=args.pin,
+        )
+        note_id = note.id
+    print(note_id)
+    return 0
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    referral = commands.add_parser(
+        "referral", parents=[common], help="record and move technician referrals"
+    )
+    steps = referral.add_subparsers(title="referral commands", metavar="COMMAND", required=True)
+
+    add = steps.add_parser("add", parents=[common], help="record a technician's referral")
+    add.add_argument("customer", metavar="CUSTOMER", help="account number, external id or name")
+    add.add_argument("--technician", required=True, metavar="T", help="name or external id")
+    add.add_argument("--pain-point", required=True, metavar="TEXT")
+    add.add_argument("--recommendation", metavar="TEXT")
+    add.add_argument("--equipment", type=int, metavar="ID")
+    add.add_argument("--urgency", choices=[u.value for u in Urgency], default=Urgency.NORMAL.value)
+    add.add_argument("--estimated-value", metavar="N")
+    add.add_argument("--salesperson", metavar="S")
+    add_handler(add, cmd_referral_add)
+
+    move = steps.add_parser("move", parents=[common], help="take one lifecycle step")
+    move.add_argument("id", type=int, metavar="ID")
+    move.add_argument("status", metavar="STATUS", help=", ".join(s.value for s in ReferralStatus))
+    move.add_argument("--salesperson", metavar="S", help="for assigned")
+    move.add_argument("--at", type=local_datetime, metavar="DATETIME", help="for appointment_set")
+    move.add_argument("--value", metavar="N", help="won value, or the quoted value")
+    move.add_argument(
+        "--reason", metavar="TEXT", help="for lost: a configured reason, then ': details'"
+    )
+    move.add_argument("--follow-up", type=iso_date, metavar="DATE", help="for not_now")
+    move.add_argument("--note", metavar="TEXT")
+    add_handler(move, cmd_referral_move)
+
+    told = steps.add_parser(
+        "tell-tech", parents=[common], help="the referring tech was told the outcome"
+    )
+    told.add_argument("id", type=int, metavar="ID")
+    told.add_argument("--thanked", action="store_true")
+    told.add_argument("--note", metavar="TEXT")
+    add_handler(told, cmd_referral_tell_tech)
+
+    listing = steps.add_parser("list", parents=[common], help="the worklists")
+    listing.add_argument("--status", choices=[s.value for s in ReferralStatus])
+    listing.add_argument("--overdue", action="store_true")
+    listing.add_argument("--tell-tech", action="store_true")
+    listing.add_argument("--technician", metavar="T")
+    listing.add_argument("--format", choices=("table", "csv"), default="table")
+    add_handler(listing, cmd_referral_list)
+
+    note = commands.add_parser("note", parents=[common], help="upsell notes")
+    note_steps = note.add_subparsers(title="note commands", metavar="COMMAND", required=True)
+    note_add = note_steps.add_parser(
+        "add", parents=[common], help="add an upsell note to a customer"
+    )
+    note_add.add_argument("customer", metavar="CUSTOMER")
+    note_add.add_argument("text", metavar="TEXT")
+    note_add.add_argument("--category", metavar="C")
+    note_add.add_argument("--pin", action="store_true")
+    note_add.add_argument("--author", metavar="A")
+    add_handler(note_add, cmd_note_add)
