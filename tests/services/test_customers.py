@@ -1,4 +1,4 @@
-"""The customer 360 read: header, history in order, referrals with overdue marks, notes pinned first."""
+"""The customer 360 read: header, history in order, overdue marks, notes pinned first."""
 
 from __future__ import annotations
 
