@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -16,6 +18,28 @@ from sqlalchemy.orm import Session, sessionmaker
 from console.database import make_engine, session_factory
 from console.migrate import upgrade_database
 from console.services.demo import seed_demo
+
+
+def _offscreen_desk_screen() -> None:
+    """Tests run offscreen on a desk-sized screen (the plugin's default is 800x600)."""
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") != "offscreen":
+        return
+    config = Path(tempfile.gettempdir()) / "dispatch-console-test-screen.json"
+    screen = {
+        "name": "desk",
+        "x": 0,
+        "y": 0,
+        "width": 1920,
+        "height": 1200,
+        "logicalDpiX": 96,
+        "logicalDpiY": 96,
+    }
+    config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+
+
+_offscreen_desk_screen()
+
 
 POSTGRES_ENV = "CONSOLE_TEST_DATABASE_URL"
 DEMO_TODAY = dt.date(2026, 3, 16)

@@ -89,6 +89,7 @@ class NoteRow:
     pinned: bool
     referral_id: int | None
     equipment_id: int | None
+    version: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +218,7 @@ def note_rows(session: Session, customer_id: int) -> list[NoteRow]:
             pinned=note.pinned,
             referral_id=note.referral_id,
             equipment_id=note.equipment_id,
+            version=note.version,
         )
         for note in session.scalars(statement)
     ]

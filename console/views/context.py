@@ -1,14 +1,28 @@
-"""What every view of one window shares: the database and who sits at the desk."""
+"""What every view of one window shares: the database, who sits at the desk, and change news."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TypeVar
 
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.database import display_url, session_factory
 from console.desk_user import desk_user as desk_user_name
+from console.services.errors import Conflict, InputError
+
+T = TypeVar("T")
+
+
+class ChangeHub(QObject):
+    """Views announce what they changed, so every other view can show it at once."""
+
+    changed = Signal(str)
 
 
 @dataclass
@@ -16,6 +30,7 @@ class DeskContext:
     engine: Engine
     sessions: sessionmaker[Session]
     desk_user: str
+    hub: ChangeHub = field(default_factory=ChangeHub)
 
     @classmethod
     def for_engine(cls, engine: Engine, desk_user: str | None = None) -> DeskContext:
@@ -24,3 +39,25 @@ class DeskContext:
     @property
     def database_label(self) -> str:
         return display_url(self.engine.url)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    def write(
+        self, parent: QWidget | None, work: Callable[[Session], T], what: str = "data"
+    ) -> T | None:
+        """Run `work` in one transaction; a refusal is shown to the user and nothing is saved."""
+        try:
+            with self.sessions.begin() as session:
+                result = work(session)
+        except InputError as error:
+            QMessageBox.warning(parent, "Not saved", str(error))
+            return None
+        except Conflict as error:
+            QMessageBox.warning(parent, "Changed on another desk", f"{error}\n\nNothing was saved.")
+            self.hub.changed.emit(what)
+            return None
+        self.hub.changed.emit(what)
+        return result

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
 
 from console import __version__
+from console.services.worklists import Worklist
 from console.views.context import DeskContext
 from console.views.customer.customer_view import CustomerView
+from console.views.referrals.spiff_view import SpiffView
+from console.views.referrals.worklist_view import WorklistView
 from console.views.search.search_panel import SearchPanel
 
 EMPTY_STATE = (
@@ -38,17 +49,26 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.empty)
         self.pages.addWidget(self.customer)
+        self.worklists = WorklistView(context, self)
+        self.spiffs = SpiffView(context, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setAccessibleName("Main areas")
+        self.tabs.addTab(self.pages, "C&ustomer")
+        self.tabs.addTab(self.worklists, "&Referrals")
+        self.tabs.addTab(self.spiffs, "S&piffs")
 
         self.split = QSplitter(Qt.Orientation.Horizontal, self)
         self.split.setObjectName("mainSplit")
         self.split.addWidget(self.search)
-        self.split.addWidget(self.pages)
+        self.split.addWidget(self.tabs)
         self.split.setStretchFactor(0, 1)
         self.split.setStretchFactor(1, 4)
         self.split.setSizes([340, 1100])
         self.setCentralWidget(self.split)
 
         self.search.customerActivated.connect(self.open_customer)
+        self.worklists.openCustomer.connect(self.open_customer)
         self._build_actions()
         database = QLabel(context.database_label, self)
         database.setObjectName("databaseLabel")
@@ -71,17 +91,58 @@ class MainWindow(QMainWindow):
         find.triggered.connect(self.search.focus_search)
         customer_menu.addAction(find)
         refresh = QAction("&Refresh", self, shortcut=QKeySequence.StandardKey.Refresh)
-        refresh.triggered.connect(self.customer.refresh)
+        refresh.triggered.connect(lambda: self.context.hub.changed.emit("refresh"))
         customer_menu.addAction(refresh)
+        customer_menu.addSeparator()
+        new_referral = QAction("&New referral…", self, shortcut=QKeySequence.StandardKey.New)
+        new_referral.triggered.connect(self.new_referral)
+        customer_menu.addAction(new_referral)
+        add_note = QAction("Add upsell &note…", self, shortcut=QKeySequence("Ctrl+Shift+N"))
+        add_note.triggered.connect(self.customer.add_note)
+        customer_menu.addAction(add_note)
+        self.customer_actions = [new_referral, add_note]
+
+        go_menu = menu.addMenu("&Go")
+        for number, (title, page) in enumerate(
+            (
+                ("Customer", self.pages),
+                ("Referral worklists", self.worklists),
+                ("Spiffs", self.spiffs),
+            ),
+            start=1,
+        ):
+            action = QAction(title, self, shortcut=QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _checked=False, p=page: self.tabs.setCurrentWidget(p))
+            go_menu.addAction(action)
+        go_menu.addSeparator()
+        for which in (Worklist.OVERDUE, Worklist.TELL_TECH):
+            action = QAction(f"{which.title} referrals", self)
+            action.triggered.connect(lambda _checked=False, w=which: self.show_worklist(w))
+            go_menu.addAction(action)
 
         help_menu = menu.addMenu("&Help")
         about = QAction("&About Dispatch Console", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
+    def new_referral(self) -> None:
+        if self.customer.overview is None:
+            QMessageBox.information(
+                self, "New referral", "Open the customer the referral is for first."
+            )
+            self.search.focus_search()
+            return
+        self.tabs.setCurrentWidget(self.pages)
+        self.customer.new_referral()
+
+    def show_worklist(self, which: Worklist) -> None:
+        self.tabs.setCurrentWidget(self.worklists)
+        self.worklists.show_worklist(which)
+
     def open_customer(self, customer_id: int) -> None:
         self.customer.show_customer(customer_id)
         self.pages.setCurrentWidget(self.customer)
+        self.tabs.setCurrentWidget(self.pages)
         assert self.customer.overview is not None
         self.setWindowTitle(f"{self.customer.overview.name} — Dispatch Console")
         self.customer.history.setFocus()

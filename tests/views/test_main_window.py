@@ -79,13 +79,13 @@ def test_layout_round_trips(qtbot, context: DeskContext, settings_path: Path) ->
     first = MainWindow(context, QSettings(str(settings_path), QSettings.Format.IniFormat))
     qtbot.addWidget(first)
     first.show()
-    first.resize(700, 520)
-    first.split.setSizes([200, 500])
+    first.resize(1280, 800)
+    first.split.setSizes([300, 980])
     sizes = first.split.sizes()
     first.close()
 
     second = MainWindow(context, QSettings(str(settings_path), QSettings.Format.IniFormat))
     qtbot.addWidget(second)
     second.show()
-    assert (second.width(), second.height()) == (700, 520)
+    assert (second.width(), second.height()) == (1280, 800)
     assert second.split.sizes() == sizes

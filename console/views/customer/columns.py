@@ -44,7 +44,7 @@ REFERRAL_COLUMNS: list[Column[ReferralRow]] = [
 ]
 
 NOTE_COLUMNS: list[Column[NoteRow]] = [
-    Column("", lambda r: "📌" if r.pinned else ""),
+    Column("", lambda r: ("📌" if r.pinned else "") + (" →R" if r.referral_id else "")),
     Column("Category", lambda r: r.category),
     Column("Note", lambda r: r.text, tooltip=lambda r: r.text),
     Column("By", lambda r: r.author),

@@ -9,6 +9,9 @@ from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QGroupBox,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -25,6 +28,7 @@ from console.services.customers import (
     customer_overview,
     visit_history,
 )
+from console.services.notes import edit_note, remove_note
 from console.views.common.columns import local_time
 from console.views.common.table_model import PagedTableModel, RowTableModel
 from console.views.common.tables import make_table
@@ -37,18 +41,34 @@ from console.views.customer.columns import (
     REFERRAL_COLUMNS,
 )
 from console.views.customer.header import CustomerHeader
+from console.views.notes.note_dialog import NoteDialog
+from console.views.referrals.new_referral_dialog import NewReferralDialog, ReferralDraft
+from console.views.referrals.referral_dialog import ReferralDialog
 
 OVERDUE = QColor("#c62828")
 TELL_TECH = QColor("#1565c0")
 OLD = QColor("#b45309")
 
 
-def _box(title: str, child: QWidget) -> QGroupBox:
+def _box(title: str, child: QWidget, *buttons: QPushButton) -> QGroupBox:
     box = QGroupBox(title)
     layout = QVBoxLayout(box)
     layout.setContentsMargins(6, 6, 6, 6)
+    if buttons:
+        row = QHBoxLayout()
+        for button in buttons:
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
     layout.addWidget(child)
     return box
+
+
+def _button(text: str, accessible: str, slot: object) -> QPushButton:
+    button = QPushButton(text)
+    button.setAccessibleName(accessible)
+    button.clicked.connect(slot)
+    return button
 
 
 def visit_detail_html(row: VisitRow) -> str:
@@ -113,12 +133,32 @@ class CustomerView(QWidget):
         history_split.addWidget(self.history_detail)
         history_split.setStretchFactor(0, 3)
         history_split.setStretchFactor(1, 1)
-        self.history_box = _box("Service history", history_split)
+        self.referral_from_visit = _button(
+            "Referral from this &visit…",
+            "New referral from the selected visit",
+            self.new_referral_from_visit,
+        )
+        self.history_box = _box("Service history", history_split, self.referral_from_visit)
 
         side = QSplitter(Qt.Orientation.Vertical, self)
         side.setObjectName("customerSideSplit")
-        self.referral_box = _box("Referrals", self.referrals)
-        self.note_box = _box("Upsell notes", self.notes)
+        self.new_referral_button = _button("&New referral…", "New referral", self.new_referral)
+        self.open_referral_button = _button(
+            "&Open", "Open the selected referral", self.open_referral
+        )
+        self.referral_box = _box(
+            "Referrals", self.referrals, self.new_referral_button, self.open_referral_button
+        )
+        self.note_buttons = [
+            _button("&Add…", "Add an upsell note", self.add_note),
+            _button("&Edit…", "Edit the selected note", self.edit_note),
+            _button("Pin/unpin", "Pin or unpin the selected note", self.toggle_pin),
+            _button(
+                "&Make referral…", "Make a referral from the selected note", self.note_to_referral
+            ),
+            _button("Remove", "Remove the selected note", self.remove_note),
+        ]
+        self.note_box = _box("Upsell notes", self.notes, *self.note_buttons)
         self.equipment_box = _box("Equipment", self.equipment)
         for box in (self.referral_box, self.note_box, self.equipment_box):
             side.addWidget(box)
@@ -130,6 +170,10 @@ class CustomerView(QWidget):
         self.body.setStretchFactor(0, 3)
         self.body.setStretchFactor(1, 2)
         self.splitters = [self.body, side, history_split]
+
+        self.referrals.doubleClicked.connect(lambda _index: self.open_referral())
+        self.notes.doubleClicked.connect(lambda _index: self.edit_note())
+        context.hub.changed.connect(lambda _what: self.refresh())
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -164,8 +208,116 @@ class CustomerView(QWidget):
                 table.setColumnWidth(column, min(table.columnWidth(column), 260))
 
     def refresh(self) -> None:
+        """Read the customer again, keeping the selected rows where they still are."""
+        if self.overview is None:
+            return
+        keep = {
+            table: table.currentIndex().row()
+            for table in (self.history, self.referrals, self.notes, self.equipment)
+        }
+        self.show_customer(self.overview.id)
+        for table, row in keep.items():
+            if 0 <= row < table.model().rowCount():
+                table.selectRow(row)
+
+    # -- referrals and notes ------------------------------------------------------------
+
+    def _draft(self, **known: object) -> ReferralDraft:
+        assert self.overview is not None
+        return ReferralDraft(
+            customer_id=self.overview.id,
+            customer_name=self.overview.name,
+            equipment=tuple(self.overview.equipment),
+            **known,  # type: ignore[arg-type]
+        )
+
+    def _run_new_referral(self, draft: ReferralDraft) -> int | None:
+        dialog = NewReferralDialog(self.context, draft, self)
+        dialog.exec()
+        return dialog.created_id
+
+    def new_referral(self) -> None:
         if self.overview is not None:
-            self.show_customer(self.overview.id)
+            self._run_new_referral(self._draft())
+
+    def new_referral_from_visit(self) -> None:
+        visit = self.history_model.row_at(self.history.currentIndex())
+        if self.overview is None:
+            return
+        if visit is None:
+            QMessageBox.information(
+                self, "New referral", "Select the visit the referral comes from."
+            )
+            return
+        pain = visit.tech_notes or visit.problem or ""
+        self._run_new_referral(
+            self._draft(
+                technician_id=visit.technician_id,
+                equipment_id=visit.equipment_id,
+                visit_id=visit.id,
+                pain_point=pain,
+            )
+        )
+
+    def open_referral(self) -> None:
+        referral = self.referral_model.row_at(self.referrals.currentIndex())
+        if referral is not None:
+            ReferralDialog(self.context, referral.id, self).exec()
+
+    def _selected_note(self) -> NoteRow | None:
+        note = self.note_model.row_at(self.notes.currentIndex())
+        if note is None and self.overview is not None:
+            QMessageBox.information(self, "Upsell notes", "Select a note first.")
+        return note
+
+    def add_note(self) -> None:
+        if self.overview is not None:
+            NoteDialog(self.context, self.overview.id, parent=self).exec()
+
+    def edit_note(self) -> None:
+        note = self._selected_note()
+        if note is not None and self.overview is not None:
+            NoteDialog(self.context, self.overview.id, note, parent=self).exec()
+
+    def toggle_pin(self) -> None:
+        note = self._selected_note()
+        if note is not None:
+            self.context.write(
+                self,
+                lambda s: edit_note(
+                    s, note.id, pinned=not note.pinned, expected_version=note.version
+                ),
+                "note",
+            )
+
+    def remove_note(self) -> None:
+        note = self._selected_note()
+        if note is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Remove note",
+            f"Remove this note from the customer?\n\n{note.text}\n\nIt stays on record.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.context.write(
+                self,
+                lambda s: remove_note(
+                    s, note.id, self.context.desk_user, expected_version=note.version
+                ),
+                "note",
+            )
+
+    def note_to_referral(self) -> None:
+        note = self._selected_note()
+        if note is None:
+            return
+        if note.referral_id is not None:
+            ReferralDialog(self.context, note.referral_id, self).exec()
+            return
+        self._run_new_referral(
+            self._draft(equipment_id=note.equipment_id, note_id=note.id, pain_point=note.text)
+        )
 
     def _history_page(
         self, offset: int, limit: int, sort_key: str | None, descending: bool

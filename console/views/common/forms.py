@@ -1,0 +1,45 @@
+"""Small form helpers: combos over staff, and showing which field a refusal is about."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from sqlalchemy.orm import Session
+
+from console.models import StaffRole
+from console.services.staff import staff_list
+
+
+def staff_combo(
+    session: Session,
+    role: StaffRole,
+    accessible_name: str,
+    allow_none: str | None = None,
+    parent: QWidget | None = None,
+) -> QComboBox:
+    """A combo of active staff of one role, the staff id as item data."""
+    combo = QComboBox(parent)
+    combo.setAccessibleName(accessible_name)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(14)
+    if allow_none is not None:
+        combo.addItem(allow_none, None)
+    for person in staff_list(session, role):
+        label = f"{person.name} · {person.phone}" if person.phone else person.name
+        combo.addItem(label, person.id)
+    return combo
+
+
+def select_data(combo: QComboBox, value: object) -> None:
+    index = combo.findData(value)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
+def error_label(parent: QWidget | None = None) -> QLabel:
+    label = QLabel(parent)
+    label.setObjectName("formError")
+    label.setStyleSheet("color: #c62828; font-weight: bold;")
+    label.setWordWrap(True)
+    label.setAccessibleName("Form error")
+    label.hide()
+    return label

@@ -1,0 +1,151 @@
+"""Record a technician's referral: from the customer, a visit row or an upsell note."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from console.models import StaffRole, Urgency
+from console.services.customers import EquipmentRow
+from console.services.errors import InputError
+from console.services.referrals import create_referral
+from console.views.common.forms import error_label, select_data, staff_combo
+from console.views.context import DeskContext
+
+
+@dataclass(frozen=True)
+class ReferralDraft:
+    """What is known before the dialog opens; the user fills in the rest."""
+
+    customer_id: int
+    customer_name: str
+    equipment: tuple[EquipmentRow, ...] = ()
+    technician_id: int | None = None
+    equipment_id: int | None = None
+    visit_id: int | None = None
+    note_id: int | None = None
+    pain_point: str = ""
+
+
+class NewReferralDialog(QDialog):
+    def __init__(
+        self, context: DeskContext, draft: ReferralDraft, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.draft = draft
+        self.created_id: int | None = None
+        self.setWindowTitle(f"New referral — {draft.customer_name}")
+        self.setObjectName("newReferralDialog")
+        with context.read() as session:
+            self.technician = staff_combo(
+                session, StaffRole.TECHNICIAN, "Referring technician", "Choose…", self
+            )
+            self.salesperson = staff_combo(
+                session, StaffRole.SALESPERSON, "Assign to salesperson", "Not yet", self
+            )
+        select_data(self.technician, draft.technician_id)
+        self.equipment = QComboBox(self)
+        self.equipment.setAccessibleName("Equipment")
+        self.equipment.addItem("None in particular", None)
+        for row in draft.equipment:
+            age = f" ({row.age_years:.0f} yr)" if row.age_years is not None else ""
+            self.equipment.addItem(f"{row.label}{age}", row.id)
+        select_data(self.equipment, draft.equipment_id)
+        self.pain_point = QPlainTextEdit(draft.pain_point, self)
+        self.pain_point.setAccessibleName("Pain point")
+        self.pain_point.setPlaceholderText("What the tech saw: e.g. boiler 19 years old, leaking")
+        self.pain_point.setTabChangesFocus(True)
+        self.recommendation = QPlainTextEdit(self)
+        self.recommendation.setAccessibleName("Recommendation")
+        self.recommendation.setPlaceholderText("What would help the customer")
+        self.recommendation.setTabChangesFocus(True)
+        self.urgency = QComboBox(self)
+        self.urgency.setAccessibleName("Urgency")
+        for level in Urgency:
+            self.urgency.addItem(level.value.capitalize(), level.value)
+        select_data(self.urgency, Urgency.NORMAL.value)
+        self.value = QLineEdit(self)
+        self.value.setAccessibleName("Estimated value")
+        self.value.setPlaceholderText("e.g. 8500")
+        self.error = error_label(self)
+
+        form = QFormLayout()
+        form.addRow("Referring &technician", self.technician)
+        form.addRow("&Equipment", self.equipment)
+        form.addRow("&Pain point", self.pain_point)
+        form.addRow("&Recommendation", self.recommendation)
+        form.addRow("&Urgency", self.urgency)
+        form.addRow("Estimated &value ($)", self.value)
+        form.addRow("Assign to &salesperson", self.salesperson)
+        self.fields = {
+            "technician": self.technician,
+            "pain point": self.pain_point,
+            "estimated value": self.value,
+            "salesperson": self.salesperson,
+            "equipment": self.equipment,
+            "urgency": self.urgency,
+        }
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(560, 480)
+        (self.pain_point if draft.technician_id else self.technician).setFocus()
+
+    def save(self) -> None:
+        technician_id = self.technician.currentData()
+        if technician_id is None:
+            self.show_error(InputError("technician", "choose the technician who saw it"))
+            return
+
+        def work(session: Session) -> int:
+            referral = create_referral(
+                session,
+                customer_id=self.draft.customer_id,
+                technician=technician_id,
+                pain_point=self.pain_point.toPlainText(),
+                recommendation=self.recommendation.toPlainText(),
+                equipment_id=self.equipment.currentData(),
+                visit_id=self.draft.visit_id,
+                urgency=self.urgency.currentData(),
+                estimated_value=self.value.text(),
+                salesperson=self.salesperson.currentData(),
+                from_note_id=self.draft.note_id,
+                actor=self.context.desk_user,
+            )
+            return referral.id
+
+        try:
+            with self.context.sessions.begin() as session:
+                self.created_id = work(session)
+        except InputError as error:
+            self.show_error(error)
+            return
+        self.context.hub.changed.emit("referral")
+        self.accept()
+
+    def show_error(self, error: InputError) -> None:
+        """Say what is wrong and put the cursor in the field it is about."""
+        self.error.setText(str(error))
+        self.error.show()
+        widget = self.fields.get(error.field or "")
+        if widget is not None:
+            widget.setFocus()

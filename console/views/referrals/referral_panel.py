@@ -1,0 +1,267 @@
+"""One referral: what the tech saw, who has it, the steps allowed now, and its timeline."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.models import ReferralStatus
+from console.services.appointments import mark_tech_consulted
+from console.services.referral_detail import ReferralDetail, referral_detail
+from console.services.referrals import add_referral_note, move_referral, tell_tech
+from console.views.common.columns import local_time, money
+from console.views.context import DeskContext
+from console.views.referrals.step_dialog import NEEDS_NO_INPUT, StepDialog, step_label
+
+RS = ReferralStatus
+
+
+def detail_html(detail: ReferralDetail) -> str:
+    status = detail.status.label
+    if detail.overdue:
+        status += " · <span style='color:#c62828'>OVERDUE for first contact</span>"
+    rows = [
+        ("Customer", escape(detail.customer)),
+        (
+            "Referring tech",
+            escape(detail.technician)
+            + (f" · <b>{escape(detail.technician_phone)}</b>" if detail.technician_phone else ""),
+        ),
+        ("Salesperson", escape(detail.salesperson or "unassigned")),
+        ("Urgency", detail.urgency.value),
+        ("Estimated value", money(detail.estimated_value) or "—"),
+        ("Equipment", escape(detail.equipment or "—")),
+        ("Recorded", local_time(detail.created_at)),
+        ("First contact", local_time(detail.first_contact_at) or "not yet"),
+    ]
+    if detail.appointment_at:
+        consulted = "tech consulted" if detail.tech_consulted_at else "tech not yet consulted"
+        rows.append(("Appointment", f"{local_time(detail.appointment_at)} ({consulted})"))
+    if detail.follow_up_on:
+        rows.append(("Follow up on", detail.follow_up_on.isoformat()))
+    if detail.won_value is not None:
+        rows.append(("Won value", money(detail.won_value)))
+    if detail.lost_reason:
+        rows.append(("Lost because", escape(detail.lost_reason)))
+    if detail.spiff_amount is not None:
+        paid = (
+            f"paid {local_time(detail.spiff_paid_at, with_time=False)}"
+            if detail.spiff_paid_at
+            else "owed"
+        )
+        rows.append(("Tech's spiff", f"{money(detail.spiff_amount)} ({paid})"))
+    if detail.tech_informed_at:
+        thanked = " and thanked" if detail.tech_thanked else ""
+        rows.append(("Tech told", f"{local_time(detail.tech_informed_at)}{thanked}"))
+    table = "".join(
+        f"<tr><td style='padding-right:12px'><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows
+    )
+    recommendation = (
+        f"<p><b>Recommendation:</b> {escape(detail.recommendation)}</p>"
+        if detail.recommendation
+        else ""
+    )
+    return (
+        f"<h3>Referral #{detail.id} · {status}</h3>"
+        f"<p><b>Pain point:</b> {escape(detail.pain_point)}</p>{recommendation}"
+        f"<table>{table}</table>"
+    )
+
+
+class ReferralPanel(QWidget):
+    """Shows one referral; `openCustomer` asks the window to open the customer's 360."""
+
+    openCustomer = Signal(int)
+
+    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.detail: ReferralDetail | None = None
+        self.setObjectName("referralPanel")
+        self.summary = QLabel(self)
+        self.summary.setObjectName("referralSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+
+        self.steps = QFrame(self)
+        self.steps_layout = QHBoxLayout(self.steps)
+        self.steps_layout.setContentsMargins(0, 0, 0, 0)
+
+        self.tell_box = QGroupBox("Tell the tech", self)
+        self.tell_text = QLabel(self.tell_box)
+        self.tell_text.setWordWrap(True)
+        self.tell_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.thanked = QCheckBox("&Thanked them", self.tell_box)
+        self.thanked.setChecked(True)
+        self.copy_phone = QPushButton("&Copy phone", self.tell_box)
+        self.copy_phone.setAccessibleName("Copy the technician's phone number")
+        self.copy_phone.clicked.connect(self.copy_tech_phone)
+        self.tell_button = QPushButton("Tech &told", self.tell_box)
+        self.tell_button.setObjectName("tellTechButton")
+        self.tell_button.setAccessibleName("Record that the tech was told the outcome")
+        self.tell_button.clicked.connect(self.record_tech_told)
+        tell_layout = QVBoxLayout(self.tell_box)
+        tell_layout.addWidget(self.tell_text)
+        row = QHBoxLayout()
+        row.addWidget(self.copy_phone)
+        row.addWidget(self.thanked)
+        row.addStretch(1)
+        row.addWidget(self.tell_button)
+        tell_layout.addLayout(row)
+
+        self.consulted = QPushButton("Salesperson spoke with the tech", self)
+        self.consulted.setAccessibleName(
+            "Record that the salesperson consulted the tech before the visit"
+        )
+        self.consulted.clicked.connect(self.record_consulted)
+        self.open_customer_button = QPushButton("Open &customer", self)
+        self.open_customer_button.clicked.connect(self._open_customer)
+
+        self.timeline = QListWidget(self)
+        self.timeline.setObjectName("referralTimeline")
+        self.timeline.setAccessibleName("Referral timeline")
+        self.timeline.setWordWrap(True)
+        self.note = QLineEdit(self)
+        self.note.setAccessibleName("Add a note to the timeline")
+        self.note.setPlaceholderText("Add a note to the timeline and press Enter")
+        self.note.returnPressed.connect(self.add_note)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        actions = QHBoxLayout()
+        actions.addWidget(self.open_customer_button)
+        actions.addWidget(self.consulted)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        layout.addWidget(self.steps)
+        layout.addWidget(self.tell_box)
+        layout.addWidget(QLabel("Timeline", self))
+        layout.addWidget(self.timeline, 1)
+        layout.addWidget(self.note)
+        self.show_nothing()
+
+    def show_nothing(self) -> None:
+        self.detail = None
+        self.summary.setText("<i>Select a referral to see it here.</i>")
+        for widget in (
+            self.steps,
+            self.tell_box,
+            self.consulted,
+            self.open_customer_button,
+            self.note,
+        ):
+            widget.hide()
+        self.timeline.clear()
+
+    def show_referral(self, referral_id: int) -> None:
+        with self.context.read() as session:
+            self.detail = referral_detail(session, referral_id)
+        detail = self.detail
+        self.summary.setText(detail_html(detail))
+        while self.steps_layout.count():
+            item = self.steps_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for target in detail.allowed:
+            button = QPushButton(step_label(detail, target), self.steps)
+            button.setObjectName(f"step_{target.value}")
+            button.setAccessibleName(f"Move referral to {target.label}")
+            button.clicked.connect(lambda _checked=False, t=target: self.take_step(t))
+            self.steps_layout.addWidget(button)
+        self.steps_layout.addStretch(1)
+        self.steps.setVisible(bool(detail.allowed))
+        self.tell_box.setVisible(detail.awaiting_tell_tech)
+        if detail.awaiting_tell_tech:
+            phone = detail.technician_phone or "no phone on file"
+            self.tell_text.setText(
+                f"Call <b>{escape(detail.technician)}</b> at <b>{escape(phone)}</b> and tell them "
+                f"the referral was <b>{detail.status.value}</b>."
+            )
+        self.consulted.setVisible(
+            detail.appointment_id is not None and detail.tech_consulted_at is None
+        )
+        self.open_customer_button.show()
+        self.note.show()
+        self.timeline.clear()
+        for entry in detail.timeline:
+            self.timeline.addItem(f"{local_time(entry.at)}  ·  {entry.actor}  ·  {entry.text}")
+        self.timeline.scrollToBottom()
+
+    def refresh(self) -> None:
+        if self.detail is not None:
+            self.show_referral(self.detail.id)
+
+    def take_step(self, target: ReferralStatus) -> None:
+        assert self.detail is not None
+        detail = self.detail
+        if target in NEEDS_NO_INPUT:
+            self.context.write(
+                self,
+                lambda session: move_referral(
+                    session,
+                    detail.id,
+                    target,
+                    self.context.desk_user,
+                    expected_version=detail.version,
+                ),
+                "referral",
+            )
+            return
+        StepDialog(self.context, detail, target, self).exec()
+
+    def record_tech_told(self) -> None:
+        assert self.detail is not None
+        detail = self.detail
+        self.context.write(
+            self,
+            lambda session: tell_tech(
+                session,
+                detail.id,
+                self.context.desk_user,
+                self.thanked.isChecked(),
+                expected_version=detail.version,
+            ),
+            "referral",
+        )
+
+    def record_consulted(self) -> None:
+        assert self.detail is not None and self.detail.appointment_id is not None
+        appointment_id = self.detail.appointment_id
+        self.context.write(
+            self,
+            lambda s: mark_tech_consulted(s, appointment_id, self.context.desk_user),
+            "referral",
+        )
+
+    def add_note(self) -> None:
+        assert self.detail is not None
+        text, referral_id = self.note.text(), self.detail.id
+        if self.context.write(
+            self,
+            lambda s: add_referral_note(s, referral_id, self.context.desk_user, text) or True,
+            "referral",
+        ):
+            self.note.clear()
+
+    def copy_tech_phone(self) -> None:
+        if self.detail and self.detail.technician_phone:
+            QGuiApplication.clipboard().setText(self.detail.technician_phone)
+
+    def _open_customer(self) -> None:
+        if self.detail is not None:
+            self.openCustomer.emit(self.detail.customer_id)

@@ -1,0 +1,71 @@
+"""Each technician's spiffs from won referrals: owed, paid, and paying them out."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+
+from console.services.spiffs import SpiffLine, mark_spiffs_paid, spiff_ledger, unpaid_spiffs
+from console.views.common.columns import Column, money
+from console.views.common.table_model import RowTableModel
+from console.views.common.tables import make_table
+from console.views.context import DeskContext
+
+SPIFF_COLUMNS: list[Column[SpiffLine]] = [
+    Column("Technician", lambda r: r.technician),
+    Column("Phone", lambda r: r.phone),
+    Column("Won referrals", lambda r: r.won_referrals, align_right=True),
+    Column("Owed", lambda r: f"${r.owed:,.2f}", align_right=True),
+    Column("Paid", lambda r: f"${r.paid:,.2f}", align_right=True),
+]
+
+
+class SpiffView(QWidget):
+    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("spiffView")
+        self.table = make_table("spiffTable", "Spiffs per technician", self)
+        self.model: RowTableModel[SpiffLine] = RowTableModel(SPIFF_COLUMNS, self)
+        self.table.setModel(self.model)
+        self.total = QLabel(self)
+        self.pay = QPushButton("Mark selected technician's spiffs &paid…", self)
+        self.pay.setAccessibleName("Mark the selected technician's owed spiffs as paid")
+        self.pay.clicked.connect(self.pay_selected)
+        bar = QHBoxLayout()
+        bar.addWidget(self.total)
+        bar.addStretch(1)
+        bar.addWidget(self.pay)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bar)
+        context.hub.changed.connect(lambda _what: self.reload())
+        self.reload()
+
+    def reload(self) -> None:
+        with self.context.read() as session:
+            lines = spiff_ledger(session)
+        self.model.set_rows(lines)
+        self.table.resizeColumnsToContents()
+        owed = sum((line.owed for line in lines), Decimal(0))
+        paid = sum((line.paid for line in lines), Decimal(0))
+        self.total.setText(f"Owed in all: <b>{money(owed)}</b> · paid in all: {money(paid)}")
+
+    def pay_selected(self) -> None:
+        line = self.model.row_at(self.table.currentIndex())
+        if line is None or line.owed == 0:
+            QMessageBox.information(self, "Spiffs", "Select a technician who is owed spiffs.")
+            return
+        with self.context.read() as session:
+            referral_ids = [referral.id for referral in unpaid_spiffs(session, line.technician_id)]
+        answer = QMessageBox.question(
+            self,
+            "Mark spiffs paid",
+            f"Record {money(line.owed)} for {len(referral_ids)} won referral(s) "
+            f"as paid to {line.technician}?",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.context.write(
+                self, lambda s: mark_spiffs_paid(s, referral_ids, self.context.desk_user), "spiff"
+            )

@@ -1,0 +1,171 @@
+"""Take one lifecycle step, asking for exactly the data that step needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.models import ReferralStatus, StaffRole
+from console.services.errors import Conflict, InputError
+from console.services.office_settings import load_office_settings
+from console.services.referral_detail import ReferralDetail
+from console.services.referrals import StepDetails, move_referral
+from console.views.common.forms import error_label, select_data, staff_combo
+from console.views.context import DeskContext
+
+RS = ReferralStatus
+
+STEP_LABELS = {
+    RS.ASSIGNED: "Assign…",
+    RS.CONTACTED: "Contacted",
+    RS.APPOINTMENT_SET: "Set appointment…",
+    RS.QUOTED: "Quoted…",
+    RS.WON: "Won…",
+    RS.LOST: "Lost…",
+    RS.NOT_NOW: "Not now…",
+    RS.CANCELLED: "Cancel referral…",
+}
+NEEDS_NO_INPUT = (RS.CONTACTED,)
+
+
+def step_label(detail: ReferralDetail, target: ReferralStatus) -> str:
+    if target is RS.ASSIGNED and detail.status is RS.NOT_NOW:
+        return "Back to worklist"
+    return STEP_LABELS[target]
+
+
+class StepDialog(QDialog):
+    def __init__(
+        self,
+        context: DeskContext,
+        detail: ReferralDetail,
+        target: ReferralStatus,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.detail = detail
+        self.target = target
+        self.setObjectName("stepDialog")
+        self.setWindowTitle(f"{target.label} — referral {detail.id}, {detail.customer}")
+        form = QFormLayout()
+        self.fields: dict[str, QWidget] = {}
+        self.salesperson: QComboBox | None = None
+        self.when: QDateTimeEdit | None = None
+        self.value: QLineEdit | None = None
+        self.reason: QComboBox | None = None
+        self.reason_detail: QLineEdit | None = None
+        self.follow_up: QDateEdit | None = None
+        with context.read() as session:
+            settings = load_office_settings(session)
+            if target is RS.ASSIGNED:
+                self.salesperson = staff_combo(
+                    session, StaffRole.SALESPERSON, "Salesperson", None, self
+                )
+                select_data(self.salesperson, detail.salesperson_id)
+                form.addRow("&Salesperson", self.salesperson)
+                self.fields["salesperson"] = self.salesperson
+        if target is RS.APPOINTMENT_SET:
+            tomorrow = QDateTime(QDate.currentDate().addDays(1), QTime(10, 0))
+            self.when = QDateTimeEdit(tomorrow, self)
+            self.when.setCalendarPopup(True)
+            self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+            self.when.setAccessibleName("Appointment time")
+            form.addRow("Appointment &time", self.when)
+            self.fields["appointment time"] = self.when
+        if target in (RS.QUOTED, RS.WON):
+            self.value = QLineEdit(self)
+            self.value.setAccessibleName("Won value" if target is RS.WON else "Quoted value")
+            if detail.estimated_value is not None:
+                self.value.setText(f"{detail.estimated_value:.2f}")
+            form.addRow("&Value ($)", self.value)
+            self.fields["value"] = self.value
+        if target is RS.LOST:
+            self.reason = QComboBox(self)
+            self.reason.setAccessibleName("Lost reason")
+            self.reason.addItems(list(settings.lost_reasons))
+            self.reason_detail = QLineEdit(self)
+            self.reason_detail.setAccessibleName("Lost reason details")
+            self.reason_detail.setPlaceholderText("Details (optional)")
+            form.addRow("&Reason", self.reason)
+            form.addRow("&Details", self.reason_detail)
+            self.fields["reason"] = self.reason
+        if target is RS.NOT_NOW:
+            self.follow_up = QDateEdit(QDate.currentDate().addDays(30), self)
+            self.follow_up.setCalendarPopup(True)
+            self.follow_up.setDisplayFormat("yyyy-MM-dd")
+            self.follow_up.setAccessibleName("Follow-up date")
+            form.addRow("&Follow up on", self.follow_up)
+            self.fields["follow-up date"] = self.follow_up
+        self.note = QLineEdit(self)
+        self.note.setAccessibleName("Note")
+        self.note.setPlaceholderText("Optional note for the timeline")
+        form.addRow("&Note", self.note)
+        self.error = error_label(self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(target.label)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<b>{detail.customer}</b> — {detail.pain_point}", self))
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def details(self) -> StepDetails:
+        reason = None
+        if self.reason is not None and self.reason_detail is not None:
+            extra = self.reason_detail.text().strip()
+            reason = self.reason.currentText() + (f": {extra}" if extra else "")
+        when = None
+        if self.when is not None:
+            when = self.when.dateTime().toPython().astimezone(dt.UTC)  # type: ignore[union-attr]
+        return StepDetails(
+            salesperson=self.salesperson.currentData() if self.salesperson else None,
+            appointment_at=when,
+            value=self.value.text() if self.value else None,
+            reason=reason,
+            follow_up_on=self.follow_up.date().toPython() if self.follow_up else None,  # type: ignore[arg-type]
+            note=self.note.text(),
+        )
+
+    def save(self) -> None:
+        try:
+            with self.context.sessions.begin() as session:
+                move_referral(
+                    session,
+                    self.detail.id,
+                    self.target,
+                    self.context.desk_user,
+                    self.details(),
+                    expected_version=self.detail.version,
+                )
+        except InputError as error:
+            self.error.setText(str(error))
+            self.error.show()
+            widget = self.fields.get(error.field or "")
+            if widget is not None:
+                widget.setFocus()
+            return
+        except Conflict as error:
+            self.error.setText(f"{error}. Nothing was saved.")
+            self.error.show()
+            self.context.hub.changed.emit("referral")
+            return
+        self.context.hub.changed.emit("referral")
+        self.accept()
