@@ -205,7 +205,7 @@ class CustomerView(QWidget):
         for table in (self.history, self.referrals, self.notes, self.equipment):
             table.resizeColumnsToContents()
             for column in range(table.model().columnCount() - 1):
-                table.setColumnWidth(column, min(table.columnWidth(column), 260))
+                table.setColumnWidth(column, min(table.columnWidth(column), 200))
 
     def refresh(self) -> None:
         """Read the customer again, keeping the selected rows where they still are."""

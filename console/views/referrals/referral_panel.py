@@ -175,14 +175,17 @@ class ReferralPanel(QWidget):
         self.summary.setText(detail_html(detail))
         while self.steps_layout.count():
             item = self.steps_layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget()
+            if widget is not None:
+                widget.setParent(None)
+                widget.deleteLater()
         for target in detail.allowed:
             button = QPushButton(step_label(detail, target), self.steps)
             button.setObjectName(f"step_{target.value}")
             button.setAccessibleName(f"Move referral to {target.label}")
             button.clicked.connect(lambda _checked=False, t=target: self.take_step(t))
             self.steps_layout.addWidget(button)
+            button.show()
         self.steps_layout.addStretch(1)
         self.steps.setVisible(bool(detail.allowed))
         self.tell_box.setVisible(detail.awaiting_tell_tech)

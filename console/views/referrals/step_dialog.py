@@ -121,11 +121,16 @@ class StepDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(target.label)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<b>{detail.customer}</b> — {detail.pain_point}", self))
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    def buttons_ok(self) -> None:
+        """Press the dialog's confirm button."""
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
     def details(self) -> StepDetails:
         reason = None

@@ -110,9 +110,10 @@ class WorklistView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.split)
 
-        self.tabs.currentChanged.connect(lambda _index: self.reload())
-        self.salesperson.currentIndexChanged.connect(lambda _index: self.reload())
-        self.technician.currentIndexChanged.connect(lambda _index: self.reload())
+        self._keep_panel = False
+        self.tabs.currentChanged.connect(lambda _index: self.switch_list())
+        self.salesperson.currentIndexChanged.connect(lambda _index: self.switch_list())
+        self.technician.currentIndexChanged.connect(lambda _index: self.switch_list())
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.table.doubleClicked.connect(self._open)
         context.hub.changed.connect(lambda _what: self.reload())
@@ -124,6 +125,12 @@ class WorklistView(QWidget):
 
     def show_worklist(self, which: Worklist) -> None:
         self.tabs.setCurrentIndex(DESK_WORKLISTS.index(which))
+
+    def switch_list(self) -> None:
+        """Another list or filter: start at its first referral."""
+        self._keep_panel = False
+        self.panel.show_nothing()
+        self.reload()
 
     def reload(self) -> None:
         """Read the lists again, keeping the selected referral selected where it still is."""
@@ -148,10 +155,14 @@ class WorklistView(QWidget):
         if selected in rows:
             self.table.selectRow(rows.index(selected))
             self.panel.show_referral(selected)
+        elif selected is not None and self._keep_panel:
+            # The referral just acted on left this list; keep it in view for its next step.
+            self.panel.show_referral(selected)
         elif items:
             self.table.selectRow(0)
         else:
             self.panel.show_nothing()
+        self._keep_panel = True
 
     def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         item = self.model.row_at(current)

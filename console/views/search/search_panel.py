@@ -32,6 +32,8 @@ class SearchPanel(QWidget):
         self.results.setObjectName("searchResults")
         self.results.setAccessibleName("Search results")
         self.results.setAlternatingRowColors(True)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.model = SearchResultsModel(self)
         self.results.setModel(self.model)
         self.summary = QLabel(self)
