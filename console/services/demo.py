@@ -461,7 +461,8 @@ class DemoBuilder:
                     tzinfo=dt.UTC,
                 )
             else:
-                starts = appointment_at + dt.timedelta(days=rng.uniform(1, 5))
+                day = (appointment_at + dt.timedelta(days=rng.randrange(1, 5))).date()
+                starts = dt.datetime.combine(day, dt.time(rng.randrange(8, 17)), tzinfo=dt.UTC)
             writer.add(
                 "sales_appointments",
                 {

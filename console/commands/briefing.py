@@ -1,0 +1,74 @@
+"""`dispatch-console briefing CUSTOMER -o FILE.pdf` and `briefing --date DAY -o DIR`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from console.commands.common import (
+    CommandError,
+    add_handler,
+    iso_date,
+    open_database,
+    resolve_customer,
+)
+from console.database import session_factory
+from console.services.briefing import PageSize, briefing_content, default_page_size, render_briefing
+from console.services.briefing.batch import write_day_briefings
+
+
+def cmd_briefing(args: argparse.Namespace) -> int:
+    page_size = PageSize(args.page_size) if args.page_size else default_page_size()
+    engine = open_database(args)
+    sessions = session_factory(engine)
+    try:
+        if args.date is not None:
+            if args.customer:
+                raise CommandError("give either CUSTOMER or --date, not both")
+            out_dir = Path(args.output)
+            if out_dir.exists() and not out_dir.is_dir():
+                raise CommandError(
+                    f"-o: {out_dir} is a file; --date writes one PDF per appointment into a folder"
+                )
+            result = write_day_briefings(
+                sessions, args.date, out_dir, page_size=page_size, combined=args.combined
+            )
+            for path in result.files:
+                print(path)
+            print(f"{result.appointments} sales appointment(s) on {args.date}", file=sys.stderr)
+            return 0
+        if not args.customer:
+            raise CommandError("name a CUSTOMER, or give --date YYYY-MM-DD")
+        output = Path(args.output)
+        if output.suffix.lower() != ".pdf":
+            raise CommandError(f"-o: {output} should end in .pdf")
+        with sessions() as session:
+            customer = resolve_customer(session, args.customer)
+            content = briefing_content(session, customer.id)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        partial = output.with_name(output.name + ".part")
+        partial.write_bytes(render_briefing(content, page_size))
+        partial.replace(output)
+        print(output)
+        return 0
+    finally:
+        engine.dispose()
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    briefing = commands.add_parser(
+        "briefing", parents=[common], help="print sales briefing sheets (PDF)"
+    )
+    briefing.add_argument(
+        "customer", nargs="?", metavar="CUSTOMER", help="account number, external id or name"
+    )
+    briefing.add_argument(
+        "--date", type=iso_date, metavar="YYYY-MM-DD", help="every sales appointment that day"
+    )
+    briefing.add_argument("-o", "--output", required=True, metavar="FILE_OR_DIR")
+    briefing.add_argument("--page-size", choices=[size.value for size in PageSize])
+    briefing.add_argument(
+        "--combined", action="store_true", help="with --date: one PDF for the whole day"
+    )
+    add_handler(briefing, cmd_briefing)

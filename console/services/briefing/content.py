@@ -1,0 +1,123 @@
+"""What goes on a briefing sheet, read from the database in one unit of work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from console.models import OPEN_STATUSES, SalesAppointment, ServiceVisit, Staff, VisitStatus
+from console.services.customers import (
+    CustomerOverview,
+    EquipmentRow,
+    NoteRow,
+    ReferralRow,
+    VisitRow,
+    customer_overview,
+    visit_history,
+)
+from console.services.errors import NotFound
+from console.services.office_settings import load_office_settings
+
+
+@dataclass(frozen=True)
+class TechToCall:
+    """A referring technician the salesperson should phone before going."""
+
+    name: str
+    phone: str | None
+    last_visit: dt.datetime | None
+    saw: list[str]
+
+
+@dataclass(frozen=True)
+class BriefingContent:
+    customer: CustomerOverview
+    open_referrals: list[ReferralRow]
+    equipment: list[EquipmentRow]
+    history: list[VisitRow]
+    pinned_notes: list[NoteRow]
+    other_notes: list[NoteRow]
+    techs_to_call: list[TechToCall]
+    appointment_at: dt.datetime | None = None
+    salesperson: str | None = None
+    printed_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+
+def briefing_content(
+    session: Session,
+    customer_id: int,
+    *,
+    referral_id: int | None = None,
+    appointment_id: int | None = None,
+    history_visits: int | None = None,
+    now: dt.datetime | None = None,
+) -> BriefingContent:
+    """One customer's briefing; a referral or appointment narrows the call box to its tech."""
+    now = now or dt.datetime.now(dt.UTC)
+    settings = load_office_settings(session)
+    overview = customer_overview(session, customer_id, now=now, settings=settings)
+    limit = history_visits if history_visits is not None else settings.history_visits_on_briefing
+    appointment_at = salesperson = None
+    if appointment_id is not None:
+        appointment = session.get(SalesAppointment, appointment_id)
+        if appointment is None or appointment.referral.customer_id != customer_id:
+            raise NotFound(
+                "appointment", f"no sales appointment {appointment_id} for this customer"
+            )
+        referral_id = appointment.referral_id
+        appointment_at = appointment.starts_at
+        salesperson = appointment.salesperson.name
+    open_referrals = [r for r in overview.referrals if r.status in OPEN_STATUSES]
+    focus = open_referrals
+    if referral_id is not None:
+        focus = [r for r in overview.referrals if r.id == referral_id]
+        if not focus:
+            raise NotFound("referral", f"no referral {referral_id} for this customer")
+        if focus[0] not in open_referrals:
+            open_referrals = [focus[0], *open_referrals]
+    return BriefingContent(
+        customer=overview,
+        open_referrals=open_referrals,
+        equipment=overview.equipment,
+        history=visit_history(session, customer_id, limit=limit),
+        pinned_notes=[note for note in overview.notes_list if note.pinned],
+        other_notes=[note for note in overview.notes_list if not note.pinned],
+        techs_to_call=_techs_to_call(session, customer_id, focus),
+        appointment_at=appointment_at,
+        salesperson=salesperson,
+        printed_at=now,
+    )
+
+
+def _techs_to_call(
+    session: Session, customer_id: int, referrals: list[ReferralRow]
+) -> list[TechToCall]:
+    by_name: dict[str, TechToCall] = {}
+    for referral in referrals:
+        entry = by_name.get(referral.technician)
+        saw = f"{referral.pain_point}" + (f" ({referral.equipment})" if referral.equipment else "")
+        if entry is None:
+            by_name[referral.technician] = TechToCall(
+                referral.technician,
+                referral.technician_phone,
+                _last_visit(session, customer_id, referral.technician),
+                [saw],
+            )
+        elif saw not in entry.saw:
+            entry.saw.append(saw)
+    return list(by_name.values())
+
+
+def _last_visit(session: Session, customer_id: int, technician: str) -> dt.datetime | None:
+    return session.scalar(
+        select(func.max(ServiceVisit.scheduled_for))
+        .join(Staff, ServiceVisit.technician_id == Staff.id)
+        .where(
+            ServiceVisit.customer_id == customer_id,
+            Staff.name == technician,
+            ServiceVisit.status == VisitStatus.COMPLETED,
+        )
+    )
