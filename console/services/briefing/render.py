@@ -36,6 +36,7 @@ from console.services.customers import EquipmentRow, NoteRow, ReferralRow, Visit
 
 MARGIN = 15 * mm
 FOOTER_GAP = 8 * mm
+FRAME_PADDING = 6  # platypus frames keep this much inside each edge
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#52606d")
 ACCENT = colors.HexColor("#b45309")
@@ -272,7 +273,7 @@ class _Sheet:
                     "Value",
                 ],
                 rows,
-                [11, 10, 14, 45, 8, 9],
+                [15, 12, 14, 39, 10, 10],
             )
         )
         return flow
@@ -304,7 +305,7 @@ class _Sheet:
             self.table(
                 ["Equipment", "Make", "Model", "Serial", "Installed", "Age", "Location"],
                 rows,
-                [14, 14, 20, 14, 11, 7, 14],
+                [15, 14, 19, 14, 12, 8, 14],
             )
         )
         return flow
@@ -366,7 +367,7 @@ class _Sheet:
         if not notes:
             return [*flow, self.none_line("No upsell notes.")]
         rows = [self._note_row(n) for n in notes]
-        flow.append(self.table(["", "Date", "By", "Category", "Note"], rows, [9, 11, 15, 15, 50]))
+        flow.append(self.table(["", "Date", "By", "Category", "Note"], rows, [9, 12, 15, 16, 48]))
         return flow
 
     def _note_row(self, note: NoteRow) -> list[Any]:
@@ -432,7 +433,6 @@ def _footer_canvas(content: BriefingContent) -> type[Canvas]:
 def render_briefing(content: BriefingContent, page_size: PageSize = PageSize.LETTER) -> bytes:
     """The briefing as PDF bytes."""
     buffer = io.BytesIO()
-    width, _height = page_size.points
     document = SimpleDocTemplate(
         buffer,
         pagesize=page_size.points,
@@ -444,6 +444,6 @@ def render_briefing(content: BriefingContent, page_size: PageSize = PageSize.LET
         author="Dispatch Console",
         subject=f"Account {content.customer.account_number}",
     )
-    sheet = _Sheet(content, width - 2 * MARGIN)
+    sheet = _Sheet(content, document.width - 2 * FRAME_PADDING)
     document.build(sheet.flowables(), canvasmaker=_footer_canvas(content))
     return buffer.getvalue()
