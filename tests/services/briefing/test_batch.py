@@ -62,12 +62,13 @@ def test_cancel_leaves_no_partial_file(demo_engine: Engine, tmp_path: Path) -> N
         calls["n"] += 1
         return calls["n"] > 1
 
+    out = tmp_path / "out"
     result = write_day_briefings(
-        session_factory(demo_engine), day, tmp_path, cancelled=cancel_after_first
+        session_factory(demo_engine), day, out, cancelled=cancel_after_first
     )
     assert result.cancelled
     assert len(result.files) == 1
-    assert sorted(tmp_path.iterdir()) == result.files
+    assert sorted(out.iterdir()) == result.files
     combined = write_day_briefings(
         session_factory(demo_engine),
         day,
