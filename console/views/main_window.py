@@ -15,7 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from console import __version__
+from console.services.briefing import PageSize, default_page_size
 from console.services.worklists import Worklist
+from console.views.briefing.batch_dialog import BatchBriefingDialog
+from console.views.briefing.preview_dialog import BriefingPreviewDialog
 from console.views.context import DeskContext
 from console.views.customer.customer_view import CustomerView
 from console.views.referrals.spiff_view import SpiffView
@@ -81,6 +84,15 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
+        print_briefing = QAction("&Print briefing…", self, shortcut=QKeySequence.StandardKey.Print)
+        print_briefing.triggered.connect(self.print_briefing)
+        file_menu.addAction(print_briefing)
+        print_day = QAction(
+            "Print the &day's briefings…", self, shortcut=QKeySequence("Ctrl+Shift+P")
+        )
+        print_day.triggered.connect(self.print_day)
+        file_menu.addAction(print_day)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
@@ -134,6 +146,40 @@ class MainWindow(QMainWindow):
             return
         self.tabs.setCurrentWidget(self.pages)
         self.customer.new_referral()
+
+    def page_size(self) -> PageSize:
+        stored = self.settings.value("briefing/page_size")
+        try:
+            return PageSize(str(stored)) if stored else default_page_size()
+        except ValueError:
+            return default_page_size()
+
+    def print_briefing(self) -> None:
+        """Preview the briefing of the referral selected on a worklist, else the open customer."""
+        referral = (
+            self.worklists.panel.detail if self.tabs.currentWidget() is self.worklists else None
+        )
+        if referral is not None:
+            customer_id, referral_id = referral.customer_id, referral.id
+            appointment_id = referral.appointment_id
+        elif self.customer.overview is not None:
+            customer_id, referral_id, appointment_id = self.customer.overview.id, None, None
+        else:
+            QMessageBox.information(
+                self, "Print briefing", "Open a customer or select a referral first."
+            )
+            return
+        BriefingPreviewDialog(
+            self.context,
+            customer_id,
+            self.page_size(),
+            referral_id=referral_id,
+            appointment_id=appointment_id,
+            parent=self,
+        ).exec()
+
+    def print_day(self) -> None:
+        BatchBriefingDialog(self.context, self.page_size(), self).exec()
 
     def show_worklist(self, which: Worklist) -> None:
         self.tabs.setCurrentWidget(self.worklists)

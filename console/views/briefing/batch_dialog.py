@@ -1,0 +1,194 @@
+"""Print every sales appointment's briefing for a day, off the UI thread, with cancel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QObject, QThread, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.services.briefing import PageSize
+from console.services.briefing.batch import BatchResult, day_appointments, write_day_briefings
+from console.views.context import DeskContext
+
+
+class BatchWorker(QObject):
+    """Runs the batch on its own thread with its own sessions; the dialog only hears signals."""
+
+    progressed = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(
+        self, context: DeskContext, day: dt.date, folder: Path, page_size: PageSize, combined: bool
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.day = day
+        self.folder = folder
+        self.page_size = page_size
+        self.combined = combined
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        try:
+            result = write_day_briefings(
+                self.context.sessions,
+                self.day,
+                self.folder,
+                page_size=self.page_size,
+                combined=self.combined,
+                progress=self.progressed.emit,
+                cancelled=self.stop.is_set,
+            )
+        except Exception as error:  # reported to the user in the dialog
+            self.failed.emit(str(error))
+            return
+        self.finished.emit(result)
+
+
+class BatchBriefingDialog(QDialog):
+    worker_finished = Signal()
+
+    def __init__(
+        self, context: DeskContext, page_size: PageSize, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.page_size = page_size
+        self.worker_thread: QThread | None = None
+        self.worker: BatchWorker | None = None
+        self.outcome: BatchResult | None = None
+        self.setObjectName("batchBriefingDialog")
+        self.setWindowTitle("Print the day's briefings")
+        self.day = QDateEdit(QDate.currentDate().addDays(1), self)
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day.setAccessibleName("Day of the sales appointments")
+        self.day.dateChanged.connect(self._count)
+        self.folder = QLineEdit(str(Path.home() / "Briefings"), self)
+        self.folder.setAccessibleName("Folder for the PDF files")
+        browse = QPushButton("Browse…", self)
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        self.combined = QCheckBox("One combined PDF for the whole day", self)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("batchSummary")
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName("Progress")
+        self.progress.hide()
+        self.start = QPushButton("&Start", self)
+        self.start.setDefault(True)
+        self.start.clicked.connect(self.start_batch)
+        self.cancel = QPushButton("&Cancel", self)
+        self.cancel.clicked.connect(self.cancel_or_close)
+        form = QFormLayout()
+        form.addRow("&Day", self.day)
+        form.addRow("&Folder", folder_row)
+        form.addRow("", self.combined)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.start)
+        buttons.addWidget(self.cancel)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.progress)
+        layout.addLayout(buttons)
+        self._count()
+
+    def _count(self) -> None:
+        with self.context.read() as session:
+            count = len(day_appointments(session, self.day.date().toPython()))  # type: ignore[arg-type]
+        self.summary.setText(f"{count} sales appointment{'s' if count != 1 else ''} that day.")
+        self.start.setEnabled(count > 0)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Folder for the briefings", self.folder.text()
+        )
+        if folder:
+            self.folder.setText(folder)
+
+    def start_batch(self) -> None:
+        day: dt.date = self.day.date().toPython()  # type: ignore[assignment]
+        self.worker = BatchWorker(
+            self.context, day, Path(self.folder.text()), self.page_size, self.combined.isChecked()
+        )
+        self.worker_thread = QThread(self)
+        self.worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self.worker.run)
+        self.worker.progressed.connect(self._progressed)
+        self.worker.finished.connect(self._finished)
+        self.worker.failed.connect(self._failed)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.start.setEnabled(False)
+        self.cancel.setText("&Cancel")
+        self.summary.setText("Rendering briefings…")
+        self.worker_thread.start()
+
+    def _progressed(self, done: int, total: int, customer: str) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.summary.setText(f"{done} of {total}: {customer}")
+
+    def _finished(self, result: BatchResult) -> None:
+        self.outcome = result
+        self._stop_thread()
+        if result.cancelled:
+            self.summary.setText(
+                f"Cancelled; {len(result.files)} complete file(s) kept, nothing half-written."
+            )
+        else:
+            self.summary.setText(f"Wrote {len(result.files)} file(s) to {self.folder.text()}.")
+        self.cancel.setText("&Close")
+        self.start.setEnabled(True)
+        self.worker_finished.emit()
+
+    def _failed(self, message: str) -> None:
+        self._stop_thread()
+        self.summary.setText(f"Stopped: {message}")
+        self.cancel.setText("&Close")
+        self.start.setEnabled(True)
+        self.worker_finished.emit()
+
+    def _stop_thread(self) -> None:
+        if self.worker_thread is not None:
+            self.worker_thread.quit()
+            self.worker_thread.wait()
+            self.worker_thread = None
+
+    @property
+    def running(self) -> bool:
+        return self.worker_thread is not None
+
+    def cancel_or_close(self) -> None:
+        if self.running and self.worker is not None:
+            self.worker.stop.set()
+            self.summary.setText("Cancelling after the current briefing…")
+            return
+        self.reject()
+
+    def reject(self) -> None:
+        if self.running and self.worker is not None:
+            self.worker.stop.set()
+            self._stop_thread()
+        super().reject()

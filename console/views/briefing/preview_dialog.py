@@ -1,0 +1,149 @@
+"""Print preview of the actual briefing PDF, with Print and Save as PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSettings, Qt
+from PySide6.QtGui import QKeySequence, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.services.briefing import PageSize, briefing_content, render_briefing
+from console.services.briefing.batch import mark_briefing_printed, slug
+from console.views.context import DeskContext
+
+
+class BriefingPreviewDialog(QDialog):
+    """Shows the pages exactly as they will print; printing marks the appointment's briefing."""
+
+    def __init__(
+        self,
+        context: DeskContext,
+        customer_id: int,
+        page_size: PageSize,
+        *,
+        appointment_id: int | None = None,
+        referral_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.appointment_id = appointment_id
+        self.setObjectName("briefingPreview")
+        with context.read() as session:
+            content = briefing_content(
+                session, customer_id, appointment_id=appointment_id, referral_id=referral_id
+            )
+        self.customer_name = content.customer.name
+        self.pdf = render_briefing(content, page_size)
+        self.setWindowTitle(f"Briefing — {self.customer_name}")
+
+        self.buffer = QBuffer(self)
+        self.buffer.setData(QByteArray(self.pdf))
+        self.buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document = QPdfDocument(self)
+        self.document.load(self.buffer)
+        self.view = QPdfView(self)
+        self.view.setObjectName("briefingPages")
+        self.view.setAccessibleName("Briefing pages")
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setDocument(self.document)
+
+        self.pages = QLabel(f"{self.page_count} page{'s' if self.page_count != 1 else ''}", self)
+        self.pages.setObjectName("briefingPageCount")
+        self.print_button = QPushButton("&Print…", self)
+        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_button.clicked.connect(self.print_briefing)
+        self.save_button = QPushButton("&Save as PDF…", self)
+        self.save_button.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_button.clicked.connect(self.ask_save)
+        close = QPushButton("Close", self)
+        close.clicked.connect(self.reject)
+        bar = QHBoxLayout()
+        bar.addWidget(self.pages)
+        bar.addStretch(1)
+        for button in (self.print_button, self.save_button, close):
+            bar.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bar)
+        self.resize(760, 900)
+
+    @property
+    def page_count(self) -> int:
+        return self.document.pageCount()
+
+    def suggested_name(self) -> str:
+        return f"briefing-{slug(self.customer_name)}-{dt.date.today().isoformat()}.pdf"
+
+    def ask_save(self) -> None:
+        settings = QSettings()
+        folder = str(settings.value("briefing/folder", str(Path.home())))
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            "Save briefing as PDF",
+            str(Path(folder) / self.suggested_name()),
+            "PDF files (*.pdf)",
+        )
+        if path:
+            self.save_to(Path(path))
+            settings.setValue("briefing/folder", str(Path(path).parent))
+
+    def save_to(self, path: Path) -> None:
+        if path.suffix.lower() != ".pdf":
+            path = path.with_suffix(".pdf")
+        try:
+            partial = path.with_name(path.name + ".part")
+            partial.write_bytes(self.pdf)
+            partial.replace(path)
+        except OSError as error:
+            QMessageBox.warning(self, "Not saved", f"Could not write {path}:\n{error.strerror}")
+            return
+        self._mark_printed()
+
+    def print_briefing(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> None:
+        """Draw each PDF page onto the printer's page, scaled to fit."""
+        painter = QPainter()
+        if not painter.begin(printer):
+            QMessageBox.warning(self, "Not printed", "The printer could not be started.")
+            return
+        dpi = printer.resolution()
+        for index in range(self.page_count):
+            if index:
+                printer.newPage()
+            target = painter.viewport()
+            size = self.document.pagePointSize(index)
+            pixels = size * dpi / 72.0
+            image = self.document.render(index, pixels.toSize())
+            scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(QRect(target.topLeft(), scaled), image)
+        painter.end()
+        self._mark_printed()
+
+    def _mark_printed(self) -> None:
+        if self.appointment_id is not None:
+            appointment_id = self.appointment_id
+            self.context.write(
+                self, lambda s: mark_briefing_printed(s, [appointment_id]), "appointment"
+            )
