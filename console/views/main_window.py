@@ -21,6 +21,7 @@ from console.views.briefing.batch_dialog import BatchBriefingDialog
 from console.views.briefing.preview_dialog import BriefingPreviewDialog
 from console.views.context import DeskContext
 from console.views.customer.customer_view import CustomerView
+from console.views.preferences_dialog import PreferencesDialog
 from console.views.referrals.spiff_view import SpiffView
 from console.views.referrals.worklist_view import WorklistView
 from console.views.search.search_panel import SearchPanel
@@ -77,7 +78,8 @@ class MainWindow(QMainWindow):
         database.setObjectName("databaseLabel")
         database.setAccessibleName("Open database")
         self.statusBar().addPermanentWidget(database)
-        self.statusBar().addPermanentWidget(QLabel(f"Desk user: {context.desk_user}", self))
+        self.desk_label = QLabel(f"Desk user: {context.desk_user}", self)
+        self.statusBar().addPermanentWidget(self.desk_label)
         self.restore_layout()
         self.search.focus_search()
 
@@ -92,6 +94,11 @@ class MainWindow(QMainWindow):
         )
         print_day.triggered.connect(self.print_day)
         file_menu.addAction(print_day)
+        file_menu.addSeparator()
+        preferences = QAction("Pr&eferences…", self, shortcut=QKeySequence("Ctrl+,"))
+        preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+        preferences.triggered.connect(self.show_preferences)
+        file_menu.addAction(preferences)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -177,6 +184,10 @@ class MainWindow(QMainWindow):
             appointment_id=appointment_id,
             parent=self,
         ).exec()
+
+    def show_preferences(self) -> None:
+        if PreferencesDialog(self.context, self.settings, self).exec():
+            self.desk_label.setText(f"Desk user: {self.context.desk_user}")
 
     def print_day(self) -> None:
         BatchBriefingDialog(self.context, self.page_size(), self).exec()

@@ -1,0 +1,169 @@
+"""Preferences: this desk's own settings (QSettings) and the office's shared rules (database)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.desk_user import os_login_name
+from console.services.briefing import PageSize, default_page_size
+from console.services.office_settings import (
+    OfficeSettings,
+    load_office_settings,
+    save_office_settings,
+)
+from console.views.common.forms import error_label
+from console.views.context import DeskContext
+
+
+class PreferencesDialog(QDialog):
+    def __init__(
+        self, context: DeskContext, settings: QSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.settings = settings
+        self.setObjectName("preferencesDialog")
+        self.setWindowTitle("Preferences")
+        with context.read() as session:
+            self.office = load_office_settings(session)
+
+        self.desk_user = QLineEdit(str(settings.value("desk/user", "") or ""), self)
+        self.desk_user.setAccessibleName("Desk user name")
+        self.desk_user.setPlaceholderText(f"Your login: {os_login_name()}")
+        self.page_size = QComboBox(self)
+        self.page_size.setAccessibleName("Briefing page size")
+        for size in PageSize:
+            self.page_size.addItem(
+                size.value.upper() if size is PageSize.A4 else "Letter", size.value
+            )
+        stored = str(settings.value("briefing/page_size", "") or default_page_size().value)
+        self.page_size.setCurrentIndex(max(0, self.page_size.findData(stored)))
+        desk = QGroupBox("This desk", self)
+        desk_form = QFormLayout(desk)
+        desk_form.addRow("Your &name on the record", self.desk_user)
+        desk_form.addRow("Briefing &page size", self.page_size)
+        desk_form.addRow("Database", QLabel(context.database_label, desk))
+
+        office = self.office
+        self.first_contact = QSpinBox(self)
+        self.first_contact.setRange(1, 24 * 14)
+        self.first_contact.setSuffix(" hours")
+        self.first_contact.setValue(office.first_contact_hours)
+        self.first_contact.setAccessibleName("First-contact limit in hours")
+        self.business_hours = QCheckBox("Count only business hours (weekdays)", self)
+        self.business_hours.setChecked(office.business_hours_only)
+        self.day_start = QSpinBox(self)
+        self.day_start.setRange(0, 23)
+        self.day_start.setValue(office.business_day_start)
+        self.day_start.setAccessibleName("Business day starts at hour")
+        self.day_end = QSpinBox(self)
+        self.day_end.setRange(1, 24)
+        self.day_end.setValue(office.business_day_end)
+        self.day_end.setAccessibleName("Business day ends at hour")
+        self.spiff_mode = QComboBox(self)
+        self.spiff_mode.setAccessibleName("Spiff rule")
+        self.spiff_mode.addItem("Flat amount per won referral", "flat")
+        self.spiff_mode.addItem("Percent of the won value", "percent")
+        self.spiff_mode.setCurrentIndex(max(0, self.spiff_mode.findData(office.spiff_mode)))
+        self.spiff_amount = QLineEdit(f"{office.spiff_flat_amount:.2f}", self)
+        self.spiff_amount.setAccessibleName("Flat spiff amount")
+        self.spiff_percent = QDoubleSpinBox(self)
+        self.spiff_percent.setRange(0, 100)
+        self.spiff_percent.setDecimals(2)
+        self.spiff_percent.setSuffix(" %")
+        self.spiff_percent.setValue(float(office.spiff_percent))
+        self.spiff_percent.setAccessibleName("Spiff percent")
+        self.lost_reasons = QPlainTextEdit("\n".join(office.lost_reasons), self)
+        self.lost_reasons.setAccessibleName("Lost reasons, one per line")
+        self.lost_reasons.setTabChangesFocus(True)
+        self.history_visits = QSpinBox(self)
+        self.history_visits.setRange(1, 200)
+        self.history_visits.setValue(office.history_visits_on_briefing)
+        self.history_visits.setAccessibleName("Visits shown on a briefing")
+        shared = QGroupBox("The office (shared by every desk)", self)
+        office_form = QFormLayout(shared)
+        office_form.addRow("First &contact within", self.first_contact)
+        office_form.addRow("", self.business_hours)
+        office_form.addRow("Business day &starts", self.day_start)
+        office_form.addRow("Business day &ends", self.day_end)
+        office_form.addRow("Spiff &rule", self.spiff_mode)
+        office_form.addRow("Flat spiff ($)", self.spiff_amount)
+        office_form.addRow("Spiff percent", self.spiff_percent)
+        office_form.addRow("&Lost reasons", self.lost_reasons)
+        office_form.addRow("&Visits on a briefing", self.history_visits)
+
+        self.error = error_label(self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.addWidget(desk)
+        layout.addWidget(shared)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def office_settings(self) -> OfficeSettings:
+        """The office rules as entered; raises ValueError naming the field that is wrong."""
+        try:
+            amount = Decimal(self.spiff_amount.text().strip().replace("$", "") or "0")
+        except InvalidOperation:
+            raise ValueError(f"flat spiff: {self.spiff_amount.text()!r} is not an amount") from None
+        if amount < 0:
+            raise ValueError("flat spiff: must not be negative")
+        reasons = tuple(
+            line.strip() for line in self.lost_reasons.toPlainText().splitlines() if line.strip()
+        )
+        if not reasons:
+            raise ValueError("lost reasons: give at least one")
+        if self.day_start.value() >= self.day_end.value():
+            raise ValueError("business day: must start before it ends")
+        return replace(
+            self.office,
+            first_contact_hours=self.first_contact.value(),
+            business_hours_only=self.business_hours.isChecked(),
+            business_day_start=self.day_start.value(),
+            business_day_end=self.day_end.value(),
+            spiff_mode=str(self.spiff_mode.currentData()),
+            spiff_flat_amount=amount.quantize(Decimal("0.01")),
+            spiff_percent=Decimal(str(self.spiff_percent.value())),
+            lost_reasons=reasons,
+            history_visits_on_briefing=self.history_visits.value(),
+        )
+
+    def save(self) -> None:
+        try:
+            office = self.office_settings()
+        except ValueError as error:
+            self.error.setText(str(error))
+            self.error.show()
+            return
+        with self.context.sessions.begin() as session:
+            save_office_settings(session, office)
+        user = self.desk_user.text().strip()
+        self.settings.setValue("desk/user", user)
+        self.settings.setValue("briefing/page_size", self.page_size.currentData())
+        self.settings.sync()
+        self.context.desk_user = user or os_login_name()
+        self.context.hub.changed.emit("settings")
+        self.accept()

@@ -1,0 +1,52 @@
+"""Preferences: the desk's name and page size, the office's rules in the shared database."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from console.services.office_settings import load_office_settings
+from console.views.context import DeskContext
+from console.views.preferences_dialog import PreferencesDialog
+
+
+def test_saves_desk_and_office_settings(qtbot, context: DeskContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings = QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat)
+    dialog = PreferencesDialog(context, settings)
+    qtbot.addWidget(dialog)
+    dialog.desk_user.setText("Dana at desk 2")
+    dialog.page_size.setCurrentIndex(dialog.page_size.findData("a4"))
+    dialog.first_contact.setValue(8)
+    dialog.spiff_mode.setCurrentIndex(dialog.spiff_mode.findData("percent"))
+    dialog.spiff_percent.setValue(3.5)
+    dialog.lost_reasons.setPlainText("Price\nTiming\n\n")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert context.desk_user == "Dana at desk 2"
+    assert settings.value("briefing/page_size") == "a4"
+    with context.read() as session:
+        office = load_office_settings(session)
+    assert office.first_contact_hours == 8
+    assert office.spiff_for(Decimal("1000")) == Decimal("35.00")
+    assert office.lost_reasons == ("Price", "Timing")
+
+
+def test_bad_values_name_the_field_and_save_nothing(
+    qtbot, context: DeskContext, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = PreferencesDialog(
+        context, QSettings(str(tmp_path / "p.ini"), QSettings.Format.IniFormat)
+    )
+    qtbot.addWidget(dialog)
+    dialog.first_contact.setValue(2)
+    dialog.spiff_amount.setText("fifty")
+    dialog.save()
+    assert dialog.error.text() == "flat spiff: 'fifty' is not an amount"
+    dialog.spiff_amount.setText("50")
+    dialog.lost_reasons.setPlainText("  ")
+    dialog.save()
+    assert dialog.error.text() == "lost reasons: give at least one"
+    with context.read() as session:
+        assert load_office_settings(session).first_contact_hours == 24
