@@ -1,0 +1,260 @@
+"""Measure the console against the floor of what this machine can do, in one run.
+
+    python -m bench            # office scale: 100,000 customers (built once, then reused)
+    python -m bench --quick    # a few thousand customers, to prove the benchmark still runs
+
+Every figure is a median over repeats, reported with its spread; ratios compare the console's
+work with bare sqlite3 or bare ReportLab doing the same work in the same run. The last line of
+output is one JSON object with every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.bare import bare_canvas_briefing, bare_open_customer, bare_search
+from console.database import make_engine, session_factory
+from console.migrate import upgrade_database
+from console.services.briefing import PageSize, briefing_content, render_briefing
+from console.services.customers import customer_overview, visit_history
+from console.services.demo import seed_demo
+from console.services.search import search_customers
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def timed(work: Callable[[], Any], repeats: int) -> list[float]:
+    """Wall-clock milliseconds of each run, after one warm-up run."""
+    work()
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        work()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {
+        "median": statistics.median(ordered),
+        "p10": ordered[len(ordered) // 10],
+        "p90": ordered[min(len(ordered) - 1, (len(ordered) * 9) // 10)],
+    }
+
+
+def database(customers: int) -> Path:
+    path = DATA_DIR / f"office-{customers}.sqlite"
+    if path.exists():
+        return path
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".building")
+    for stale in DATA_DIR.glob(partial.name + "*"):
+        stale.unlink()
+    engine = make_engine(f"sqlite:///{partial}")
+    upgrade_database(engine)
+    started = time.perf_counter()
+    print(f"building {customers} customers …", file=sys.stderr, flush=True)
+    seed_demo(engine, customers=customers, seed=2026)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    partial.replace(path)
+    print(f"built in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    return path
+
+
+class Bench:
+    def __init__(self, path: Path, quick: bool) -> None:
+        self.path = path
+        self.quick = quick
+        self.engine = make_engine(f"sqlite:///{path}")
+        self.sessions = session_factory(self.engine)
+        self.raw = sqlite3.connect(path)
+        self.rows: list[tuple[str, str, str, str]] = []
+        self.figures: dict[str, Any] = {}
+        self.rng = random.Random(7)
+
+    def record(
+        self, name: str, console: list[float], bare: list[float] | None = None, note: str = ""
+    ) -> None:
+        ours = summary(console)
+        self.figures[f"{name}_ms"] = round(ours["median"], 3)
+        spread = f"{ours['p10']:.1f}–{ours['p90']:.1f}"
+        if bare is not None:
+            floor = summary(bare)
+            ratio = ours["median"] / floor["median"]
+            self.figures[f"{name}_bare_ms"] = round(floor["median"], 3)
+            self.figures[f"{name}_ratio"] = round(ratio, 2)
+            self.rows.append(
+                (
+                    name,
+                    f"{ours['median']:.2f} ({spread})",
+                    f"{floor['median']:.2f}",
+                    f"{ratio:.2f}×",
+                )
+            )
+        else:
+            self.rows.append((name, f"{ours['median']:.2f} ({spread})", "", note))
+
+    def customer_ids(self, count: int) -> list[int]:
+        total = self.raw.execute("SELECT max(id) FROM customers").fetchone()[0]
+        return [self.rng.randrange(1, total + 1) for _ in range(count)]
+
+    def search(self) -> None:
+        names = [
+            row[0]
+            for row in self.raw.execute("SELECT name FROM customers ORDER BY random() LIMIT 40")
+        ]
+        for length in (3, 6):
+            queries = [name.replace(" ", "")[:length].lower() for name in names]
+            queries = [q for q in queries if len(q) == length][:20]
+            with self.sessions() as session:
+
+                def ours(qs: list[str] = queries, s: Any = session) -> None:
+                    for query in qs:
+                        search_customers(s, query)
+
+                def bare(qs: list[str] = queries) -> None:
+                    for query in qs:
+                        bare_search(self.raw, query)
+
+                for query in queries[:5]:
+                    got = [hit.id for hit in search_customers(session, query)]
+                    assert got == [row[0] for row in bare_search(self.raw, query)], query
+                repeats = 5 if self.quick else 15
+                console = [t / len(queries) for t in timed(ours, repeats)]
+                floor = [t / len(queries) for t in timed(bare, repeats)]
+            self.record(f"search_{length}", console, floor)
+        self.figures["search_ratio"] = max(
+            self.figures["search_3_ratio"], self.figures["search_6_ratio"]
+        )
+        self.figures["search_ms"] = max(self.figures["search_3_ms"], self.figures["search_6_ms"])
+
+    def open_customer(self) -> None:
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication
+
+        from console.views.context import DeskContext
+        from console.views.customer.customer_view import CustomerView
+
+        app = QApplication.instance() or QApplication([])
+        view = CustomerView(DeskContext.for_engine(self.engine, desk_user="bench"))
+        view.resize(1100, 800)
+        view.show()
+        ids = self.customer_ids(30 if self.quick else 60)
+        index = iter(range(10**9))
+
+        def ours() -> None:
+            view.show_customer(ids[next(index) % len(ids)])
+            app.processEvents()
+
+        bare_index = iter(range(10**9))
+
+        def bare() -> None:
+            bare_open_customer(self.raw, ids[next(bare_index) % len(ids)])
+
+        self.record("open_customer", timed(ours, len(ids)), timed(bare, len(ids)))
+        with self.sessions() as session:
+            reads = iter(range(10**9))
+
+            def read_only() -> None:
+                customer_id = ids[next(reads) % len(ids)]
+                customer_overview(session, customer_id)
+                visit_history(session, customer_id)
+
+            self.record("open_customer_read", timed(read_only, len(ids)), note="service read alone")
+        view.close()
+        del QSettings
+
+    def briefing(self) -> None:
+        typical = self.raw.execute(
+            "SELECT customer_id FROM referrals WHERE status = 'appointment_set' ORDER BY id LIMIT 1"
+        ).fetchone()[0]
+        with self.sessions() as session:
+            content = briefing_content(session, typical)
+        repeats = 5 if self.quick else 15
+        self.record(
+            "briefing",
+            timed(lambda: render_briefing(content, PageSize.LETTER), repeats),
+            timed(lambda: bare_canvas_briefing(content), repeats),
+        )
+        ids = self.customer_ids(20 if self.quick else 100)
+
+        def batch() -> None:
+            for customer_id in ids:
+                with self.sessions() as session:
+                    render_briefing(briefing_content(session, customer_id), PageSize.LETTER)
+
+        started = time.perf_counter()
+        batch()
+        seconds = time.perf_counter() - started
+        self.figures["briefing_batch_count"] = len(ids)
+        self.figures["briefing_batch_s"] = round(seconds, 2)
+        self.rows.append(
+            (f"{len(ids)} briefings, queries included", f"{seconds * 1000:.0f}", "", "")
+        )
+
+    def startup(self) -> None:
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            output = subprocess.run(
+                [sys.executable, "-m", "bench.startup_probe", f"sqlite:///{self.path}"],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+                cwd=Path(__file__).resolve().parent.parent,
+            ).stdout
+            elapsed = time.perf_counter() - started
+            probe = json.loads(output.strip().splitlines()[-1])
+            runs.append((elapsed, probe["rss_mb"]))
+        median_start = statistics.median(run[0] for run in runs)
+        self.figures["startup_s"] = round(median_start, 3)
+        self.figures["rss_mb"] = round(max(run[1] for run in runs), 1)
+        self.rows.append(
+            (
+                "start-up to window shown",
+                f"{median_start * 1000:.0f}",
+                "",
+                f"RSS {self.figures['rss_mb']} MB",
+            )
+        )
+
+    def print_table(self) -> None:
+        header = ("measure", "console ms (p10–p90)", "bare ms", "ratio / note")
+        widths = [max(len(row[i]) for row in [header, *self.rows]) for i in range(4)]
+        for row in [header, *self.rows]:
+            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small database, few repeats")
+    parser.add_argument("--customers", type=int, help="office size (default 100000, quick 3000)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    customers = args.customers or (3_000 if args.quick else 100_000)
+    bench = Bench(database(customers), args.quick)
+    bench.figures["customers"] = customers
+    for part in (bench.search, bench.open_customer, bench.briefing, bench.startup):
+        part()
+    bench.figures["import_ratio"] = None
+    bench.figures["dashboard_ratio"] = None
+    bench.print_table()
+    print("import and dashboard: not measured (import and metrics are not built yet)")
+    print(json.dumps(bench.figures, sort_keys=True))
+    return 0
