@@ -26,7 +26,9 @@ from typing import Any
 from bench.bare import bare_canvas_briefing, bare_open_customer, bare_search
 from console.database import make_engine, session_factory
 from console.migrate import upgrade_database
-from console.services.briefing import PageSize, briefing_content, render_briefing
+from console.services.briefing.content import briefing_content
+from console.services.briefing.page import PageSize
+from console.services.briefing.render import render_briefing
 from console.services.customers import customer_overview, visit_history
 from console.services.demo import seed_demo
 from console.services.search import search_customers
@@ -158,6 +160,12 @@ class Bench:
 
         def ours() -> None:
             view.show_customer(ids[next(index) % len(ids)])
+
+        painted_index = iter(range(10**9))
+
+        def painted() -> None:
+            view.show_customer(ids[next(painted_index) % len(ids)])
+            view.repaint()
             app.processEvents()
 
         bare_index = iter(range(10**9))
@@ -166,6 +174,7 @@ class Bench:
             bare_open_customer(self.raw, ids[next(bare_index) % len(ids)])
 
         self.record("open_customer", timed(ours, len(ids)), timed(bare, len(ids)))
+        self.record("open_customer_painted", timed(painted, len(ids)), note="and painted offscreen")
         with self.sessions() as session:
             reads = iter(range(10**9))
 

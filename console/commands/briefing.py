@@ -14,8 +14,10 @@ from console.commands.common import (
     resolve_customer,
 )
 from console.database import session_factory
-from console.services.briefing import PageSize, briefing_content, default_page_size, render_briefing
 from console.services.briefing.batch import write_day_briefings
+from console.services.briefing.content import briefing_content
+from console.services.briefing.page import PageSize, default_page_size
+from console.services.briefing.render import render_briefing
 
 
 def cmd_briefing(args: argparse.Namespace) -> int:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import Select, and_, case, column, func, literal_column, select, table
+from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
-from console.models import Customer
 from console.models.search_index import SQLITE_SEARCH_TABLE, postgres_body
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,6 @@ log = logging.getLogger(__name__)
 DEFAULT_LIMIT = 50
 TRIGRAM = 3
 MAX_WORDS = 8
-FTS_TABLE = table(SQLITE_SEARCH_TABLE, column("rowid"), column("body"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,60 +49,60 @@ def fts_phrase(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
-def _hit_columns() -> Select:
-    return select(
-        Customer.id,
-        Customer.account_number,
-        Customer.name,
-        Customer.company,
-        Customer.phone,
-        Customer.city,
-        Customer.street,
-    )
+HIT_COLUMNS = "c.id, c.account_number, c.name, c.company, c.phone, c.city, c.street"
+RANK = (
+    "CASE WHEN lower(c.name) = :phrase THEN 0 WHEN lower(c.account_number) = :phrase THEN 0 "
+    "WHEN lower(c.name) LIKE :phrase_prefix ESCAPE '\\' THEN 1 ELSE 2 END"
+)
 
 
-def _ranked(statement: Select, query: str, limit: int) -> Select:
-    phrase = query.strip().lower()
-    rank = case(
-        (func.lower(Customer.name) == phrase, 0),
-        (func.lower(Customer.account_number) == phrase, 0),
-        (func.lower(Customer.name).like(escape_like(phrase) + "%", escape="\\"), 1),
-        else_=2,
-    )
-    return statement.order_by(rank, Customer.name, Customer.id).limit(limit)
+@cache
+def _statement(dialect: str, long_words: int, short_words: int) -> TextClause:
+    """The search SQL for one shape of query, written once and reused for every keystroke.
+
+    Only the shape (how many words of each kind) varies; every user-typed value is a bound
+    parameter. A query without a word long enough for the trigram index reads a name range.
+    """
+    conditions: list[str] = []
+    source = "customers AS c"
+    if long_words == 0:
+        conditions.append("lower(c.name) >= :low AND lower(c.name) < :high")
+    elif dialect == "sqlite":
+        source += f" JOIN {SQLITE_SEARCH_TABLE} AS s ON s.rowid = c.id"
+        conditions.append(f"{SQLITE_SEARCH_TABLE} MATCH :match")
+        conditions += [f"s.body LIKE :short{n} ESCAPE '\\'" for n in range(short_words)]
+    else:
+        body = postgres_body("c")
+        total = long_words + short_words
+        conditions += [f"{body} LIKE :word{n} ESCAPE '\\'" for n in range(total)]
+    where = " AND ".join(conditions)
+    order = f"{RANK}, c.name, c.id"
+    return text(f"SELECT {HIT_COLUMNS} FROM {source} WHERE {where} ORDER BY {order} LIMIT :limit")
 
 
-def _name_prefix(statement: Select, prefix: str) -> Select:
-    upper_bound = prefix + "\U0010ffff"
-    lowered = func.lower(Customer.name)
-    return statement.where(and_(lowered >= prefix, lowered < upper_bound))
-
-
-def _sqlite_statement(words: list[str]) -> Select:
+def _parameters(dialect: str, words: list[str], limit: int) -> tuple[TextClause, dict[str, object]]:
     long_words = [word for word in words if len(word) >= TRIGRAM]
-    statement = _hit_columns()
+    short_words = [word for word in words if len(word) < TRIGRAM]
+    phrase = " ".join(words)
+    params: dict[str, object] = {
+        "phrase": phrase,
+        "phrase_prefix": escape_like(phrase) + "%",
+        "limit": limit,
+    }
     if not long_words:
-        return _name_prefix(statement, " ".join(words))
-    match = " AND ".join(fts_phrase(word) for word in long_words)
-    statement = statement.join(FTS_TABLE, FTS_TABLE.c.rowid == Customer.id).where(
-        literal_column(SQLITE_SEARCH_TABLE).op("MATCH")(match)
-    )
-    for word in words:
-        if len(word) < TRIGRAM:
-            statement = statement.where(
-                FTS_TABLE.c.body.like(f"%{escape_like(word)}%", escape="\\")
-            )
-    return statement
-
-
-def _postgres_statement(words: list[str]) -> Select:
-    if all(len(word) < TRIGRAM for word in words):
-        return _name_prefix(_hit_columns(), " ".join(words))
-    body = literal_column(postgres_body())
-    statement = _hit_columns()
-    for word in words:
-        statement = statement.where(body.like(f"%{escape_like(word)}%", escape="\\"))
-    return statement
+        params.update(low=phrase, high=phrase + "\U0010ffff")
+        short_words = []
+    elif dialect == "sqlite":
+        params["match"] = " AND ".join(fts_phrase(word) for word in long_words)
+        params.update({f"short{n}": f"%{escape_like(word)}%" for n, word in enumerate(short_words)})
+    else:
+        params.update(
+            {
+                f"word{n}": f"%{escape_like(word)}%"
+                for n, word in enumerate(long_words + short_words)
+            }
+        )
+    return _statement(dialect, len(long_words), len(short_words)), params
 
 
 def search_customers(session: Session, query: str, limit: int = DEFAULT_LIMIT) -> list[CustomerHit]:
@@ -112,11 +111,9 @@ def search_customers(session: Session, query: str, limit: int = DEFAULT_LIMIT) -
     if not words:
         return []
     started = time.perf_counter()
-    if session.get_bind().dialect.name == "sqlite":
-        statement = _sqlite_statement(words)
-    else:
-        statement = _postgres_statement(words)
-    rows = session.execute(_ranked(statement, " ".join(words), limit)).all()
+    dialect = "sqlite" if session.get_bind().dialect.name == "sqlite" else "postgresql"
+    statement, params = _parameters(dialect, words, limit)
+    rows = session.connection().execute(statement, params).all()
     log.debug(
         "search %r: %d hits in %.1f ms", query, len(rows), 1000 * (time.perf_counter() - started)
     )

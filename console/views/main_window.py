@@ -15,10 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from console import __version__
-from console.services.briefing import PageSize, default_page_size
+from console.services.briefing.page import PageSize, default_page_size
 from console.services.worklists import Worklist
-from console.views.briefing.batch_dialog import BatchBriefingDialog
-from console.views.briefing.preview_dialog import BriefingPreviewDialog
 from console.views.context import DeskContext
 from console.views.customer.customer_view import CustomerView
 from console.views.preferences_dialog import PreferencesDialog
@@ -176,6 +174,9 @@ class MainWindow(QMainWindow):
                 self, "Print briefing", "Open a customer or select a referral first."
             )
             return
+        # The PDF stack loads on first use, keeping it out of start-up.
+        from console.views.briefing.preview_dialog import BriefingPreviewDialog
+
         BriefingPreviewDialog(
             self.context,
             customer_id,
@@ -190,6 +191,8 @@ class MainWindow(QMainWindow):
             self.desk_label.setText(f"Desk user: {self.context.desk_user}")
 
     def print_day(self) -> None:
+        from console.views.briefing.batch_dialog import BatchBriefingDialog
+
         BatchBriefingDialog(self.context, self.page_size(), self).exec()
 
     def show_worklist(self, which: Worklist) -> None:

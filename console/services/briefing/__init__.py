@@ -1,12 +1,9 @@
-"""Briefing sheets: the PDF a salesperson reads before a visit (ReportLab, no Qt)."""
+"""Briefing sheets: the PDF a salesperson reads before a visit (ReportLab, no Qt).
 
-from console.services.briefing.content import BriefingContent, briefing_content
-from console.services.briefing.render import PageSize, default_page_size, render_briefing
+`content` gathers what goes on a sheet, `render` lays it out, `batch` does a day's worth;
+`page` holds paper sizes and imports nothing heavy, so the window can start without ReportLab.
+"""
 
-__all__ = [
-    "BriefingContent",
-    "PageSize",
-    "briefing_content",
-    "default_page_size",
-    "render_briefing",
-]
+from console.services.briefing.page import PageSize, default_page_size
+
+__all__ = ["PageSize", "default_page_size"]

@@ -7,15 +7,12 @@ the customer's name, "page N of M" and when it was printed.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import io
-import locale
 from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -32,6 +29,7 @@ from reportlab.platypus import (
 
 from console.services.briefing.content import BriefingContent, TechToCall
 from console.services.briefing.fonts import BOLD, REGULAR, markup, register_fonts
+from console.services.briefing.page import PageSize
 from console.services.customers import EquipmentRow, NoteRow, ReferralRow, VisitRow
 
 MARGIN = 15 * mm
@@ -43,41 +41,6 @@ ACCENT = colors.HexColor("#b45309")
 RULE = colors.HexColor("#cbd2d9")
 HEADER_FILL = colors.HexColor("#e4e7eb")
 CALL_FILL = colors.HexColor("#fff7e6")
-LETTER_COUNTRIES = {
-    "US",
-    "CA",
-    "MX",
-    "PH",
-    "CL",
-    "CO",
-    "VE",
-    "GT",
-    "CR",
-    "PR",
-    "PA",
-    "DO",
-    "SV",
-    "NI",
-    "BZ",
-}
-
-
-class PageSize(enum.StrEnum):
-    LETTER = "letter"
-    A4 = "a4"
-
-    @property
-    def points(self) -> tuple[float, float]:
-        return LETTER if self is PageSize.LETTER else A4
-
-
-def default_page_size(locale_name: str | None = None) -> PageSize:
-    """Letter where the locale's country uses it (and when it cannot be told), else A4."""
-    name = locale_name if locale_name is not None else (locale.getlocale()[0] or "")
-    country = name.split(".")[0].split("_")[-1].upper() if "_" in name else ""
-    if country and country not in LETTER_COUNTRIES:
-        return PageSize.A4
-    return PageSize.LETTER
 
 
 def _styles() -> dict[str, ParagraphStyle]:

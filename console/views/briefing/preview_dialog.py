@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.services.briefing import PageSize, briefing_content, render_briefing
 from console.services.briefing.batch import mark_briefing_printed, slug
+from console.services.briefing.content import briefing_content
+from console.services.briefing.page import PageSize
+from console.services.briefing.render import render_briefing
 from console.views.context import DeskContext
 
 

@@ -22,11 +22,22 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self.columns = list(columns)
         self.rows: list[Row] = []
         self.decorate: Callable[[Row, int], Any] | None = None
+        self._text: dict[tuple[int, int], str] = {}
 
     def set_rows(self, rows: Sequence[Row]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self._text.clear()
         self.endResetModel()
+
+    def text(self, row: int, column: int) -> str:
+        """The shown text of a cell, formatted once: views ask for it on every paint."""
+        key = (row, column)
+        cached = self._text.get(key)
+        if cached is None:
+            cached = display_text(self.columns[column].value(self.rows[row]))
+            self._text[key] = cached
+        return cached
 
     def row_at(self, index: Index) -> Row | None:
         return self.rows[index.row()] if index.isValid() and index.row() < len(self.rows) else None
@@ -45,12 +56,13 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            number = index.row()
+            return self.text(number, index.column()) if 0 <= number < len(self.rows) else None
         row = self.row_at(index)
         if row is None:
             return None
         column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return display_text(column.value(row))
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
             return column.tooltip(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
@@ -83,6 +95,7 @@ class PagedTableModel(RowTableModel[Row]):
         self.fetcher = fetcher
         self.beginResetModel()
         self.rows = []
+        self._text.clear()
         self.exhausted = fetcher is None
         self.endResetModel()
         if fetcher is not None:

@@ -21,4 +21,19 @@ def make_table(name: str, accessible_name: str, parent: QWidget | None = None) -
     header.setStretchLastSection(True)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setHighlightSections(False)
+    header.setResizeContentsPrecision(40)
     return table
+
+
+def fit_columns_once(table: QTableView, widest: int = 220) -> None:
+    """Size columns to their content the first time there is content, then leave them be.
+
+    Columns that keep their width from one customer to the next are easier to scan, and
+    measuring every cell on every load is the slowest part of showing a customer.
+    """
+    if table.property("columnsFitted") or table.model() is None or table.model().rowCount() == 0:
+        return
+    table.resizeColumnsToContents()
+    for column in range(table.model().columnCount() - 1):
+        table.setColumnWidth(column, min(table.columnWidth(column), widest))
+    table.setProperty("columnsFitted", True)

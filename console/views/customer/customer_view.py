@@ -31,7 +31,7 @@ from console.services.customers import (
 from console.services.notes import edit_note, remove_note
 from console.views.common.columns import local_time
 from console.views.common.table_model import PagedTableModel, RowTableModel
-from console.views.common.tables import make_table
+from console.views.common.tables import fit_columns_once, make_table
 from console.views.context import DeskContext
 from console.views.customer.columns import (
     EQUIPMENT_COLUMNS,
@@ -203,9 +203,7 @@ class CustomerView(QWidget):
         if self.history_model.rowCount():
             self.history.selectRow(0)
         for table in (self.history, self.referrals, self.notes, self.equipment):
-            table.resizeColumnsToContents()
-            for column in range(table.model().columnCount() - 1):
-                table.setColumnWidth(column, min(table.columnWidth(column), 200))
+            fit_columns_once(table, widest=200)
 
     def refresh(self) -> None:
         """Read the customer again, keeping the selected rows where they still are."""

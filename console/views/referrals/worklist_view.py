@@ -22,7 +22,7 @@ from console.services.worklists import DESK_WORKLISTS, WorkItem, Worklist, workl
 from console.views.common.columns import Column, local_time, money
 from console.views.common.forms import staff_combo
 from console.views.common.table_model import RowTableModel
-from console.views.common.tables import make_table
+from console.views.common.tables import fit_columns_once, make_table
 from console.views.context import DeskContext
 from console.views.referrals.referral_panel import ReferralPanel
 
@@ -147,9 +147,7 @@ class WorklistView(QWidget):
         for index, which in enumerate(DESK_WORKLISTS):
             self.tabs.setTabText(index, f"{which.title} ({counts[which]})")
         self.model.set_rows(items)
-        self.table.resizeColumnsToContents()
-        for column in range(self.model.columnCount() - 1):
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 220))
+        fit_columns_once(self.table)
         self.empty.setText("" if items else "Nothing on this list.")
         rows = [item.id for item in items]
         if selected in rows:

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from console.database import session_factory
 from console.models import Referral, ReferralStatus, UpsellNote, VisitStatus
-from console.services.briefing import PageSize, briefing_content, default_page_size, render_briefing
-from console.services.briefing.render import MARGIN
+from console.services.briefing.content import briefing_content
+from console.services.briefing.page import PageSize, default_page_size
+from console.services.briefing.render import MARGIN, render_briefing
 from tests import factories
 
 NOW = dt.datetime(2026, 3, 16, 15, 0, tzinfo=dt.UTC)
