@@ -497,8 +497,8 @@ class DemoBuilder:
         writer.add(
             "upsell_notes",
             {
-                "id": self.new_id("upsell_notes"),
-                "external_id": None,
+                "id": (note_id := self.new_id("upsell_notes")),
+                "external_id": f"N-{note_id:07d}",
                 "customer_id": customer_id,
                 "equipment_id": equipment_id,
                 "author": rng.choice(regulars).name,
