@@ -331,14 +331,9 @@ class _Importer:
                 self._created_events([row["external_id"] for row in inserts])
         if updates:
             columns = [key[2:] for key in updates[0] if key.startswith("v_")]
-            statement = (
-                update(self.table)
-                .where(self.table.c.id == bindparam("_id"))
-                .values(
-                    {column: bindparam(f"v_{column}") for column in columns},
-                    version=self.table.c.version + 1,
-                )
-            )
+            values: dict[str, Any] = {column: bindparam(f"v_{column}") for column in columns}
+            values["version"] = self.table.c.version + 1
+            statement = update(self.table).where(self.table.c.id == bindparam("_id")).values(values)
             self.connection.execute(statement, updates)
             summary.updated += len(updates)
 

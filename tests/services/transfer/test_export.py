@@ -1,0 +1,67 @@
+"""Export then import into an empty database gives the same data; formulas stay inert."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from console.database import make_engine, session_factory
+from console.migrate import upgrade_database
+from console.services.transfer.exporter import export_kind
+from console.services.transfer.importer import import_file
+from console.services.transfer.kinds import KINDS
+from tests import factories
+
+ORDER = ("customers", "technicians", "salespeople", "equipment", "visits", "referrals", "notes")
+COMPARED = {
+    "customers": "external_id, account_number, name, company, phone, email, street, city, notes",
+    "staff": "external_id, name, role, phone, email, active",
+    "equipment": "external_id, kind, make, model, serial, installed_on",
+    "service_visits": "external_id, scheduled_for, completed_at, status, problem, tech_notes",
+    "referrals": "external_id, status, created_at, pain_point, recommendation, estimated_value",
+    "upsell_notes": "external_id, author, category, text, pinned, created_at",
+}
+
+
+def content(engine: Engine) -> dict[str, list[tuple]]:
+    with engine.connect() as connection:
+        return {
+            table: sorted(connection.execute(text(f"SELECT {columns} FROM {table}")).all())
+            for table, columns in COMPARED.items()
+        }
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_round_trip_on_demo_data(demo_engine: Engine, tmp_path: Path, suffix: str) -> None:
+    target = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    upgrade_database(target)
+    for kind in ORDER:
+        path = tmp_path / f"{kind}{suffix}"
+        export_kind(demo_engine, kind, path)
+        summary = import_file(target, kind, path)
+        assert summary.problems == [], (kind, summary.problems[:3])
+    assert content(target) == content(demo_engine)
+    target.dispose()
+
+
+def test_formula_is_exported_so_spreadsheets_do_not_run_it(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    formula = '=HYPERLINK("http://example.com","click")'
+    with session_factory(sqlite_engine).begin() as session:
+        factories.customer(session, external_id="C-1", name="Formula Co", notes=formula)
+    path = tmp_path / "customers.csv"
+    export_kind(sqlite_engine, "customers", path)
+    with path.open(encoding="utf-8-sig") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["notes"] == "'" + formula
+    assert list(row) == KINDS["customers"].columns
+    target = make_engine(f"sqlite:///{tmp_path / 'again.sqlite'}")
+    upgrade_database(target)
+    import_file(target, "customers", path)
+    with target.connect() as connection:
+        assert connection.execute(text("SELECT notes FROM customers")).scalar_one() == formula
+    target.dispose()
