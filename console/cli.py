@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import OperationalError
 
 from console import __version__
-from console.commands import briefing, referrals, transfer
+from console.commands import briefing, referrals, report, transfer
 from console.commands.common import CommandError, open_database
 from console.database import display_url, make_engine, resolve_database_url
 from console.migrate import upgrade_database
@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, default=1, metavar="S")
     seed.set_defaults(handler=cmd_seed_demo)
 
-    for module in (referrals, briefing, transfer):
+    for module in (referrals, briefing, transfer, report):
         module.register(commands, common)
     return parser
 

@@ -1,0 +1,42 @@
+"""`dispatch-console report referrals [--since DATE] [--until DATE] -o FILE`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from console.commands.common import CommandError, add_handler, iso_date, open_database
+from console.services.briefing.page import default_page_size
+from console.services.metrics import referral_metrics
+from console.services.report import write_report
+from console.services.transfer.table_file import FileProblem
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    if args.since and args.until and args.since > args.until:
+        raise CommandError("--since must not be after --until")
+    engine = open_database(args)
+    try:
+        with engine.connect() as connection:
+            metrics = referral_metrics(connection, args.since, args.until)
+        write_report(metrics, Path(args.output), default_page_size())
+    except FileProblem as error:
+        raise CommandError(str(error)) from None
+    finally:
+        engine.dispose()
+    print(f"wrote {args.output}: {int(metrics.totals['referrals'])} referrals")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    report = commands.add_parser("report", parents=[common], help="referral metrics per technician")
+    kinds = report.add_subparsers(title="reports", metavar="REPORT", required=True)
+    referrals = kinds.add_parser(
+        "referrals", parents=[common], help="referrals per technician and salesperson"
+    )
+    referrals.add_argument("--since", type=iso_date, metavar="DATE")
+    referrals.add_argument("--until", type=iso_date, metavar="DATE")
+    referrals.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help=".csv, .xlsx or .pdf"
+    )
+    add_handler(referrals, cmd_report)

@@ -1,0 +1,187 @@
+"""Referral numbers for managers: who refers, what is won, how fast sales reacts, who hears back.
+
+One query fetches the period's referrals; pandas does every figure from that frame.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import aliased
+
+from console.models import Referral, ReferralStatus, Staff
+
+CLOSED = (ReferralStatus.WON.value, ReferralStatus.LOST.value)
+PERSON_COLUMNS = [
+    "referrals",
+    "won",
+    "lost",
+    "conversion",
+    "value_won",
+    "spiffs_owed",
+    "spiffs_paid",
+    "median_hours_to_first_contact",
+    "told_share",
+]
+
+
+@dataclass(frozen=True)
+class ReferralMetrics:
+    since: dt.date | None
+    until: dt.date | None
+    by_technician: pd.DataFrame
+    by_salesperson: pd.DataFrame
+    monthly: pd.DataFrame
+    totals: dict[str, float]
+
+
+def _bounds(
+    since: dt.date | None, until: dt.date | None
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """Whole local days: `until` is included."""
+    start = dt.datetime.combine(since, dt.time(0)).astimezone(dt.UTC) if since else None
+    end = (
+        dt.datetime.combine(until + dt.timedelta(days=1), dt.time(0)).astimezone(dt.UTC)
+        if until
+        else None
+    )
+    return start, end
+
+
+def referral_frame(
+    connection: Connection, since: dt.date | None, until: dt.date | None
+) -> pd.DataFrame:
+    technician, salesperson = aliased(Staff), aliased(Staff)
+    statement = (
+        select(
+            Referral.id,
+            technician.name.label("technician"),
+            salesperson.name.label("salesperson"),
+            Referral.status,
+            Referral.created_at,
+            Referral.first_contact_at,
+            Referral.tech_informed_at,
+            Referral.won_value,
+            Referral.spiff_amount,
+            Referral.spiff_paid_at,
+        )
+        .join(technician, Referral.technician_id == technician.id)
+        .outerjoin(salesperson, Referral.salesperson_id == salesperson.id)
+    )
+    start, end = _bounds(since, until)
+    if start is not None:
+        statement = statement.where(Referral.created_at >= start)
+    if end is not None:
+        statement = statement.where(Referral.created_at < end)
+    rows = connection.execute(statement).all()
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "technician",
+            "salesperson",
+            "status",
+            "created_at",
+            "first_contact_at",
+            "tech_informed_at",
+            "won_value",
+            "spiff_amount",
+            "spiff_paid_at",
+        ],
+    )
+    frame["status"] = frame["status"].map(lambda status: getattr(status, "value", status))
+    for column in ("created_at", "first_contact_at", "tech_informed_at", "spiff_paid_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    for column in ("won_value", "spiff_amount"):
+        frame[column] = pd.to_numeric(frame[column]).fillna(0.0).astype(float)
+    return frame
+
+
+def _per_person(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame(columns=PERSON_COLUMNS).rename_axis(key)
+    work = frame.assign(
+        is_won=frame["status"] == ReferralStatus.WON.value,
+        is_lost=frame["status"] == ReferralStatus.LOST.value,
+        is_closed=frame["status"].isin(CLOSED),
+        hours=(frame["first_contact_at"] - frame["created_at"]).dt.total_seconds() / 3600,
+        told=frame["status"].isin(CLOSED) & frame["tech_informed_at"].notna(),
+        owed=frame["spiff_amount"].where(
+            (frame["status"] == ReferralStatus.WON.value) & frame["spiff_paid_at"].isna(), 0.0
+        ),
+        paid=frame["spiff_amount"].where(frame["spiff_paid_at"].notna(), 0.0),
+        value=frame["won_value"].where(frame["status"] == ReferralStatus.WON.value, 0.0),
+    )
+    grouped = work.fillna({key: "(unassigned)"}).groupby(key)
+    table = pd.DataFrame(
+        {
+            "referrals": grouped.size(),
+            "won": grouped["is_won"].sum(),
+            "lost": grouped["is_lost"].sum(),
+            "value_won": grouped["value"].sum(),
+            "spiffs_owed": grouped["owed"].sum(),
+            "spiffs_paid": grouped["paid"].sum(),
+            "median_hours_to_first_contact": grouped["hours"].median(),
+            "closed": grouped["is_closed"].sum(),
+            "told": grouped["told"].sum(),
+        }
+    )
+    table["conversion"] = (table["won"] / table["closed"]).where(table["closed"] > 0)
+    table["told_share"] = (table["told"] / table["closed"]).where(table["closed"] > 0)
+    table = table[PERSON_COLUMNS].sort_values(["referrals", "won"], ascending=False)
+    return table.astype({"referrals": int, "won": int, "lost": int})
+
+
+def _monthly(frame: pd.DataFrame) -> pd.DataFrame:
+    columns = ["referrals", "won", "lost", "value_won"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns).rename_axis("month")
+    month = frame["created_at"].dt.tz_convert(None).dt.to_period("M").astype(str)
+    work = frame.assign(
+        month=month,
+        is_won=frame["status"] == ReferralStatus.WON.value,
+        is_lost=frame["status"] == ReferralStatus.LOST.value,
+        value=frame["won_value"].where(frame["status"] == ReferralStatus.WON.value, 0.0),
+    )
+    grouped = work.groupby("month")
+    return pd.DataFrame(
+        {
+            "referrals": grouped.size(),
+            "won": grouped["is_won"].sum().astype(int),
+            "lost": grouped["is_lost"].sum().astype(int),
+            "value_won": grouped["value"].sum(),
+        }
+    ).sort_index()
+
+
+def referral_metrics(
+    connection: Connection, since: dt.date | None = None, until: dt.date | None = None
+) -> ReferralMetrics:
+    frame = referral_frame(connection, since, until)
+    closed = frame["status"].isin(CLOSED)
+    won = frame["status"] == ReferralStatus.WON.value
+    hours = (frame["first_contact_at"] - frame["created_at"]).dt.total_seconds() / 3600
+    totals = {
+        "referrals": float(len(frame)),
+        "won": float(won.sum()),
+        "lost": float((frame["status"] == ReferralStatus.LOST.value).sum()),
+        "conversion": float(won.sum() / closed.sum()) if closed.sum() else float("nan"),
+        "value_won": float(frame["won_value"].where(won, 0.0).sum()),
+        "median_hours_to_first_contact": float(hours.median())
+        if hours.notna().any()
+        else float("nan"),
+        "told_share": float((closed & frame["tech_informed_at"].notna()).sum() / closed.sum())
+        if closed.sum()
+        else float("nan"),
+    }
+    return ReferralMetrics(
+        since=since,
+        until=until,
+        by_technician=_per_person(frame, "technician"),
+        by_salesperson=_per_person(frame, "salesperson"),
+        monthly=_monthly(frame),
+        totals=totals,
+    )

@@ -1,0 +1,177 @@
+"""The referral report as a file: CSV (per technician), XLSX (every table) or a printable PDF."""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import pandas as pd
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from console.services.briefing.fonts import BOLD, REGULAR, markup, register_fonts
+from console.services.briefing.page import PageSize
+from console.services.metrics import ReferralMetrics
+from console.services.transfer.table_file import FileProblem
+
+HEADINGS = {
+    "referrals": "Referrals",
+    "won": "Won",
+    "lost": "Lost",
+    "conversion": "Conversion",
+    "value_won": "Value won",
+    "spiffs_owed": "Spiffs owed",
+    "spiffs_paid": "Spiffs paid",
+    "median_hours_to_first_contact": "Median h to 1st contact",
+    "told_share": "Tech told",
+}
+
+
+def period_text(metrics: ReferralMetrics) -> str:
+    since = metrics.since.isoformat() if metrics.since else "the beginning"
+    until = metrics.until.isoformat() if metrics.until else "today"
+    return f"{since} to {until}"
+
+
+def _cell(column: str, value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if column in ("conversion", "told_share"):
+        return f"{float(value):.0%}"
+    if column in ("value_won", "spiffs_owed", "spiffs_paid"):
+        return f"${float(value):,.0f}"
+    if column == "median_hours_to_first_contact":
+        return f"{float(value):.1f}"
+    if column in ("referrals", "won", "lost"):
+        return str(int(float(value)))  # type: ignore[arg-type]
+    return str(value)
+
+
+def write_report(
+    metrics: ReferralMetrics, path: Path, page_size: PageSize = PageSize.LETTER
+) -> None:
+    suffix = path.suffix.lower()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    if suffix == ".csv":
+        metrics.by_technician.reset_index().to_csv(partial, index=False, encoding="utf-8-sig")
+    elif suffix == ".xlsx":
+        with pd.ExcelWriter(partial, engine="openpyxl") as writer:
+            metrics.by_technician.reset_index().to_excel(
+                writer, sheet_name="Technicians", index=False
+            )
+            metrics.by_salesperson.reset_index().to_excel(
+                writer, sheet_name="Salespeople", index=False
+            )
+            metrics.monthly.reset_index().to_excel(writer, sheet_name="Monthly", index=False)
+    elif suffix == ".pdf":
+        partial.write_bytes(report_pdf(metrics, page_size))
+    else:
+        raise FileProblem(f"{path.name}: the report is written as .csv, .xlsx or .pdf")
+    partial.replace(path)
+
+
+def _chart(frame: pd.DataFrame, width: float) -> Drawing:
+    top = frame.head(15)
+    drawing = Drawing(width, 190)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 40, 50, width - 160, 130
+    chart.data = [list(top["referrals"]), list(top["won"])] if len(top) else [[0], [0]]
+    chart.categoryAxis.categoryNames = [str(name)[:14] for name in top.index] or [""]
+    chart.categoryAxis.labels.angle = 30
+    chart.categoryAxis.labels.boxAnchor = "ne"
+    chart.categoryAxis.labels.fontName = REGULAR
+    chart.categoryAxis.labels.fontSize = 6.5
+    chart.valueAxis.labels.fontName = REGULAR
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = colors.HexColor("#9aa5b1")
+    chart.bars[1].fillColor = colors.HexColor("#b45309")
+    legend = Legend()
+    legend.x, legend.y = width - 100, 170
+    legend.fontName = REGULAR
+    legend.colorNamePairs = [
+        (chart.bars[0].fillColor, "Referrals"),
+        (chart.bars[1].fillColor, "Won"),
+    ]
+    drawing.add(chart)
+    drawing.add(legend)
+    return drawing
+
+
+def _table(frame: pd.DataFrame, key: str, width: float) -> Table:
+    register_fonts()
+    head = ParagraphStyle("h", fontName=BOLD, fontSize=7.5, leading=9)
+    body = ParagraphStyle("b", fontName=REGULAR, fontSize=7.5, leading=9)
+    columns = list(frame.columns)
+    data = [
+        [Paragraph(key.capitalize(), head)] + [Paragraph(HEADINGS.get(c, c), head) for c in columns]
+    ]
+    for name, row in frame.iterrows():
+        data.append(
+            [Paragraph(markup(str(name)), body)]
+            + [Paragraph(_cell(c, row[c]), body) for c in columns]
+        )
+    first = width * 0.2
+    rest = (width - first) / max(1, len(columns))
+    table = Table(data, colWidths=[first] + [rest] * len(columns), repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e4e7eb")),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#cbd2d9")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def report_pdf(metrics: ReferralMetrics, page_size: PageSize = PageSize.LETTER) -> bytes:
+    register_fonts()
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(page_size.points),
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title="Technician referrals",
+    )
+    width = document.width - 12
+    title = ParagraphStyle("t", fontName=BOLD, fontSize=16, leading=20)
+    section = ParagraphStyle(
+        "s", fontName=BOLD, fontSize=11, leading=15, spaceBefore=8, spaceAfter=4
+    )
+    text = ParagraphStyle("x", fontName=REGULAR, fontSize=9, leading=12)
+    totals = metrics.totals
+    summary = (
+        f"{int(totals['referrals'])} referrals · {int(totals['won'])} won · "
+        f"conversion {_cell('conversion', totals['conversion'])} · "
+        f"value won {_cell('value_won', totals['value_won'])} · median "
+        f"{_cell('median_hours_to_first_contact', totals['median_hours_to_first_contact'])} h"
+        " to first contact"
+        f" · tech told on {_cell('told_share', totals['told_share'])} of closed referrals"
+    )
+    story = [
+        Paragraph("Technician referrals", title),
+        Paragraph(f"Referrals recorded {period_text(metrics)}", text),
+        Paragraph(summary, text),
+        Spacer(0, 6),
+        _chart(metrics.by_technician, width),
+        Paragraph("Per technician", section),
+        _table(metrics.by_technician, "technician", width),
+        Paragraph("Per salesperson", section),
+        _table(metrics.by_salesperson, "salesperson", width),
+        Paragraph("Per month", section),
+        _table(metrics.monthly, "month", width * 0.6),
+    ]
+    document.build(story)
+    return buffer.getvalue()
