@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVB
 
 from console.services.spiffs import SpiffLine, mark_spiffs_paid, spiff_ledger, unpaid_spiffs
 from console.views.common.columns import Column, money
+from console.views.common.lazy import LazyView
 from console.views.common.table_model import RowTableModel
 from console.views.common.tables import make_table
 from console.views.context import DeskContext
@@ -21,7 +22,7 @@ SPIFF_COLUMNS: list[Column[SpiffLine]] = [
 ]
 
 
-class SpiffView(QWidget):
+class SpiffView(LazyView):
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -40,8 +41,7 @@ class SpiffView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addLayout(bar)
-        context.hub.changed.connect(lambda _what: self.reload())
-        self.reload()
+        context.hub.changed.connect(lambda _what: self.request_reload())
 
     def reload(self) -> None:
         with self.context.read() as session:

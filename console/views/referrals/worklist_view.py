@@ -21,6 +21,7 @@ from console.services.referrals import return_due_follow_ups
 from console.services.worklists import DESK_WORKLISTS, WorkItem, Worklist, worklist, worklist_counts
 from console.views.common.columns import Column, local_time, money
 from console.views.common.forms import staff_combo
+from console.views.common.lazy import LazyView
 from console.views.common.table_model import RowTableModel
 from console.views.common.tables import fit_columns_once, make_table
 from console.views.context import DeskContext
@@ -57,7 +58,7 @@ WORK_COLUMNS: list[Column[WorkItem]] = [
 ]
 
 
-class WorklistView(QWidget):
+class WorklistView(LazyView):
     openCustomer = Signal(int)
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
@@ -116,8 +117,7 @@ class WorklistView(QWidget):
         self.technician.currentIndexChanged.connect(lambda _index: self.switch_list())
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.table.doubleClicked.connect(self._open)
-        context.hub.changed.connect(lambda _what: self.reload())
-        self.reload()
+        context.hub.changed.connect(lambda _what: self.request_reload())
 
     @property
     def current_worklist(self) -> Worklist:
