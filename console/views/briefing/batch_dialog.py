@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, QThread, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -24,42 +24,8 @@ from PySide6.QtWidgets import (
 
 from console.services.briefing import PageSize
 from console.services.briefing.batch import BatchResult, day_appointments, write_day_briefings
+from console.views.common.task import BackgroundTask
 from console.views.context import DeskContext
-
-
-class BatchWorker(QObject):
-    """Runs the batch on its own thread with its own sessions; the dialog only hears signals."""
-
-    progressed = Signal(int, int, str)
-    finished = Signal(object)
-    failed = Signal(str)
-
-    def __init__(
-        self, context: DeskContext, day: dt.date, folder: Path, page_size: PageSize, combined: bool
-    ) -> None:
-        super().__init__()
-        self.context = context
-        self.day = day
-        self.folder = folder
-        self.page_size = page_size
-        self.combined = combined
-        self.stop = threading.Event()
-
-    def run(self) -> None:
-        try:
-            result = write_day_briefings(
-                self.context.sessions,
-                self.day,
-                self.folder,
-                page_size=self.page_size,
-                combined=self.combined,
-                progress=self.progressed.emit,
-                cancelled=self.stop.is_set,
-            )
-        except Exception as error:  # reported to the user in the dialog
-            self.failed.emit(str(error))
-            return
-        self.finished.emit(result)
 
 
 class BatchBriefingDialog(QDialog):
@@ -71,8 +37,7 @@ class BatchBriefingDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.page_size = page_size
-        self.worker_thread: QThread | None = None
-        self.worker: BatchWorker | None = None
+        self.task: BackgroundTask | None = None
         self.outcome: BatchResult | None = None
         self.setObjectName("batchBriefingDialog")
         self.setWindowTitle("Print the day's briefings")
@@ -129,21 +94,34 @@ class BatchBriefingDialog(QDialog):
 
     def start_batch(self) -> None:
         day: dt.date = self.day.date().toPython()  # type: ignore[assignment]
-        self.worker = BatchWorker(
-            self.context, day, Path(self.folder.text()), self.page_size, self.combined.isChecked()
+        folder, combined, page_size = (
+            Path(self.folder.text()),
+            self.combined.isChecked(),
+            self.page_size,
         )
-        self.worker_thread = QThread(self)
-        self.worker.moveToThread(self.worker_thread)
-        self.worker_thread.started.connect(self.worker.run)
-        self.worker.progressed.connect(self._progressed)
-        self.worker.finished.connect(self._finished)
-        self.worker.failed.connect(self._failed)
+        sessions = self.context.sessions
+
+        def work(progress: Callable[..., None], cancelled: Callable[[], bool]) -> BatchResult:
+            return write_day_briefings(
+                sessions,
+                day,
+                folder,
+                page_size=page_size,
+                combined=combined,
+                progress=progress,
+                cancelled=cancelled,
+            )
+
+        self.task = BackgroundTask(work, self)
+        self.task.progressed.connect(self._progressed)
+        self.task.succeeded.connect(self._finished)
+        self.task.failed.connect(self._failed)
         self.progress.setRange(0, 0)
         self.progress.show()
         self.start.setEnabled(False)
         self.cancel.setText("&Cancel")
         self.summary.setText("Rendering briefings…")
-        self.worker_thread.start()
+        self.task.start()
 
     def _progressed(self, done: int, total: int, customer: str) -> None:
         self.progress.setRange(0, total)
@@ -152,7 +130,7 @@ class BatchBriefingDialog(QDialog):
 
     def _finished(self, result: BatchResult) -> None:
         self.outcome = result
-        self._stop_thread()
+        self.task = None
         if result.cancelled:
             self.summary.setText(
                 f"Cancelled; {len(result.files)} complete file(s) kept, nothing half-written."
@@ -164,31 +142,20 @@ class BatchBriefingDialog(QDialog):
         self.worker_finished.emit()
 
     def _failed(self, message: str) -> None:
-        self._stop_thread()
+        self.task = None
         self.summary.setText(f"Stopped: {message}")
         self.cancel.setText("&Close")
         self.start.setEnabled(True)
         self.worker_finished.emit()
 
-    def _stop_thread(self) -> None:
-        if self.worker_thread is not None:
-            self.worker_thread.quit()
-            self.worker_thread.wait()
-            self.worker_thread = None
-
-    @property
-    def running(self) -> bool:
-        return self.worker_thread is not None
-
     def cancel_or_close(self) -> None:
-        if self.running and self.worker is not None:
-            self.worker.stop.set()
+        if self.task is not None:
+            self.task.cancel()
             self.summary.setText("Cancelling after the current briefing…")
             return
         self.reject()
 
     def reject(self) -> None:
-        if self.running and self.worker is not None:
-            self.worker.stop.set()
-            self._stop_thread()
+        if self.task is not None:
+            self.task.wait()
         super().reject()

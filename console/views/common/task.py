@@ -1,0 +1,82 @@
+"""Long work off the UI thread: progress in, a result or an error out, and a cancel flag."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+Work = Callable[[Callable[[int, int | None, str], None], Callable[[], bool]], Any]
+
+
+class _Worker(QObject):
+    progressed = Signal(int, object, str)
+    succeeded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, work: Work, stop: threading.Event) -> None:
+        super().__init__()
+        self.work = work
+        self.stop = stop
+
+    def run(self) -> None:
+        try:
+            result = self.work(
+                lambda done, total, text="": self.progressed.emit(done, total, text),
+                self.stop.is_set,
+            )
+        except Exception as error:  # shown to the user by the task's owner
+            self.failed.emit(f"{type(error).__name__}: {error}" if not str(error) else str(error))
+            return
+        self.succeeded.emit(result)
+
+
+class BackgroundTask(QObject):
+    """Runs `work(progress, cancelled)` on its own thread; the work opens its own sessions."""
+
+    progressed = Signal(int, object, str)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    finished = Signal()
+
+    def __init__(self, work: Work, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.stop = threading.Event()
+        self.worker = _Worker(work, self.stop)
+        self.worker_thread = QThread(self)
+        self.worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self.worker.run)
+        self.worker.progressed.connect(self.progressed)
+        self.worker.succeeded.connect(self._succeeded)
+        self.worker.failed.connect(self._failed)
+
+    def start(self) -> None:
+        self.worker_thread.start()
+
+    def cancel(self) -> None:
+        self.stop.set()
+
+    @property
+    def running(self) -> bool:
+        return self.worker_thread.isRunning()
+
+    def wait(self) -> None:
+        """Cancel and wait for the thread, e.g. when the window closes under it."""
+        self.stop.set()
+        self.worker_thread.quit()
+        self.worker_thread.wait()
+
+    def _done(self) -> None:
+        self.worker_thread.quit()
+        self.worker_thread.wait()
+        self.finished.emit()
+
+    def _succeeded(self, result: object) -> None:
+        self._done()
+        self.succeeded.emit(result)
+
+    def _failed(self, message: str) -> None:
+        self._done()
+        self.failed.emit(message)
