@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -92,6 +98,16 @@ class MainWindow(QMainWindow):
         )
         print_day.triggered.connect(self.print_day)
         file_menu.addAction(print_day)
+        file_menu.addSeparator()
+        import_action = QAction("&Import records…", self, shortcut=QKeySequence("Ctrl+I"))
+        import_action.triggered.connect(self.import_records)
+        file_menu.addAction(import_action)
+        export_records = QAction("Export &records…", self)
+        export_records.triggered.connect(self.export_records)
+        file_menu.addAction(export_records)
+        export_table = QAction("&Export this table…", self, shortcut=QKeySequence("Ctrl+E"))
+        export_table.triggered.connect(self.export_focused_table)
+        file_menu.addAction(export_table)
         file_menu.addSeparator()
         preferences = QAction("Pr&eferences…", self, shortcut=QKeySequence("Ctrl+,"))
         preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
@@ -185,6 +201,48 @@ class MainWindow(QMainWindow):
             appointment_id=appointment_id,
             parent=self,
         ).exec()
+
+    def import_records(self) -> None:
+        from console.views.transfer.import_wizard import ImportWizard
+
+        ImportWizard(self.context, self.settings, self).exec()
+
+    def export_records(self) -> None:
+        from console.services.transfer.exporter import export_kind
+        from console.services.transfer.kinds import KINDS
+
+        kind, ok = QInputDialog.getItem(
+            self, "Export records", "Records to export:", list(KINDS), 0, False
+        )
+        if not ok:
+            return
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Export records", f"{kind}.csv", "CSV (*.csv);;Excel (*.xlsx)"
+        )
+        if path:
+            count = export_kind(self.context.engine, kind, Path(path))
+            self.statusBar().showMessage(f"Exported {count} {kind} to {path}", 8000)
+
+    def export_focused_table(self) -> None:
+        """Export the table that has the keyboard focus, as it is shown."""
+        from console.views.common.table_export import export_table
+
+        widget = QApplication.focusWidget()
+        while widget is not None and not isinstance(widget, QAbstractItemView):
+            widget = widget.parentWidget()
+        if widget is None or widget.model() is None:
+            QMessageBox.information(self, "Export table", "Click into the table to export first.")
+            return
+        name = widget.accessibleName() or "table"
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            f"Export {name}",
+            f"{name.lower().replace(' ', '-')}.csv",
+            "CSV (*.csv);;Excel (*.xlsx)",
+        )
+        if path:
+            count = export_table(widget.model(), Path(path))
+            self.statusBar().showMessage(f"Exported {count} rows to {path}", 8000)
 
     def show_preferences(self) -> None:
         if PreferencesDialog(self.context, self.settings, self).exec():

@@ -89,3 +89,15 @@ def test_layout_round_trips(qtbot, context: DeskContext, settings_path: Path) ->
     second.show()
     assert (second.width(), second.height()) == (1280, 800)
     assert second.split.sizes() == sizes
+
+
+def test_export_what_a_table_shows(window: MainWindow, tmp_path: Path) -> None:
+    from console.views.common.table_export import export_table
+
+    window.open_customer(3)
+    model = window.customer.history_model
+    out = tmp_path / "history.csv"
+    count = export_table(model, out)
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert count == window.customer.overview.visit_count == len(lines) - 1
+    assert lines[0].startswith("Date,Technician,Equipment,Status")
