@@ -40,7 +40,7 @@ def period_text(metrics: ReferralMetrics) -> str:
     return f"{since} to {until}"
 
 
-def _cell(column: str, value: object) -> str:
+def format_cell(column: str, value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if column in ("conversion", "told_share"):
@@ -52,6 +52,18 @@ def _cell(column: str, value: object) -> str:
     if column in ("referrals", "won", "lost"):
         return str(int(float(value)))  # type: ignore[arg-type]
     return str(value)
+
+
+def summary_line(totals: dict[str, float]) -> str:
+    """The period in one sentence, for the report's head and the dashboard."""
+    hours = format_cell("median_hours_to_first_contact", totals["median_hours_to_first_contact"])
+    return (
+        f"{int(totals['referrals'])} referrals · {int(totals['won'])} won · "
+        f"conversion {format_cell('conversion', totals['conversion'])} · "
+        f"value won {format_cell('value_won', totals['value_won'])} · "
+        f"median {hours} h to first contact · "
+        f"tech told on {format_cell('told_share', totals['told_share'])} of closed referrals"
+    )
 
 
 def write_report(
@@ -116,7 +128,7 @@ def _table(frame: pd.DataFrame, key: str, width: float) -> Table:
     for name, row in frame.iterrows():
         data.append(
             [Paragraph(markup(str(name)), body)]
-            + [Paragraph(_cell(c, row[c]), body) for c in columns]
+            + [Paragraph(format_cell(c, row[c]), body) for c in columns]
         )
     first = width * 0.2
     rest = (width - first) / max(1, len(columns))
@@ -151,15 +163,7 @@ def report_pdf(metrics: ReferralMetrics, page_size: PageSize = PageSize.LETTER) 
         "s", fontName=BOLD, fontSize=11, leading=15, spaceBefore=8, spaceAfter=4
     )
     text = ParagraphStyle("x", fontName=REGULAR, fontSize=9, leading=12)
-    totals = metrics.totals
-    summary = (
-        f"{int(totals['referrals'])} referrals · {int(totals['won'])} won · "
-        f"conversion {_cell('conversion', totals['conversion'])} · "
-        f"value won {_cell('value_won', totals['value_won'])} · median "
-        f"{_cell('median_hours_to_first_contact', totals['median_hours_to_first_contact'])} h"
-        " to first contact"
-        f" · tech told on {_cell('told_share', totals['told_share'])} of closed referrals"
-    )
+    summary = summary_line(metrics.totals)
     story = [
         Paragraph("Technician referrals", title),
         Paragraph(f"Referrals recorded {period_text(metrics)}", text),

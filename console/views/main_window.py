@@ -25,6 +25,7 @@ from console.services.briefing.page import PageSize, default_page_size
 from console.services.worklists import Worklist
 from console.views.context import DeskContext
 from console.views.customer.customer_view import CustomerView
+from console.views.dashboard.dashboard_view import DashboardView
 from console.views.preferences_dialog import PreferencesDialog
 from console.views.referrals.spiff_view import SpiffView
 from console.views.referrals.worklist_view import WorklistView
@@ -65,6 +66,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.pages, "C&ustomer")
         self.tabs.addTab(self.worklists, "&Referrals")
         self.tabs.addTab(self.spiffs, "S&piffs")
+        self.dashboard = DashboardView(context, self)
+        self.tabs.addTab(self.dashboard, "&Numbers")
 
         self.split = QSplitter(Qt.Orientation.Horizontal, self)
         self.split.setObjectName("mainSplit")

@@ -1,0 +1,213 @@
+"""The manager's numbers: referrals per technician and salesperson for a period, chart and table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import pandas as pd
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.services.metrics import ReferralMetrics, referral_metrics
+from console.services.report import HEADINGS, format_cell, summary_line, write_report
+from console.views.common.lazy import LazyView
+from console.views.context import DeskContext
+
+PRESETS = ("Last 90 days", "This month", "This year", "Last 12 months", "All time")
+
+
+def preset_range(name: str, today: dt.date) -> tuple[dt.date | None, dt.date]:
+    if name == "This month":
+        return today.replace(day=1), today
+    if name == "This year":
+        return today.replace(month=1, day=1), today
+    if name == "Last 12 months":
+        return today - dt.timedelta(days=365), today
+    if name == "All time":
+        return None, today
+    return today - dt.timedelta(days=90), today
+
+
+class DashboardView(LazyView):
+    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.metrics: ReferralMetrics | None = None
+        self.setObjectName("dashboardView")
+        self.preset = QComboBox(self)
+        self.preset.setAccessibleName("Period")
+        self.preset.addItems(list(PRESETS))
+        self.since = QDateEdit(self)
+        self.since.setCalendarPopup(True)
+        self.since.setDisplayFormat("yyyy-MM-dd")
+        self.since.setAccessibleName("From")
+        self.until = QDateEdit(self)
+        self.until.setCalendarPopup(True)
+        self.until.setDisplayFormat("yyyy-MM-dd")
+        self.until.setAccessibleName("Until")
+        self.group = QComboBox(self)
+        self.group.setAccessibleName("Figures per")
+        self.group.addItem("Per technician", "technician")
+        self.group.addItem("Per salesperson", "salesperson")
+        self.group.addItem("Per month", "month")
+        self.export = QPushButton("&Export…", self)
+        self.export.setAccessibleName("Export the report as CSV, Excel or PDF")
+        self.export.clicked.connect(self.ask_export)
+        self.totals = QLabel(self)
+        self.totals.setObjectName("dashboardTotals")
+        self.totals.setWordWrap(True)
+        self.chart = QChart()
+        self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart_view = QChartView(self.chart, self)
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setAccessibleName("Referrals and wins chart")
+        self.table = QTableWidget(self)
+        self.table.setObjectName("dashboardTable")
+        self.table.setAccessibleName("Referral figures")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        bar = QHBoxLayout()
+        for label, widget in (
+            ("Perio&d", self.preset),
+            ("Fro&m", self.since),
+            ("&Until", self.until),
+        ):
+            caption = QLabel(label, self)
+            caption.setBuddy(widget)
+            bar.addWidget(caption)
+            bar.addWidget(widget)
+        bar.addWidget(self.group)
+        bar.addStretch(1)
+        bar.addWidget(self.export)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.chart_view)
+        split.addWidget(self.table)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.totals)
+        layout.addWidget(split, 1)
+        self.apply_preset(PRESETS[0])
+        self.preset.currentTextChanged.connect(self.apply_preset)
+        self.since.dateChanged.connect(lambda _d: self.request_reload())
+        self.until.dateChanged.connect(lambda _d: self.request_reload())
+        self.group.currentIndexChanged.connect(lambda _i: self.show_figures())
+        context.hub.changed.connect(lambda _what: self.request_reload())
+
+    def apply_preset(self, name: str) -> None:
+        since, until = preset_range(name, dt.date.today())
+        self.since.blockSignals(True)
+        self.until.blockSignals(True)
+        self.since.setDate(QDate(since) if since else QDate(2000, 1, 1))
+        self.until.setDate(QDate(until))
+        self.since.blockSignals(False)
+        self.until.blockSignals(False)
+        self.request_reload()
+
+    def period(self) -> tuple[dt.date | None, dt.date]:
+        since: dt.date = self.since.date().toPython()  # type: ignore[assignment]
+        until: dt.date = self.until.date().toPython()  # type: ignore[assignment]
+        return (None if since.year <= 2000 else since), until
+
+    def reload(self) -> None:
+        since, until = self.period()
+        with self.context.engine.connect() as connection:
+            self.metrics = referral_metrics(connection, since, until)
+        self.totals.setText(summary_line(self.metrics.totals))
+        self.show_figures()
+
+    def current_frame(self) -> pd.DataFrame:
+        assert self.metrics is not None
+        group = self.group.currentData()
+        if group == "salesperson":
+            return self.metrics.by_salesperson
+        if group == "month":
+            return self.metrics.monthly
+        return self.metrics.by_technician
+
+    def show_figures(self) -> None:
+        if self.metrics is None:
+            return
+        frame = self.current_frame()
+        self._fill_table(frame)
+        self._fill_chart(frame)
+
+    def _fill_table(self, frame: pd.DataFrame) -> None:
+        self.table.setSortingEnabled(False)
+        columns = list(frame.columns)
+        self.table.clear()
+        self.table.setColumnCount(len(columns) + 1)
+        self.table.setRowCount(len(frame))
+        key = str(frame.index.name or "").capitalize()
+        self.table.setHorizontalHeaderLabels([key] + [HEADINGS.get(c, c) for c in columns])
+        for row, (name, values) in enumerate(frame.iterrows()):
+            self.table.setItem(row, 0, QTableWidgetItem(str(name)))
+            for column, field in enumerate(columns, start=1):
+                item = QTableWidgetItem(format_cell(field, values[field]))
+                value = values[field]
+                number = float(value) if value is not None and not pd.isna(value) else -math.inf
+                item.setData(Qt.ItemDataRole.UserRole, number)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        self.table.setSortingEnabled(True)
+
+    def _fill_chart(self, frame: pd.DataFrame) -> None:
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        top = frame.head(12)
+        referrals = QBarSet("Referrals")
+        referrals.setColor(QColor("#9aa5b1"))
+        won = QBarSet("Won")
+        won.setColor(QColor("#b45309"))
+        referrals.append([float(v) for v in top["referrals"]])
+        won.append([float(v) for v in top["won"]])
+        series = QBarSeries()
+        series.append(referrals)
+        series.append(won)
+        self.chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        categories.append([str(name)[:12] for name in top.index])
+        categories.setLabelsAngle(-45)
+        values = QValueAxis()
+        values.setLabelFormat("%d")
+        values.setMin(0)
+        self.chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(categories)
+        series.attachAxis(values)
+        group = self.group.currentText().lower()
+        self.chart.setTitle(
+            f"Referrals and wins {group}" if len(top) else "No referrals in this period"
+        )
+
+    def ask_export(self) -> None:
+        if self.metrics is None:
+            return
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            "Export referral report",
+            "referral-report.pdf",
+            "PDF (*.pdf);;Excel (*.xlsx);;CSV (*.csv)",
+        )
+        if path:
+            write_report(self.metrics, Path(path))

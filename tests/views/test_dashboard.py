@@ -1,0 +1,23 @@
+"""The Numbers tab: figures for a period, per technician, salesperson or month."""
+
+from __future__ import annotations
+
+from console.views.main_window import MainWindow
+
+
+def test_dashboard_shows_figures_for_the_period(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.tabs.setCurrentWidget(window.dashboard)
+    dashboard = window.dashboard
+    dashboard.preset.setCurrentText("All time")
+    metrics = dashboard.metrics
+    assert metrics is not None and metrics.totals["referrals"] > 0
+    assert f"{int(metrics.totals['referrals'])} referrals" in dashboard.totals.text()
+    table = dashboard.table
+    assert table.rowCount() == len(metrics.by_technician)
+    assert table.horizontalHeaderItem(0).text() == "Technician"
+    top = metrics.by_technician.index[0]
+    assert table.item(0, 0).text() == top
+    assert len(dashboard.chart.series()) == 1
+    dashboard.group.setCurrentIndex(dashboard.group.findData("month"))
+    assert table.rowCount() == len(metrics.monthly)
+    assert table.horizontalHeaderItem(0).text() == "Month"
