@@ -11,6 +11,8 @@ output is one JSON object with every figure.
 from __future__ import annotations
 
 import argparse
+import csv
+import datetime as dt
 import json
 import os
 import random
@@ -34,6 +36,54 @@ from console.services.demo import seed_demo
 from console.services.search import search_customers
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+BARE_AGGREGATE = """
+SELECT technician_id, count(*), sum(status = 'won'), sum(status = 'lost'),
+       sum(CASE WHEN status = 'won' THEN won_value ELSE 0 END),
+       avg((julianday(first_contact_at) - julianday(created_at)) * 24),
+       sum(status IN ('won', 'lost') AND tech_informed_at IS NOT NULL)
+FROM referrals GROUP BY technician_id
+"""
+
+
+def write_visits_csv(raw: sqlite3.Connection, path: Path, rows: int) -> None:
+    """Visits of existing customers in the import format, with new external ids."""
+    customers = [row[0] for row in raw.execute("SELECT external_id FROM customers")]
+    technicians = [
+        row[0] for row in raw.execute("SELECT external_id FROM staff WHERE role = 'technician'")
+    ]
+    rng = random.Random(11)
+    partial = path.with_suffix(".part")
+    with partial.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "external_id",
+                "customer_external_id",
+                "technician",
+                "scheduled_for",
+                "completed_on",
+                "status",
+                "problem",
+                "work_done",
+                "tech_notes",
+            ]
+        )
+        for number in range(rows):
+            day = dt.date(2016, 1, 1) + dt.timedelta(days=rng.randrange(3650))
+            writer.writerow(
+                [
+                    f"BV-{number:08d}",
+                    rng.choice(customers),
+                    rng.choice(technicians),
+                    f"{day}T09:00:00",
+                    f"{day}T10:30:00",
+                    "completed",
+                    "No heat",
+                    "Replaced igniter; tested.",
+                    "Unit is getting old.",
+                ]
+            )
+    partial.replace(path)
 
 
 def timed(work: Callable[[], Any], repeats: int) -> list[float]:
@@ -243,6 +293,74 @@ class Bench:
             )
         )
 
+    def import_visits(self) -> None:
+        """1,000,000 visit rows from CSV, against sqlite3's own `.import` of the same file."""
+        rows = 50_000 if self.quick else 1_000_000
+        work = DATA_DIR / "import"
+        work.mkdir(parents=True, exist_ok=True)
+        csv_path = work / f"visits-{rows}.csv"
+        if not csv_path.exists():
+            write_visits_csv(self.raw, csv_path, rows)
+        copy = work / "office-copy.sqlite"
+        for stale in work.glob("office-copy.sqlite*"):
+            stale.unlink()
+        with sqlite3.connect(copy) as target:
+            self.raw.backup(target)
+        probe = subprocess.run(
+            [sys.executable, "-m", "bench.import_probe", f"sqlite:///{copy}", str(csv_path)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        ours = json.loads(probe.stdout.strip().splitlines()[-1])
+        bare_db = work / "bare.sqlite"
+        bare_db.unlink(missing_ok=True)
+        started = time.perf_counter()
+        subprocess.run(
+            ["sqlite3", str(bare_db), ".mode csv", f".import --skip 1 {csv_path} visits_bare"],
+            check=True,
+            input=None,
+            capture_output=True,
+        )
+        bare_seconds = time.perf_counter() - started
+        for stale in work.glob("office-copy.sqlite*"):
+            stale.unlink()
+        bare_db.unlink(missing_ok=True)
+        ratio = ours["seconds"] / bare_seconds
+        self.figures.update(
+            import_rows=rows,
+            import_s=round(ours["seconds"], 2),
+            import_bare_s=round(bare_seconds, 2),
+            import_ratio=round(ratio, 2),
+            import_rss_mb=round(ours["rss_mb"], 1),
+        )
+        self.rows.append(
+            (
+                f"import {rows:,} visits",
+                f"{ours['seconds'] * 1000:.0f}",
+                f"{bare_seconds * 1000:.0f}",
+                f"{ratio:.2f}×",
+            )
+        )
+
+    def dashboard(self) -> None:
+        """The metrics service over every referral, against one plain SQL aggregate."""
+        from console.services.metrics import referral_metrics
+
+        def ours() -> None:
+            with self.engine.connect() as connection:
+                referral_metrics(connection)
+
+        def bare() -> None:
+            self.raw.execute(BARE_AGGREGATE).fetchall()
+
+        repeats = 3 if self.quick else 7
+        self.record("dashboard", timed(ours, repeats), timed(bare, repeats))
+        self.figures["dashboard_referrals"] = self.raw.execute(
+            "SELECT count(*) FROM referrals"
+        ).fetchone()[0]
+
     def print_table(self) -> None:
         header = ("measure", "console ms (p10–p90)", "bare ms", "ratio / note")
         widths = [max(len(row[i]) for row in [header, *self.rows]) for i in range(4)]
@@ -259,11 +377,15 @@ def main(argv: list[str] | None = None) -> int:
     customers = args.customers or (3_000 if args.quick else 100_000)
     bench = Bench(database(customers), args.quick)
     bench.figures["customers"] = customers
-    for part in (bench.search, bench.open_customer, bench.briefing, bench.startup):
+    for part in (
+        bench.search,
+        bench.open_customer,
+        bench.briefing,
+        bench.dashboard,
+        bench.startup,
+        bench.import_visits,
+    ):
         part()
-    bench.figures["import_ratio"] = None
-    bench.figures["dashboard_ratio"] = None
     bench.print_table()
-    print("import and dashboard: not measured (import and metrics are not built yet)")
     print(json.dumps(bench.figures, sort_keys=True))
     return 0
