@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, String, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from console.models import Referral, ReferralStatus, Staff
@@ -55,11 +55,10 @@ def referral_frame(
     connection: Connection, since: dt.date | None, until: dt.date | None
 ) -> pd.DataFrame:
     technician, salesperson = aliased(Staff), aliased(Staff)
-    statement = (
-        select(
-            Referral.id,
-            technician.name.label("technician"),
-            salesperson.name.label("salesperson"),
+    # Raw column values: pandas parses whole columns at once, far faster than per-row types.
+    raw = [
+        type_coerce(column, String)
+        for column in (
             Referral.status,
             Referral.created_at,
             Referral.first_contact_at,
@@ -67,6 +66,14 @@ def referral_frame(
             Referral.won_value,
             Referral.spiff_amount,
             Referral.spiff_paid_at,
+        )
+    ]
+    statement = (
+        select(
+            Referral.id,
+            technician.name.label("technician"),
+            salesperson.name.label("salesperson"),
+            *raw,
         )
         .join(technician, Referral.technician_id == technician.id)
         .outerjoin(salesperson, Referral.salesperson_id == salesperson.id)
@@ -92,9 +99,8 @@ def referral_frame(
             "spiff_paid_at",
         ],
     )
-    frame["status"] = frame["status"].map(lambda status: getattr(status, "value", status))
     for column in ("created_at", "first_contact_at", "tech_informed_at", "spiff_paid_at"):
-        frame[column] = pd.to_datetime(frame[column], utc=True)
+        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
     for column in ("won_value", "spiff_amount"):
         frame[column] = pd.to_numeric(frame[column]).fillna(0.0).astype(float)
     return frame

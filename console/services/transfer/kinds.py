@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from functools import cached_property
 
 
 class FieldType(enum.Enum):
@@ -24,6 +25,8 @@ class Field:
 
 @dataclass(frozen=True)
 class Kind:
+    """One kind of record in files; frozen but for the cached field index."""
+
     name: str
     fields: tuple[Field, ...]
 
@@ -32,7 +35,11 @@ class Kind:
         return [field.name for field in self.fields]
 
     def field(self, name: str) -> Field:
-        return next(field for field in self.fields if field.name == name)
+        return self.by_name[name]
+
+    @cached_property
+    def by_name(self) -> dict[str, Field]:
+        return {field.name: field for field in self.fields}
 
 
 T, D, DT, B, M = FieldType.TEXT, FieldType.DATE, FieldType.DATETIME, FieldType.BOOL, FieldType.MONEY
