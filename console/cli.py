@@ -52,6 +52,22 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from console.services.backup import BackupRefused, backup_sqlite
+
+    engine = open_database(args)
+    try:
+        size = backup_sqlite(engine, Path(args.output))
+    except BackupRefused as error:
+        raise CommandError(str(error)) from None
+    finally:
+        engine.dispose()
+    print(f"backed up {display_url(engine.url)} to {args.output} ({size / 1_048_576:.1f} MB)")
+    return 0
+
+
 def cmd_window(args: argparse.Namespace) -> int:
     from console.views.app import run_window
 
@@ -92,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--customers", type=positive_int, default=300, metavar="N")
     seed.add_argument("--seed", type=int, default=1, metavar="S")
     seed.set_defaults(handler=cmd_seed_demo)
+
+    backup = commands.add_parser("backup", parents=[common], help="copy the SQLite database safely")
+    backup.add_argument("-o", "--output", required=True, metavar="FILE")
+    backup.set_defaults(handler=cmd_backup)
 
     for module in (referrals, briefing, transfer, report):
         module.register(commands, common)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -11,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from console.database import display_url, make_engine
+from console.logs import configure_logging
 from console.migrate import upgrade_database
 from console.models import Customer
 from console.paths import APP_NAME, ORG_NAME
@@ -25,8 +28,28 @@ def desk_settings() -> QSettings:
     return QSettings(ORG_NAME, APP_NAME)
 
 
+def report_unexpected_errors(log_file: Path) -> None:
+    """Any error nobody caught goes to the log in full; the user gets a short, calm message."""
+
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        log.error("unexpected error", exc_info=(kind, error, trace))
+        if isinstance(error, OperationalError):
+            text = (
+                "The database did not answer. Your work on screen is kept; try again in a moment."
+            )
+        else:
+            text = f"Something went wrong: {error}"
+        QMessageBox.warning(
+            QApplication.activeWindow(), "Dispatch Console", f"{text}\n\nDetails are in {log_file}."
+        )
+
+    sys.excepthook = hook
+
+
 def run_window(database: str | None, demo: bool = False) -> int:
+    log_file = configure_logging()
     app = QApplication.instance() or QApplication(sys.argv)
+    report_unexpected_errors(log_file)
     app.setOrganizationName(ORG_NAME)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("Dispatch Console")
@@ -41,6 +64,7 @@ def run_window(database: str | None, demo: bool = False) -> int:
             if empty:
                 seed_demo(engine)
     except OperationalError as error:
+        log.error("cannot open %s", display_url(engine.url), exc_info=error)
         QMessageBox.critical(
             None,
             "Cannot open the database",

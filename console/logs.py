@@ -1,0 +1,29 @@
+"""The console's log: a rotating file in the user's data folder, never shown as a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from console.paths import data_dir
+
+LOG_NAME = "console.log"
+
+
+def log_path() -> Path:
+    return data_dir() / LOG_NAME
+
+
+def configure_logging(level: int = logging.INFO) -> Path:
+    """Send the console's log records to a rotating file (1 MB, five old files kept)."""
+    path = log_path()
+    root = logging.getLogger()
+    if not any(
+        isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == path for h in root.handlers
+    ):
+        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(level)
+    return path
