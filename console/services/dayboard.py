@@ -1,0 +1,231 @@
+"""The dispatcher's day: each technician's visits, the sales appointments, and who is nearby."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from console.models import (
+    Customer,
+    Equipment,
+    Referral,
+    ReferralStatus,
+    ServiceVisit,
+    Staff,
+    StaffRole,
+    VisitStatus,
+)
+from console.services.appointments import AppointmentRow, appointments_between, day_bounds
+from console.services.errors import InputError, NotFound
+from console.services.staff import find_staff
+
+VISIT_MINUTES = 90
+POSTAL_AREA = 4  # leading characters that make a postal area: 62726 and 62729 are neighbours
+
+
+@dataclass(frozen=True, slots=True)
+class BoardVisit:
+    id: int
+    starts_at: dt.datetime
+    customer_id: int
+    customer: str
+    city: str | None
+    postal_code: str | None
+    problem: str | None
+    status: VisitStatus
+    technician_id: int | None
+    equipment_id: int | None
+
+
+@dataclass
+class TechnicianDay:
+    id: int
+    name: str
+    phone: str | None
+    awaiting_tell_tech: int
+    visits: list[BoardVisit] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class NearbyTech:
+    name: str
+    phone: str | None
+    at: dt.datetime
+    customer: str
+    place: str
+
+
+@dataclass
+class DayBoard:
+    day: dt.date
+    technicians: list[TechnicianDay]
+    appointments: list[AppointmentRow]
+    nearby: dict[int, list[NearbyTech]]
+
+
+def _visits_between(session: Session, start: dt.datetime, end: dt.datetime) -> list[BoardVisit]:
+    statement = (
+        select(
+            ServiceVisit.id,
+            ServiceVisit.scheduled_for,
+            Customer.id,
+            Customer.name,
+            Customer.city,
+            Customer.postal_code,
+            ServiceVisit.problem,
+            ServiceVisit.status,
+            ServiceVisit.technician_id,
+            ServiceVisit.equipment_id,
+        )
+        .join(Customer, ServiceVisit.customer_id == Customer.id)
+        .where(ServiceVisit.scheduled_for >= start, ServiceVisit.scheduled_for < end)
+        .order_by(ServiceVisit.scheduled_for, ServiceVisit.id)
+    )
+    return [BoardVisit(*row) for row in session.execute(statement)]
+
+
+def same_area(
+    a_city: str | None, a_postal: str | None, b_city: str | None, b_postal: str | None
+) -> bool:
+    """Same town, or the same postal area (the code without its last character)."""
+    if a_city and b_city and a_city.strip().lower() == b_city.strip().lower():
+        return True
+    if a_postal and b_postal:
+        return a_postal.strip()[:POSTAL_AREA] == b_postal.strip()[:POSTAL_AREA]
+    return False
+
+
+def day_board(session: Session, day: dt.date) -> DayBoard:
+    start, end = day_bounds(day)
+    waiting = dict(
+        session.execute(
+            select(Referral.technician_id, func.count())
+            .where(
+                Referral.status.in_((ReferralStatus.WON, ReferralStatus.LOST)),
+                Referral.tech_informed_at.is_(None),
+            )
+            .group_by(Referral.technician_id)
+        ).all()
+    )
+    technicians = {
+        person.id: TechnicianDay(person.id, person.name, person.phone, waiting.get(person.id, 0))
+        for person in session.scalars(
+            select(Staff)
+            .where(Staff.role == StaffRole.TECHNICIAN, Staff.active.is_(True))
+            .order_by(Staff.name)
+        )
+    }
+    visits = _visits_between(session, start, end)
+    for visit in visits:
+        if visit.technician_id in technicians:
+            technicians[visit.technician_id].visits.append(visit)
+    appointments = appointments_between(session, start, end)
+    places = {
+        row.id: (row.city, row.postal_code)
+        for row in session.execute(
+            select(Customer.id, Customer.city, Customer.postal_code).where(
+                Customer.id.in_([a.customer_id for a in appointments])
+            )
+        )
+    }
+    nearby: dict[int, list[NearbyTech]] = defaultdict(list)
+    for appointment in appointments:
+        city, postal = places.get(appointment.customer_id, (None, None))
+        for visit in visits:
+            tech = technicians.get(visit.technician_id or -1)
+            if tech is None or visit.status is VisitStatus.CANCELLED:
+                continue
+            if same_area(city, postal, visit.city, visit.postal_code):
+                place = visit.city or visit.postal_code or ""
+                nearby[appointment.id].append(
+                    NearbyTech(tech.name, tech.phone, visit.starts_at, visit.customer, place)
+                )
+    return DayBoard(day, list(technicians.values()), appointments, dict(nearby))
+
+
+@dataclass(frozen=True)
+class Conflict:
+    visit_id: int
+    starts_at: dt.datetime
+    customer: str
+
+
+def visit_conflicts(
+    session: Session,
+    technician_id: int,
+    starts_at: dt.datetime,
+    minutes: int = VISIT_MINUTES,
+    exclude_visit_id: int | None = None,
+) -> list[Conflict]:
+    """The technician's other visits that overlap this slot (each visit takes VISIT_MINUTES)."""
+    window_start = starts_at - dt.timedelta(minutes=VISIT_MINUTES)
+    window_end = starts_at + dt.timedelta(minutes=minutes)
+    statement = (
+        select(ServiceVisit.id, ServiceVisit.scheduled_for, Customer.name)
+        .join(Customer, ServiceVisit.customer_id == Customer.id)
+        .where(
+            ServiceVisit.technician_id == technician_id,
+            ServiceVisit.status != VisitStatus.CANCELLED,
+            ServiceVisit.scheduled_for > window_start,
+            ServiceVisit.scheduled_for < window_end,
+        )
+        .order_by(ServiceVisit.scheduled_for)
+    )
+    return [
+        Conflict(visit_id, scheduled, name)
+        for visit_id, scheduled, name in session.execute(statement)
+        if visit_id != exclude_visit_id
+    ]
+
+
+class ScheduleConflict(InputError):
+    def __init__(self, conflicts: list[Conflict]) -> None:
+        listed = "; ".join(f"{c.starts_at.astimezone():%H:%M} at {c.customer}" for c in conflicts)
+        super().__init__("time", f"the technician is already booked then: {listed}")
+        self.conflicts = conflicts
+
+
+def schedule_visit(
+    session: Session,
+    *,
+    customer_id: int,
+    technician: str | int,
+    starts_at: dt.datetime,
+    problem: str | None = None,
+    equipment_id: int | None = None,
+    visit_id: int | None = None,
+    accept_overlap: bool = False,
+) -> ServiceVisit:
+    """Book a visit (or move one); an overlap is refused unless the dispatcher accepts it."""
+    if starts_at.tzinfo is None:
+        raise InputError("time", "needs a time zone")
+    if session.get(Customer, customer_id) is None:
+        raise NotFound("customer", f"no customer with id {customer_id}")
+    tech = find_staff(session, technician, StaffRole.TECHNICIAN, "technician")
+    if equipment_id is not None:
+        equipment = session.get(Equipment, equipment_id)
+        if equipment is None or equipment.customer_id != customer_id:
+            raise NotFound("equipment", f"no equipment {equipment_id} at this customer")
+    conflicts = visit_conflicts(session, tech.id, starts_at, exclude_visit_id=visit_id)
+    if conflicts and not accept_overlap:
+        raise ScheduleConflict(conflicts)
+    if visit_id is None:
+        visit = ServiceVisit(
+            customer_id=customer_id, status=VisitStatus.SCHEDULED, scheduled_for=starts_at
+        )
+        session.add(visit)
+    else:
+        found = session.get(ServiceVisit, visit_id)
+        if found is None:
+            raise NotFound("visit", f"no visit {visit_id}")
+        visit = found
+    visit.technician_id = tech.id
+    visit.scheduled_for = starts_at
+    visit.problem = (problem or "").strip() or visit.problem
+    visit.equipment_id = equipment_id if equipment_id is not None else visit.equipment_id
+    session.flush()
+    return visit
