@@ -22,10 +22,14 @@ from PySide6.QtWidgets import (
 
 from console import __version__
 from console.services.briefing.page import PageSize, default_page_size
+from console.services.dayboard import BoardVisit
 from console.services.worklists import Worklist
+from console.views.command_palette import CommandPalette
 from console.views.context import DeskContext
 from console.views.customer.customer_view import CustomerView
 from console.views.dashboard.dashboard_view import DashboardView
+from console.views.dayboard.day_board_view import DayBoardView
+from console.views.dayboard.visit_dialog import VisitDialog
 from console.views.preferences_dialog import PreferencesDialog
 from console.views.referrals.spiff_view import SpiffView
 from console.views.referrals.worklist_view import WorklistView
@@ -68,6 +72,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.spiffs, "S&piffs")
         self.dashboard = DashboardView(context, self)
         self.tabs.addTab(self.dashboard, "&Numbers")
+        self.day_board = DayBoardView(context, self)
+        self.tabs.addTab(self.day_board, "&Day board")
 
         self.split = QSplitter(Qt.Orientation.Horizontal, self)
         self.split.setObjectName("mainSplit")
@@ -80,6 +86,8 @@ class MainWindow(QMainWindow):
 
         self.search.customerActivated.connect(self.open_customer)
         self.worklists.openCustomer.connect(self.open_customer)
+        self.day_board.openCustomer.connect(self.open_customer)
+        self.day_board.referralFromVisit.connect(self.referral_from_board_visit)
         self._build_actions()
         database = QLabel(context.database_label, self)
         database.setObjectName("databaseLabel")
@@ -97,7 +105,7 @@ class MainWindow(QMainWindow):
         print_briefing.triggered.connect(self.print_briefing)
         file_menu.addAction(print_briefing)
         print_day = QAction(
-            "Print the &day's briefings…", self, shortcut=QKeySequence("Ctrl+Shift+P")
+            "Print the &day's briefings…", self, shortcut=QKeySequence("Ctrl+Alt+P")
         )
         print_day.triggered.connect(self.print_day)
         file_menu.addAction(print_day)
@@ -136,7 +144,10 @@ class MainWindow(QMainWindow):
         add_note = QAction("Add upsell &note…", self, shortcut=QKeySequence("Ctrl+Shift+N"))
         add_note.triggered.connect(self.customer.add_note)
         customer_menu.addAction(add_note)
-        self.customer_actions = [new_referral, add_note]
+        book = QAction("&Book a visit…", self, shortcut=QKeySequence("Ctrl+B"))
+        book.triggered.connect(self.book_visit)
+        customer_menu.addAction(book)
+        self.customer_actions = [new_referral, add_note, book]
 
         go_menu = menu.addMenu("&Go")
         for number, (title, page) in enumerate(
@@ -144,6 +155,8 @@ class MainWindow(QMainWindow):
                 ("Customer", self.pages),
                 ("Referral worklists", self.worklists),
                 ("Spiffs", self.spiffs),
+                ("Numbers", self.dashboard),
+                ("Day board", self.day_board),
             ),
             start=1,
         ):
@@ -155,6 +168,10 @@ class MainWindow(QMainWindow):
             action = QAction(f"{which.title} referrals", self)
             action.triggered.connect(lambda _checked=False, w=which: self.show_worklist(w))
             go_menu.addAction(action)
+
+        palette = QAction("&Command palette…", self, shortcut=QKeySequence("Ctrl+Shift+P"))
+        palette.triggered.connect(self.show_palette)
+        go_menu.addAction(palette)
 
         help_menu = menu.addMenu("&Help")
         about = QAction("&About Dispatch Console", self)
@@ -255,6 +272,29 @@ class MainWindow(QMainWindow):
         from console.views.briefing.batch_dialog import BatchBriefingDialog
 
         BatchBriefingDialog(self.context, self.page_size(), self).exec()
+
+    def show_palette(self) -> None:
+        CommandPalette(self).exec()
+
+    def book_visit(self) -> None:
+        overview = self.customer.overview
+        if overview is None:
+            QMessageBox.information(
+                self, "Book a visit", "Open the customer the visit is for first."
+            )
+            return
+        VisitDialog(self.context, overview.id, overview.name, parent=self).exec()
+
+    def referral_from_board_visit(self, visit: BoardVisit) -> None:
+        self.open_customer(visit.customer_id)
+        self.customer.run_new_referral(
+            self.customer.referral_draft(
+                technician_id=visit.technician_id,
+                equipment_id=visit.equipment_id,
+                visit_id=visit.id,
+                pain_point=visit.problem or "",
+            )
+        )
 
     def show_worklist(self, which: Worklist) -> None:
         self.tabs.setCurrentWidget(self.worklists)

@@ -220,7 +220,7 @@ class CustomerView(QWidget):
 
     # -- referrals and notes ------------------------------------------------------------
 
-    def _draft(self, **known: object) -> ReferralDraft:
+    def referral_draft(self, **known: object) -> ReferralDraft:
         assert self.overview is not None
         return ReferralDraft(
             customer_id=self.overview.id,
@@ -229,14 +229,14 @@ class CustomerView(QWidget):
             **known,  # type: ignore[arg-type]
         )
 
-    def _run_new_referral(self, draft: ReferralDraft) -> int | None:
+    def run_new_referral(self, draft: ReferralDraft) -> int | None:
         dialog = NewReferralDialog(self.context, draft, self)
         dialog.exec()
         return dialog.created_id
 
     def new_referral(self) -> None:
         if self.overview is not None:
-            self._run_new_referral(self._draft())
+            self.run_new_referral(self.referral_draft())
 
     def new_referral_from_visit(self) -> None:
         visit = self.history_model.row_at(self.history.currentIndex())
@@ -248,8 +248,8 @@ class CustomerView(QWidget):
             )
             return
         pain = visit.tech_notes or visit.problem or ""
-        self._run_new_referral(
-            self._draft(
+        self.run_new_referral(
+            self.referral_draft(
                 technician_id=visit.technician_id,
                 equipment_id=visit.equipment_id,
                 visit_id=visit.id,
@@ -313,8 +313,10 @@ class CustomerView(QWidget):
         if note.referral_id is not None:
             ReferralDialog(self.context, note.referral_id, self).exec()
             return
-        self._run_new_referral(
-            self._draft(equipment_id=note.equipment_id, note_id=note.id, pain_point=note.text)
+        self.run_new_referral(
+            self.referral_draft(
+                equipment_id=note.equipment_id, note_id=note.id, pain_point=note.text
+            )
         )
 
     def _history_page(

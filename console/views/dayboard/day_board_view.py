@@ -1,0 +1,204 @@
+"""The day board: who is where today, the sales appointments, and which tech is nearby."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.services.dayboard import BoardVisit, DayBoard, day_board
+from console.views.common.lazy import LazyView
+from console.views.context import DeskContext
+from console.views.dayboard.visit_dialog import VisitDialog
+
+VISIT_ROLE = int(Qt.ItemDataRole.UserRole) + 2
+
+
+def _time(value: dt.datetime) -> str:
+    return value.astimezone().strftime("%H:%M")
+
+
+class DayBoardView(LazyView):
+    openCustomer = Signal(int)
+    referralFromVisit = Signal(object)
+
+    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.board: DayBoard | None = None
+        self.setObjectName("dayBoardView")
+        self.date = QDateEdit(QDate.currentDate(), self)
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("dddd yyyy-MM-dd")
+        self.date.setAccessibleName("Day shown")
+        previous = QPushButton("◀ &Previous day", self)
+        previous.setAccessibleName("Previous day")
+        previous.setToolTip("Alt+Left")
+        previous.clicked.connect(lambda: self.move_day(-1))
+        following = QPushButton("Ne&xt day ▶", self)
+        following.setAccessibleName("Next day")
+        following.setToolTip("Alt+Right")
+        following.clicked.connect(lambda: self.move_day(1))
+        today = QPushButton("&Today", self)
+        today.clicked.connect(lambda: self.date.setDate(QDate.currentDate()))
+        for keys, step in (("Alt+Left", -1), ("Alt+Right", 1)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda step=step: self.move_day(step))
+
+        self.visits = QTreeWidget(self)
+        self.visits.setObjectName("dayVisits")
+        self.visits.setAccessibleName("Technicians and their visits")
+        self.visits.setHeaderLabels(["Technician / time", "Customer", "Town", "Problem", "Status"])
+        self.visits.setAlternatingRowColors(True)
+        self.visits.itemActivated.connect(self._activated)
+        self.appointments = QTreeWidget(self)
+        self.appointments.setObjectName("dayAppointments")
+        self.appointments.setAccessibleName("Sales appointments and techs nearby")
+        self.appointments.setHeaderLabels(
+            ["Time", "Customer", "Salesperson", "Referring tech", "Tech nearby"]
+        )
+        self.appointments.setAlternatingRowColors(True)
+        self.appointments.itemActivated.connect(self._activated)
+
+        self.open_button = QPushButton("&Open customer", self)
+        self.open_button.clicked.connect(self.open_selected)
+        self.referral_button = QPushButton("New &referral from this visit…", self)
+        self.referral_button.clicked.connect(self.referral_from_selected)
+        self.move_button = QPushButton("&Move visit…", self)
+        self.move_button.clicked.connect(self.move_selected)
+        self.summary = QLabel(self)
+
+        top = QHBoxLayout()
+        for widget in (previous, self.date, following, today):
+            top.addWidget(widget)
+        top.addStretch(1)
+        top.addWidget(self.summary)
+        actions = QHBoxLayout()
+        for widget in (self.open_button, self.referral_button, self.move_button):
+            actions.addWidget(widget)
+        actions.addStretch(1)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.visits)
+        split.addWidget(self.appointments)
+        split.setSizes([500, 250])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(actions)
+        layout.addWidget(split, 1)
+        self.date.dateChanged.connect(lambda _d: self.request_reload())
+        context.hub.changed.connect(lambda _what: self.request_reload())
+
+    @property
+    def day(self) -> dt.date:
+        return self.date.date().toPython()  # type: ignore[return-value]
+
+    def move_day(self, step: int) -> None:
+        self.date.setDate(self.date.date().addDays(step))
+
+    def reload(self) -> None:
+        with self.context.read() as session:
+            self.board = day_board(session, self.day)
+        board = self.board
+        self.visits.clear()
+        count = 0
+        for tech in board.technicians:
+            badge = f" · {tech.awaiting_tell_tech} to tell" if tech.awaiting_tell_tech else ""
+            parent = QTreeWidgetItem(
+                [f"{tech.name}{badge}", tech.phone or "", "", "", f"{len(tech.visits)} visits"]
+            )
+            font = parent.font(0)
+            font.setBold(True)
+            parent.setFont(0, font)
+            if tech.awaiting_tell_tech:
+                parent.setToolTip(
+                    0, f"{tech.awaiting_tell_tech} outcome(s) to pass on when {tech.name} calls in"
+                )
+            for visit in tech.visits:
+                child = QTreeWidgetItem(
+                    [
+                        _time(visit.starts_at),
+                        visit.customer,
+                        visit.city or "",
+                        visit.problem or "",
+                        visit.status.value,
+                    ]
+                )
+                child.setData(0, VISIT_ROLE, visit)
+                parent.addChild(child)
+                count += 1
+            self.visits.addTopLevelItem(parent)
+        self.visits.expandAll()
+        for column in range(4):
+            self.visits.resizeColumnToContents(column)
+        self.appointments.clear()
+        for appointment in board.appointments:
+            nearby = board.nearby.get(appointment.id, [])
+            near = "; ".join(
+                f"{n.name} ({n.phone or 'no phone'}) {_time(n.at)} in {n.place}" for n in nearby
+            )
+            tech = f"{appointment.technician} · {appointment.technician_phone or 'no phone'}"
+            item = QTreeWidgetItem(
+                [
+                    _time(appointment.starts_at),
+                    appointment.customer,
+                    appointment.salesperson,
+                    tech,
+                    near or "—",
+                ]
+            )
+            item.setData(0, VISIT_ROLE, appointment.customer_id)
+            self.appointments.addTopLevelItem(item)
+        for column in range(4):
+            self.appointments.resizeColumnToContents(column)
+        self.summary.setText(f"{count} visits · {len(board.appointments)} sales appointments")
+
+    def selected_visit(self) -> BoardVisit | None:
+        item = self.visits.currentItem()
+        value = item.data(0, VISIT_ROLE) if item else None
+        return value if isinstance(value, BoardVisit) else None
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        value = item.data(0, VISIT_ROLE)
+        if isinstance(value, BoardVisit):
+            self.openCustomer.emit(value.customer_id)
+        elif isinstance(value, int):
+            self.openCustomer.emit(value)
+
+    def open_selected(self) -> None:
+        tree = self.appointments if self.appointments.hasFocus() else self.visits
+        item = tree.currentItem()
+        if item is not None:
+            self._activated(item, 0)
+
+    def referral_from_selected(self) -> None:
+        visit = self.selected_visit()
+        if visit is not None:
+            self.referralFromVisit.emit(visit)
+
+    def move_selected(self) -> None:
+        visit = self.selected_visit()
+        if visit is None:
+            return
+        VisitDialog(
+            self.context,
+            visit.customer_id,
+            visit.customer,
+            visit_id=visit.id,
+            technician_id=visit.technician_id,
+            starts_at=visit.starts_at,
+            problem=visit.problem or "",
+            parent=self,
+        ).exec()
