@@ -1,6 +1,6 @@
 """Take the README's screenshots from a real window: run under `xvfb-run -s '-screen 0 1440x900x24'`.
 
-Usage: python docs/screenshot.py DATABASE_URL OUT.png [SEARCH]
+Usage: python docs/screenshot.py DATABASE_URL OUT.png [SEARCH | tab:NAME] [DAYS_AHEAD]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from console.views.main_window import MainWindow
 def main() -> int:
     url, out = sys.argv[1], sys.argv[2]
     query = sys.argv[3] if len(sys.argv) > 3 else ""
+    days_ahead = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     app = QApplication(sys.argv)
     engine = make_engine(url)
     upgrade_database(engine)
@@ -29,7 +30,13 @@ def main() -> int:
     window.show()
 
     def shoot() -> None:
-        if query:
+        if query.startswith("tab:"):
+            name = query.removeprefix("tab:").lower()
+            for index in range(window.tabs.count()):
+                if window.tabs.tabText(index).replace("&", "").lower() == name:
+                    window.tabs.setCurrentIndex(index)
+            window.day_board.move_day(days_ahead)
+        elif query:
             window.search.field.setText(query)
             window.search.run_search()
             window.search.open_current()

@@ -195,9 +195,46 @@ class DemoBuilder:
             self.customer(writer, technicians, salespeople)
             if writer.progress and index % 1_000 == 999:
                 writer.progress("customers", index + 1, total)
+        self.this_week(writer, technicians)
         writer.flush()
         if writer.progress:
             writer.progress("customers", total, total)
+
+    def this_week(self, writer: _Writer, technicians: list[_Staff]) -> None:
+        """A full schedule around today, so the day board shows a working office."""
+        rng, words = self.rng, self.words
+        customers = self.next_id.get("customers", 0)
+        if not customers:
+            return
+        for offset in range(-1, 7):
+            day = self.today + dt.timedelta(days=offset)
+            if day.weekday() >= 5:
+                continue
+            for tech in technicians[:-1]:
+                for hour in sorted(rng.sample((8, 10, 13, 15), k=rng.randint(2, 4))):
+                    start = dt.datetime.combine(
+                        day, dt.time(hour, rng.choice((0, 30))), tzinfo=dt.UTC
+                    )
+                    kind = rng.choice(self.kinds)
+                    done = start + dt.timedelta(hours=1) < self.now
+                    visit_id = self.new_id("service_visits")
+                    writer.add(
+                        "service_visits",
+                        {
+                            "id": visit_id,
+                            "external_id": f"V-{visit_id:08d}",
+                            "customer_id": rng.randint(1, customers),
+                            "equipment_id": None,
+                            "technician_id": tech.id,
+                            "scheduled_for": start,
+                            "completed_at": start + dt.timedelta(minutes=75) if done else None,
+                            "status": "completed" if done else "scheduled",
+                            "problem": rng.choice(words["equipment"][kind]["problems"]),
+                            "work_done": rng.choice(words["work_done"]) if done else None,
+                            "tech_notes": None,
+                            "version": 1,
+                        },
+                    )
 
     def customer(
         self, writer: _Writer, technicians: list[_Staff], salespeople: list[_Staff]

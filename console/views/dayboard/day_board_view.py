@@ -160,6 +160,7 @@ class DayBoardView(LazyView):
                 ]
             )
             item.setData(0, VISIT_ROLE, appointment.customer_id)
+            item.setToolTip(4, near.replace("; ", "\n"))
             self.appointments.addTopLevelItem(item)
         for column in range(4):
             self.appointments.resizeColumnToContents(column)
