@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from console.database import display_url, session_factory
 from console.desk_user import desk_user as desk_user_name
+from console.services.changes import announce_commits
 from console.services.errors import Conflict, InputError
 
 T = TypeVar("T")
@@ -34,7 +35,9 @@ class DeskContext:
 
     @classmethod
     def for_engine(cls, engine: Engine, desk_user: str | None = None) -> DeskContext:
-        return cls(engine, session_factory(engine), desk_user_name(desk_user))
+        sessions = session_factory(engine)
+        announce_commits(sessions)
+        return cls(engine, sessions, desk_user_name(desk_user))
 
     @property
     def database_label(self) -> str:

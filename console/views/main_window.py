@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from console import __version__
 from console.services.briefing.page import PageSize, default_page_size
+from console.services.changes import ChangeWatcher
 from console.services.dayboard import BoardVisit
 from console.services.worklists import Worklist
 from console.views.command_palette import CommandPalette
@@ -35,6 +36,7 @@ from console.views.referrals.spiff_view import SpiffView
 from console.views.referrals.worklist_view import WorklistView
 from console.views.search.search_panel import SearchPanel
 
+WATCH_INTERVAL_MS = 3_000
 EMPTY_STATE = (
     "<h2>No customer open</h2>"
     "<p>Type a name, phone number, street or account number in the search on the left,"
@@ -97,6 +99,16 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.desk_label)
         self.restore_layout()
         self.search.focus_search()
+        self.watcher = ChangeWatcher(context.engine)
+        self.watch_timer = QTimer(self)
+        self.watch_timer.setInterval(WATCH_INTERVAL_MS)
+        self.watch_timer.timeout.connect(self.check_other_desks)
+        self.watch_timer.start()
+
+    def check_other_desks(self) -> None:
+        """Other desks' commits refresh what is open here, keeping selection and scroll."""
+        if self.watcher.changed():
+            self.context.hub.changed.emit("elsewhere")
 
     def _build_actions(self) -> None:
         menu = self.menuBar()
@@ -339,5 +351,7 @@ class MainWindow(QMainWindow):
         self.customer.restore_state(self.settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.watch_timer.stop()
+        self.watcher.close()
         self.save_layout()
         super().closeEvent(event)

@@ -101,3 +101,22 @@ def test_export_what_a_table_shows(window: MainWindow, tmp_path: Path) -> None:
     lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert count == window.customer.overview.visit_count == len(lines) - 1
     assert lines[0].startswith("Date,Technician,Equipment,Status")
+
+
+def test_another_desks_change_shows_without_losing_the_selection(
+    window: MainWindow, context: DeskContext
+) -> None:
+    from console.database import make_engine, session_factory
+    from console.services.notes import add_note
+
+    window.open_customer(5)
+    window.customer.history.selectRow(2)
+    before = window.customer.note_model.rowCount()
+    other_desk = make_engine(str(context.engine.url))
+    with session_factory(other_desk).begin() as session:
+        add_note(session, 5, "Noticed at desk 2", author="Desk 2", pinned=True)
+    other_desk.dispose()
+    window.check_other_desks()
+    notes = [note.text for note in window.customer.note_model.rows]
+    assert len(notes) == before + 1 and notes[0] == "Noticed at desk 2"
+    assert window.customer.history.currentIndex().row() == 2

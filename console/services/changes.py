@@ -1,0 +1,95 @@
+"""Noticing other desks' changes cheaply, so open views can refresh within seconds.
+
+SQLite: `PRAGMA data_version` on a connection of our own moves whenever another connection
+commits. PostgreSQL: every committing session sends NOTIFY on one channel; the watcher LISTENs.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from sqlalchemy import Engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+CHANNEL = "dispatch_console_changes"
+
+
+def announce_commits(factory: sessionmaker[Session]) -> None:
+    """On PostgreSQL, make every session that wrote something NOTIFY the other desks."""
+
+    @event.listens_for(factory, "before_commit")
+    def _notify(session: Session) -> None:
+        pending = session.new or session.dirty or session.deleted or session.info.get("wrote")
+        if pending and session.get_bind().dialect.name == "postgresql":
+            session.execute(text(f"NOTIFY {CHANNEL}"))
+
+    @event.listens_for(factory, "after_flush")
+    def _mark(session: Session, _context: Any) -> None:
+        session.info["wrote"] = True
+
+    @event.listens_for(factory, "after_commit")
+    def _reset(session: Session) -> None:
+        session.info.pop("wrote", None)
+
+
+def notify_changed(engine: Engine) -> None:
+    """For writes made outside a Session (bulk imports, Core statements)."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text(f"NOTIFY {CHANNEL}"))
+
+
+class ChangeWatcher:
+    """`changed()` answers, cheaply, whether anyone else committed since the last call."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sqlite: sqlite3.Connection | None = None
+        self._pg: Any = None
+        self._version: int | None = None
+        if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+            self._sqlite = sqlite3.connect(engine.url.database, check_same_thread=False)
+            self._version = self._data_version()
+        elif engine.dialect.name == "postgresql":
+            self._listen()
+
+    def _data_version(self) -> int:
+        assert self._sqlite is not None
+        return int(self._sqlite.execute("PRAGMA data_version").fetchone()[0])
+
+    def _listen(self) -> None:
+        import psycopg
+
+        url = self.engine.url.set(drivername="postgresql")
+        self._pg = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+        self._pg.execute(f"LISTEN {CHANNEL}")
+
+    def changed(self) -> bool:
+        if self._sqlite is not None:
+            version = self._data_version()
+            moved = version != self._version
+            self._version = version
+            return moved
+        if self._pg is not None:
+            try:
+                self._pg.execute("SELECT 1")
+                return any(True for _ in self._pg.notifies(timeout=0, stop_after=1000))
+            except Exception:  # the server went away; the next call listens again
+                self.close()
+                try:
+                    self._listen()
+                except Exception:
+                    self._pg = None
+                return False
+        return False
+
+    def close(self) -> None:
+        if self._sqlite is not None:
+            self._sqlite.close()
+            self._sqlite = None
+        if self._pg is not None:
+            try:
+                self._pg.close()
+            finally:
+                self._pg = None
