@@ -1,0 +1,97 @@
+"""Two desks on one database move the same referral and edit the same note at once.
+
+Each desk has its own engine and sessions. Both read, then both write in a random order:
+exactly one wins each time, the other is told of the conflict, and no event is lost.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from console.database import make_engine, session_factory
+from console.models import ReferralEvent, ReferralStatus, StaffRole, UpsellNote
+from console.services.errors import Conflict
+from console.services.notes import add_note, edit_note
+from console.services.referrals import StepDetails, create_referral, move_referral
+from tests import factories
+
+ROUNDS = 200
+
+
+@pytest.fixture
+def desks(engine: Engine) -> tuple[Engine, Engine]:
+    other = make_engine(engine.url.render_as_string(hide_password=False))
+    with session_factory(engine).begin() as session:
+        factories.customer(session, name="Shared Customer")
+        factories.staff(session, "Ana Tech")
+        factories.staff(session, "Sal Es", role=StaffRole.SALESPERSON)
+    yield engine, other
+    other.dispose()
+
+
+def test_same_referral_moved_at_once_200_times(desks: tuple[Engine, Engine]) -> None:
+    rng = random.Random(5)
+    factories_ = [session_factory(desk) for desk in desks]
+    conflicts = wins = 0
+    expected_events = 0
+    for _ in range(ROUNDS):
+        with factories_[0].begin() as session:
+            referral = create_referral(
+                session, customer_id=1, technician="Ana Tech", pain_point="x", actor="a"
+            )
+            referral_id, version = referral.id, referral.version
+        expected_events += 1
+        order = [0, 1]
+        rng.shuffle(order)
+        targets = {0: ReferralStatus.ASSIGNED, 1: ReferralStatus.CANCELLED}
+        for desk in order:
+            details = (
+                StepDetails(salesperson="Sal Es")
+                if targets[desk] is ReferralStatus.ASSIGNED
+                else StepDetails()
+            )
+            try:
+                with factories_[desk].begin() as session:
+                    move_referral(
+                        session,
+                        referral_id,
+                        targets[desk],
+                        f"desk{desk}",
+                        details,
+                        expected_version=version,
+                    )
+                wins += 1
+                expected_events += 1
+            except Conflict:
+                conflicts += 1
+    assert (wins, conflicts) == (ROUNDS, ROUNDS)
+    with factories_[1]() as session:
+        assert session.scalar(select(func.count()).select_from(ReferralEvent)) == expected_events
+
+
+def test_same_note_edited_at_once_keeps_exactly_one_version(desks: tuple[Engine, Engine]) -> None:
+    first, second = (session_factory(desk) for desk in desks)
+    with first.begin() as session:
+        note_id = add_note(session, 1, "original", author="a").id
+    rng = random.Random(9)
+    conflicts = 0
+    for round_number in range(ROUNDS):
+        with first() as session:
+            version = session.get(UpsellNote, note_id).version
+        writers = [(first, f"desk one {round_number}"), (second, f"desk two {round_number}")]
+        rng.shuffle(writers)
+        saved = []
+        for sessions, text in writers:
+            try:
+                with sessions.begin() as session:
+                    edit_note(session, note_id, text=text, expected_version=version)
+                saved.append(text)
+            except Conflict:
+                conflicts += 1
+        assert len(saved) == 1
+        with second() as session:
+            assert session.get(UpsellNote, note_id).text == saved[0]
+    assert conflicts == ROUNDS
