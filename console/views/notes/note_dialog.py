@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from console.models import NOTE_CATEGORIES
+from console.models import NOTE_CATEGORIES, UpsellNote
 from console.services.customers import NoteRow
 from console.services.errors import Conflict, InputError
 from console.services.notes import add_note, edit_note
@@ -84,9 +87,36 @@ class NoteDialog(QDialog):
                         pinned=self.pinned.isChecked(),
                         expected_version=self.note.version,
                     )
-        except (InputError, Conflict) as error:
+        except Conflict:
+            self.resolve_conflict()
+            return
+        except InputError as error:
             self.error.setText(str(error))
             self.error.show()
             return
         self.context.hub.changed.emit("note")
         self.accept()
+
+    def resolve_conflict(self) -> None:
+        """Another desk saved this note first: show both versions and let the user choose."""
+        assert self.note is not None
+        with self.context.read() as session:
+            current = session.get(UpsellNote, self.note.id)
+        if current is None or current.removed_at is not None:
+            self.error.setText("Another desk removed this note; your text is still here to copy.")
+            self.error.show()
+            return
+        choice = QMessageBox(self)
+        choice.setIcon(QMessageBox.Icon.Warning)
+        choice.setWindowTitle("Changed on another desk")
+        choice.setText("Another desk saved this note while you were editing it.")
+        choice.setInformativeText(f"Theirs:\n{current.text}\n\nYours:\n{self.text.toPlainText()}")
+        mine = choice.addButton("Save mine", QMessageBox.ButtonRole.AcceptRole)
+        choice.addButton("Keep theirs", QMessageBox.ButtonRole.RejectRole)
+        choice.exec()
+        if choice.clickedButton() is mine:
+            self.note = replace(self.note, version=current.version)
+            self.save()
+        else:
+            self.context.hub.changed.emit("note")
+            self.reject()
