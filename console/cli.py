@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from console import __version__
 from console.commands import briefing, referrals, report, transfer
-from console.commands.common import CommandError, open_database
+from console.commands.common import CommandError, database, open_database
 from console.database import display_url, make_engine, resolve_database_url
 from console.migrate import upgrade_database
 
@@ -57,13 +57,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     from console.services.backup import BackupRefused, backup_sqlite
 
-    engine = open_database(args)
-    try:
+    with database(args, BackupRefused) as engine:
         size = backup_sqlite(engine, Path(args.output))
-    except BackupRefused as error:
-        raise CommandError(str(error)) from None
-    finally:
-        engine.dispose()
     print(f"backed up {display_url(engine.url)} to {args.output} ({size / 1_048_576:.1f} MB)")
     return 0
 

@@ -39,6 +39,18 @@ def open_database(args: argparse.Namespace) -> Engine:
 
 
 @contextmanager
+def database(args: argparse.Namespace, *refusals: type[Exception]) -> Iterator[Engine]:
+    """The command's engine; the given refusals become clear command errors."""
+    engine = open_database(args)
+    try:
+        yield engine
+    except refusals as error:
+        raise CommandError(str(error)) from None
+    finally:
+        engine.dispose()
+
+
+@contextmanager
 def unit_of_work(args: argparse.Namespace) -> Iterator[Session]:
     """One transaction for one command; service refusals become clear command errors."""
     engine = open_database(args)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from console.commands.common import CommandError, add_handler, iso_date, open_database
+from console.commands.common import CommandError, add_handler, database, iso_date
 from console.services.briefing.page import default_page_size
 from console.services.metrics import referral_metrics
 from console.services.report import write_report
@@ -15,15 +15,10 @@ from console.services.transfer.table_file import FileProblem
 def cmd_report(args: argparse.Namespace) -> int:
     if args.since and args.until and args.since > args.until:
         raise CommandError("--since must not be after --until")
-    engine = open_database(args)
-    try:
+    with database(args, FileProblem) as engine:
         with engine.connect() as connection:
             metrics = referral_metrics(connection, args.since, args.until)
         write_report(metrics, Path(args.output), default_page_size())
-    except FileProblem as error:
-        raise CommandError(str(error)) from None
-    finally:
-        engine.dispose()
     print(f"wrote {args.output}: {int(metrics.totals['referrals'])} referrals")
     return 0
 

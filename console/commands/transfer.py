@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from console.commands.common import CommandError, add_handler, open_database
+from console.commands.common import CommandError, add_handler, database
 from console.desk_user import desk_user
 from console.services.transfer.exporter import export_kind
 from console.services.transfer.importer import import_file
@@ -15,21 +15,19 @@ from console.services.transfer.table_file import FileProblem, parse_mapping
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    engine = open_database(args)
-    try:
-        summary = import_file(
-            engine,
-            args.kind,
-            Path(args.file),
-            mapping=parse_mapping(args.map),
-            dry_run=args.dry_run,
-            day_first=args.day_first,
-            actor=desk_user(),
-        )
-    except FileProblem as error:
-        raise CommandError(f"{args.file}: {error}") from None
-    finally:
-        engine.dispose()
+    with database(args) as engine:
+        try:
+            summary = import_file(
+                engine,
+                args.kind,
+                Path(args.file),
+                mapping=parse_mapping(args.map),
+                dry_run=args.dry_run,
+                day_first=args.day_first,
+                actor=desk_user(),
+            )
+        except FileProblem as error:
+            raise CommandError(f"{args.file}: {error}") from None
     if summary.ignored_columns:
         print(f"ignored columns: {', '.join(summary.ignored_columns)}", file=sys.stderr)
     if summary.problems:
@@ -46,13 +44,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    engine = open_database(args)
-    try:
+    with database(args, FileProblem) as engine:
         count = export_kind(engine, args.kind, Path(args.output))
-    except FileProblem as error:
-        raise CommandError(str(error)) from None
-    finally:
-        engine.dispose()
     print(f"exported {count} {args.kind} row(s) to {args.output}")
     return 0
 

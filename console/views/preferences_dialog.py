@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -29,7 +28,7 @@ from console.services.office_settings import (
     load_office_settings,
     save_office_settings,
 )
-from console.views.common.forms import error_label
+from console.views.common.forms import error_label, save_cancel_buttons
 from console.views.context import DeskContext
 
 
@@ -111,11 +110,7 @@ class PreferencesDialog(QDialog):
         office_form.addRow("&Visits on a briefing", self.history_visits)
 
         self.error = error_label(self)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self.save)
         self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addWidget(desk)

@@ -8,7 +8,6 @@ from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QMessageBox,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 from console.models import StaffRole
 from console.services.dayboard import ScheduleConflict, schedule_visit
 from console.services.errors import InputError
-from console.views.common.forms import error_label, select_data, staff_combo
+from console.views.common.forms import error_label, save_cancel_buttons, select_data, staff_combo
 from console.views.context import DeskContext
 
 
@@ -61,11 +60,7 @@ class VisitDialog(QDialog):
         form.addRow("&Technician", self.technician)
         form.addRow("&When", self.when)
         form.addRow("&Problem", self.problem)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)

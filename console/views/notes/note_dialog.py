@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QMessageBox,
     QPlainTextEdit,
@@ -20,7 +19,7 @@ from console.models import NOTE_CATEGORIES, UpsellNote
 from console.services.customers import NoteRow
 from console.services.errors import Conflict, InputError
 from console.services.notes import add_note, edit_note
-from console.views.common.forms import error_label
+from console.views.common.forms import error_label, save_cancel_buttons
 from console.views.context import DeskContext
 
 
@@ -54,11 +53,7 @@ class NoteDialog(QDialog):
         form.addRow("&Note", self.text)
         form.addRow("&Category", self.category)
         form.addRow("", self.pinned)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)

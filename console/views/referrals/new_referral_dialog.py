@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -20,7 +19,7 @@ from console.models import StaffRole, Urgency
 from console.services.customers import EquipmentRow
 from console.services.errors import InputError
 from console.services.referrals import create_referral
-from console.views.common.forms import error_label, select_data, staff_combo
+from console.views.common.forms import error_label, save_cancel_buttons, select_data, staff_combo
 from console.views.context import DeskContext
 
 
@@ -97,11 +96,7 @@ class NewReferralDialog(QDialog):
             "equipment": self.equipment,
             "urgency": self.urgency,
         }
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self.save)
         self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addLayout(form)
