@@ -141,18 +141,18 @@ def _event(
     from_status: ReferralStatus | None = None,
     to_status: ReferralStatus | None = None,
     note: str | None = None,
-) -> None:
-    session.add(
-        ReferralEvent(
-            referral=referral,
-            actor=actor,
-            kind=kind,
-            at=at,
-            from_status=from_status,
-            to_status=to_status,
-            note=note,
-        )
+) -> ReferralEvent:
+    event = ReferralEvent(
+        referral=referral,
+        actor=actor,
+        kind=kind,
+        at=at,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
     )
+    session.add(event)
+    return event
 
 
 def create_referral(
@@ -365,10 +365,14 @@ def tell_tech(
 
 def add_referral_note(
     session: Session, referral_id: int, actor: str, text: str, now: dt.datetime | None = None
-) -> None:
+) -> ReferralEvent:
+    """A note on the referral's timeline; like every event, it is never edited afterwards."""
     referral = get_referral(session, referral_id)
-    _event(session, referral, actor, EventKind.NOTE, _now(now), note=_required_text(text, "note"))
+    event = _event(
+        session, referral, actor, EventKind.NOTE, _now(now), note=_required_text(text, "note")
+    )
     session.flush()
+    return event
 
 
 def return_due_follow_ups(

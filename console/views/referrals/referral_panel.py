@@ -256,7 +256,7 @@ class ReferralPanel(QWidget):
         text, referral_id = self.note.text(), self.detail.id
         if self.context.write(
             self,
-            lambda s: add_referral_note(s, referral_id, self.context.desk_user, text) or True,
+            lambda s: add_referral_note(s, referral_id, self.context.desk_user, text),
             "referral",
         ):
             self.note.clear()
