@@ -80,7 +80,9 @@ def _statement(dialect: str, long_words: int, short_words: int) -> TextClause:
     return text(f"SELECT {HIT_COLUMNS} FROM {source} WHERE {where} ORDER BY {order} LIMIT :limit")
 
 
-def _parameters(dialect: str, words: list[str], limit: int) -> tuple[TextClause, dict[str, object]]:
+def search_statement(
+    dialect: str, words: list[str], limit: int
+) -> tuple[TextClause, dict[str, object]]:
     long_words = [word for word in words if len(word) >= TRIGRAM]
     short_words = [word for word in words if len(word) < TRIGRAM]
     phrase = " ".join(words)
@@ -112,7 +114,7 @@ def search_customers(session: Session, query: str, limit: int = DEFAULT_LIMIT) -
         return []
     started = time.perf_counter()
     dialect = "sqlite" if session.get_bind().dialect.name == "sqlite" else "postgresql"
-    statement, params = _parameters(dialect, words, limit)
+    statement, params = search_statement(dialect, words, limit)
     rows = session.connection().execute(statement, params).all()
     log.debug(
         "search %r: %d hits in %.1f ms", query, len(rows), 1000 * (time.perf_counter() - started)
