@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import time
 from pathlib import Path
 
+from bench.memory import peak_rss_mb
 from console.database import make_engine
 from console.services.transfer.importer import import_file
 
@@ -20,7 +20,7 @@ def main() -> None:
     seconds = time.perf_counter() - started
     if summary.problems:
         raise SystemExit(f"import refused: {summary.problems[:3]}")
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = peak_rss_mb()
     print(
         json.dumps(
             {"seconds": seconds, "rows": summary.rows, "created": summary.created, "rss_mb": rss_mb}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import tempfile
 import time
@@ -15,6 +14,7 @@ def main() -> None:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from bench.memory import peak_rss_mb
     from console.database import make_engine
     from console.migrate import upgrade_database
     from console.views.context import DeskContext
@@ -29,7 +29,7 @@ def main() -> None:
 
     def report() -> None:
         shown = time.perf_counter() - START
-        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        rss_mb = peak_rss_mb()
         print(json.dumps({"shown_s": shown, "rss_mb": rss_mb}), flush=True)
         app.quit()
 
