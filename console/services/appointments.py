@@ -18,7 +18,7 @@ from console.models import (
     Staff,
     StaffRole,
 )
-from console.services.errors import InputError, NotFound
+from console.services.errors import Conflict, InputError, NotFound
 from console.services.referrals import StepDetails, move_referral
 from console.services.staff import find_staff
 
@@ -54,6 +54,10 @@ def schedule_appointment(
     if salesperson is not None:
         referral.salesperson_id = find_staff(session, salesperson, StaffRole.SALESPERSON).id
     if referral.status is ReferralStatus.APPOINTMENT_SET:
+        if expected_version is not None and referral.version != expected_version:
+            raise Conflict(
+                f"referral {referral_id} was changed on another desk; reload it and try again"
+            )
         if starts_at.tzinfo is None:
             raise InputError("appointment time", "needs a time zone")
         for existing in _open_appointments(session, referral_id):
@@ -154,8 +158,3 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The local day as a UTC interval."""
     start = dt.datetime.combine(day, dt.time(0)).astimezone()
     return start.astimezone(dt.UTC), (start + dt.timedelta(days=1)).astimezone(dt.UTC)
-
-
-def latest_appointment(session: Session, referral_id: int) -> SalesAppointment | None:
-    appointments = _open_appointments(session, referral_id)
-    return appointments[-1] if appointments else None

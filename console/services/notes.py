@@ -7,9 +7,8 @@ import datetime as dt
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from console.models import NOTE_CATEGORIES, Customer, Equipment, Referral, UpsellNote
+from console.models import NOTE_CATEGORIES, Customer, Equipment, UpsellNote
 from console.services.errors import Conflict, InputError, NotFound
-from console.services.referrals import create_referral
 
 
 def _category(value: str | None) -> str:
@@ -107,27 +106,3 @@ def remove_note(
     note.removed_by = actor
     _flush(session, note_id)
     return note
-
-
-def note_to_referral(
-    session: Session,
-    note_id: int,
-    technician: str | int,
-    actor: str,
-    pain_point: str | None = None,
-    recommendation: str | None = None,
-    salesperson: str | int | None = None,
-) -> Referral:
-    """A referral made from a note, linked both ways so neither loses the other."""
-    note = _editable(session, note_id, None)
-    return create_referral(
-        session,
-        customer_id=note.customer_id,
-        technician=technician,
-        pain_point=pain_point or note.text,
-        recommendation=recommendation,
-        equipment_id=note.equipment_id,
-        salesperson=salesperson,
-        from_note_id=note.id,
-        actor=actor,
-    )

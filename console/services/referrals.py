@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from console.models import (
-    CLOSED_STATUSES,
     Customer,
     Equipment,
     EventKind,
@@ -397,7 +396,3 @@ def return_due_follow_ups(
         )
     session.flush()
     return [referral.id for referral in due]
-
-
-def is_closed(status: ReferralStatus) -> bool:
-    return status in CLOSED_STATUSES

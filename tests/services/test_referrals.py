@@ -274,3 +274,26 @@ def test_spiffs_accrue_for_won_and_are_paid(
 def test_unknown_referral(sessions: sessionmaker[Session], office: dict[str, int]) -> None:
     with pytest.raises(NotFound, match="no referral with id 4242"), sessions.begin() as session:
         move_referral(session, 4242, RS.ASSIGNED, "sam")
+
+
+def test_appointment_moves_and_the_old_one_is_cancelled(
+    sessions: sessionmaker[Session], office: dict[str, int]
+) -> None:
+    from console.services.appointments import schedule_appointment
+
+    referral_id = new_referral(sessions, office)
+    step(sessions, referral_id, RS.ASSIGNED, salesperson="Sal Es")
+    step(sessions, referral_id, RS.CONTACTED)
+    with sessions.begin() as session:
+        schedule_appointment(session, referral_id, NOW + dt.timedelta(days=1), "sam")
+    with sessions() as session:
+        version = referral_detail(session, referral_id).version
+    with sessions.begin() as session:
+        schedule_appointment(
+            session, referral_id, NOW + dt.timedelta(days=3), "sam", expected_version=version
+        )
+    with sessions() as session:
+        detail = referral_detail(session, referral_id, now=NOW)
+    assert detail.status is RS.APPOINTMENT_SET
+    assert detail.appointment_at == NOW + dt.timedelta(days=3)
+    assert "Appointment moved to" in detail.timeline[-1].text

@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Table, bindparam, insert, select, update
 
 from console.models import Base, EventKind, ReferralStatus, StaffRole, Urgency, VisitStatus
+from console.services.changes import notify_changed
 from console.services.transfer.kinds import KINDS, Kind
 from console.services.transfer.table_file import FileProblem, open_table
 from console.services.transfer.values import CellProblem, convert
@@ -493,6 +494,8 @@ def import_file(
         pass
     except ImportCancelled:
         summary.cancelled = True
+    else:
+        notify_changed(engine)
     if not summary.rows and not problems:
         problems.append(Problem(2, None, "the file has a header but no rows"))
     problems.sort(key=lambda problem: problem.row)

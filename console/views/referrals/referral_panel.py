@@ -25,6 +25,7 @@ from console.services.referral_detail import ReferralDetail, referral_detail
 from console.services.referrals import add_referral_note, move_referral, tell_tech
 from console.views.common.columns import local_time, money
 from console.views.context import DeskContext
+from console.views.referrals.appointment_dialog import MoveAppointmentDialog
 from console.views.referrals.step_dialog import NEEDS_NO_INPUT, StepDialog, step_label
 
 RS = ReferralStatus
@@ -129,6 +130,8 @@ class ReferralPanel(QWidget):
             "Record that the salesperson consulted the tech before the visit"
         )
         self.consulted.clicked.connect(self.record_consulted)
+        self.move_appointment = QPushButton("&Move appointment…", self)
+        self.move_appointment.clicked.connect(self.move_appointment_time)
         self.open_customer_button = QPushButton("Open &customer", self)
         self.open_customer_button.clicked.connect(self._open_customer)
 
@@ -146,6 +149,7 @@ class ReferralPanel(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.open_customer_button)
         actions.addWidget(self.consulted)
+        actions.addWidget(self.move_appointment)
         actions.addStretch(1)
         layout.addLayout(actions)
         layout.addWidget(self.steps)
@@ -198,6 +202,7 @@ class ReferralPanel(QWidget):
         self.consulted.setVisible(
             detail.appointment_id is not None and detail.tech_consulted_at is None
         )
+        self.move_appointment.setVisible(detail.status is RS.APPOINTMENT_SET)
         self.open_customer_button.show()
         self.note.show()
         self.timeline.clear()
@@ -226,6 +231,10 @@ class ReferralPanel(QWidget):
             )
             return
         StepDialog(self.context, detail, target, self).exec()
+
+    def move_appointment_time(self) -> None:
+        if self.detail is not None:
+            MoveAppointmentDialog(self.context, self.detail, self).exec()
 
     def record_tech_told(self) -> None:
         assert self.detail is not None
