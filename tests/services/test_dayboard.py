@@ -110,3 +110,36 @@ def test_overlapping_booking_is_refused_unless_accepted(
         )
     with sessions() as session:
         assert len(day_board(session, DAY).technicians[0].visits) == 4
+
+
+def test_day_sheet_pdf_for_the_office_and_one_technician(
+    sessions: sessionmaker[Session], day: dict[str, int]
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from console.services.briefing.day_sheet import render_day_sheet
+
+    with sessions() as session:
+        board = day_board(session, DAY)
+    office = " ".join(
+        PdfReader(io.BytesIO(render_day_sheet(board))).pages[0].extract_text().split()
+    )
+    for text in (
+        "Day sheet",
+        "Ana Tech · 555-0101",
+        "Dover Dental",
+        "Leak",
+        "Bo Tech",
+        "Sales appointments",
+        "call Bo Tech",
+    ):
+        assert text in office, text
+    one = " ".join(
+        PdfReader(io.BytesIO(render_day_sheet(board, technician_id=day["ana"])))
+        .pages[0]
+        .extract_text()
+        .split()
+    )
+    assert "Ana Tech" in one and "Bo Tech" not in one

@@ -43,7 +43,7 @@ HEADER_FILL = colors.HexColor("#e4e7eb")
 CALL_FILL = colors.HexColor("#fff7e6")
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def sheet_styles() -> dict[str, ParagraphStyle]:
     register_fonts()
     base = ParagraphStyle("base", fontName=REGULAR, fontSize=8.5, leading=11, textColor=INK)
     return {
@@ -120,7 +120,7 @@ class _Sheet:
     def __init__(self, content: BriefingContent, width: float) -> None:
         self.content = content
         self.width = width
-        self.styles = _styles()
+        self.styles = sheet_styles()
 
     def p(self, text: str | None, style: str = "cell") -> Paragraph:
         return Paragraph(markup(text), self.styles[style])
@@ -361,7 +361,7 @@ def _footer_canvas(content: BriefingContent) -> type[Canvas]:
     """A canvas that holds pages back until the end, so each footer can say 'of M'."""
     name = content.customer.name
     printed = local(content.printed_at)
-    styles = _styles()
+    styles = sheet_styles()
 
     class FooterCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDateEdit,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTreeWidget,
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.services.briefing.page import default_page_size
 from console.services.dayboard import BoardVisit, DayBoard, day_board
 from console.views.common.lazy import LazyView
 from console.views.context import DeskContext
@@ -79,6 +83,11 @@ class DayBoardView(LazyView):
         self.referral_button.clicked.connect(self.referral_from_selected)
         self.move_button = QPushButton("&Move visit…", self)
         self.move_button.clicked.connect(self.move_selected)
+        self.print_button = QPushButton("Print &day sheet…", self)
+        self.print_button.setAccessibleName(
+            "Save the day sheet as PDF, for the selected technician or everyone"
+        )
+        self.print_button.clicked.connect(self.ask_day_sheet)
         self.summary = QLabel(self)
 
         top = QHBoxLayout()
@@ -87,7 +96,7 @@ class DayBoardView(LazyView):
         top.addStretch(1)
         top.addWidget(self.summary)
         actions = QHBoxLayout()
-        for widget in (self.open_button, self.referral_button, self.move_button):
+        for widget in (self.open_button, self.referral_button, self.move_button, self.print_button):
             actions.addWidget(widget)
         actions.addStretch(1)
         split = QSplitter(Qt.Orientation.Vertical, self)
@@ -165,6 +174,46 @@ class DayBoardView(LazyView):
         for column in range(4):
             self.appointments.resizeColumnToContents(column)
         self.summary.setText(f"{count} visits · {len(board.appointments)} sales appointments")
+
+    def selected_technician(self) -> int | None:
+        """The technician row selected (or the technician of the selected visit)."""
+        item = self.visits.currentItem()
+        if item is None:
+            return None
+        visit = item.data(0, VISIT_ROLE)
+        if isinstance(visit, BoardVisit):
+            return visit.technician_id
+        index = self.visits.indexOfTopLevelItem(item)
+        if self.board is not None and 0 <= index < len(self.board.technicians):
+            return self.board.technicians[index].id
+        return None
+
+    def day_sheet(self, technician_id: int | None) -> bytes:
+        from console.services.briefing.day_sheet import render_day_sheet  # PDF stack on demand
+
+        assert self.board is not None
+        return render_day_sheet(self.board, default_page_size(), technician_id)
+
+    def ask_day_sheet(self) -> None:
+        if self.board is None:
+            return
+        technician_id = self.selected_technician()
+        answer = QMessageBox.question(
+            self,
+            "Day sheet",
+            "Print the day sheet for the selected technician only?\n(No prints the whole office.)",
+            QMessageBox.StandardButton.Yes
+            | QMessageBox.StandardButton.No
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Cancel:
+            return
+        chosen = technician_id if answer == QMessageBox.StandardButton.Yes else None
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Save day sheet", f"day-sheet-{self.day.isoformat()}.pdf", "PDF (*.pdf)"
+        )
+        if path:
+            Path(path).write_bytes(self.day_sheet(chosen))
 
     def selected_visit(self) -> BoardVisit | None:
         item = self.visits.currentItem()
