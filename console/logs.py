@@ -25,5 +25,8 @@ def configure_logging(level: int = logging.INFO) -> Path:
         handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
+    for handler in root.handlers:
+        if type(handler) is logging.StreamHandler:
+            handler.setLevel(logging.WARNING)  # the terminal hears only what needs attention
     root.setLevel(level)
     return path
