@@ -198,26 +198,24 @@ def worklist(
     return items[:limit] if limit is not None else items
 
 
-def worklist_counts(
+def desk_worklists(
     session: Session,
     *,
     now: dt.datetime | None = None,
     settings: OfficeSettings | None = None,
     salesperson_id: int | None = None,
     technician_id: int | None = None,
-) -> dict[Worklist, int]:
-    """How many referrals each desk worklist holds, for the tab titles."""
+) -> dict[Worklist, list[WorkItem]]:
+    """Every desk worklist at once: the tab titles count them, the open tab shows one."""
     settings = settings or load_office_settings(session)
     return {
-        which: len(
-            worklist(
-                session,
-                which,
-                now=now,
-                settings=settings,
-                salesperson_id=salesperson_id,
-                technician_id=technician_id,
-            )
+        which: worklist(
+            session,
+            which,
+            now=now,
+            settings=settings,
+            salesperson_id=salesperson_id,
+            technician_id=technician_id,
         )
         for which in DESK_WORKLISTS
     }

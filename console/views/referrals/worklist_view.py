@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from console.models import StaffRole
 from console.services.referrals import return_due_follow_ups
-from console.services.worklists import DESK_WORKLISTS, WorkItem, Worklist, worklist, worklist_counts
+from console.services.worklists import DESK_WORKLISTS, WorkItem, Worklist, desk_worklists
 from console.views.common.columns import Column, local_time, money
 from console.views.common.forms import staff_combo
 from console.views.common.lazy import LazyView
@@ -142,17 +142,16 @@ class WorklistView(LazyView):
         with self.context.sessions.begin() as session:
             return_due_follow_ups(session, dt.date.today())
         with self.context.read() as session:
-            counts = worklist_counts(session, **filters)
-            items = worklist(session, self.current_worklist, **filters)
+            lists = desk_worklists(session, **filters)
+        items = lists[self.current_worklist]
         for index, which in enumerate(DESK_WORKLISTS):
-            self.tabs.setTabText(index, f"{which.title} ({counts[which]})")
+            self.tabs.setTabText(index, f"{which.title} ({len(lists[which])})")
         self.model.set_rows(items)
         fit_columns_once(self.table)
         self.empty.setText("" if items else "Nothing on this list.")
         rows = [item.id for item in items]
         if selected in rows:
-            self.table.selectRow(rows.index(selected))
-            self.panel.show_referral(selected)
+            self.table.selectRow(rows.index(selected))  # the panel follows the selection
         elif selected is not None and self._keep_panel:
             # The referral just acted on left this list; keep it in view for its next step.
             self.panel.show_referral(selected)
