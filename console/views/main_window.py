@@ -104,6 +104,12 @@ class MainWindow(QMainWindow):
         self.watch_timer.setInterval(WATCH_INTERVAL_MS)
         self.watch_timer.timeout.connect(self.check_other_desks)
         self.watch_timer.start()
+        context.hub.changed.connect(self._views_are_current)
+
+    def _views_are_current(self, what: str) -> None:
+        """Views just re-read the database, so commits so far (ours too) need no second look."""
+        if what != "elsewhere":
+            self.watcher.changed()
 
     def check_other_desks(self) -> None:
         """Other desks' commits refresh what is open here, keeping selection and scroll."""

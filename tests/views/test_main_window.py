@@ -120,3 +120,14 @@ def test_another_desks_change_shows_without_losing_the_selection(
     notes = [note.text for note in window.customer.note_model.rows]
     assert len(notes) == before + 1 and notes[0] == "Noticed at desk 2"
     assert window.customer.history.currentIndex().row() == 2
+
+
+def test_own_saves_do_not_refresh_the_window_a_second_time(
+    window: MainWindow, context: DeskContext
+) -> None:
+    from console.services.notes import add_note
+
+    window.open_customer(5)
+    context.write(window, lambda session: add_note(session, 5, "Mine", author="sam"), "note")
+    assert "Mine" in [note.text for note in window.customer.note_model.rows]
+    assert window.watcher.changed() is False
