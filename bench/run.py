@@ -195,7 +195,6 @@ class Bench:
         self.figures["search_ms"] = max(self.figures["search_3_ms"], self.figures["search_6_ms"])
 
     def open_customer(self) -> None:
-        from PySide6.QtCore import QSettings
         from PySide6.QtWidgets import QApplication
 
         from console.views.context import DeskContext
@@ -235,7 +234,6 @@ class Bench:
 
             self.record("open_customer_read", timed(read_only, len(ids)), note="service read alone")
         view.close()
-        del QSettings
 
     def briefing(self) -> None:
         typical = self.raw.execute(

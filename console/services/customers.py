@@ -24,6 +24,7 @@ from console.models import (
 )
 from console.services.office_settings import OfficeSettings, load_office_settings
 from console.services.promptness import is_overdue
+from console.services.referrals import awaits_tell_tech
 
 
 class CustomerNotFound(LookupError):
@@ -195,8 +196,7 @@ def referral_rows(
                 overdue=is_overdue(
                     referral.status, referral.created_at, referral.first_contact_at, now, settings
                 ),
-                awaiting_tell_tech=referral.status in (ReferralStatus.WON, ReferralStatus.LOST)
-                and referral.tech_informed_at is None,
+                awaiting_tell_tech=awaits_tell_tech(referral.status, referral.tech_informed_at),
             )
         )
     return rows

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from console.models import (
+    OUTCOME_STATUSES,
     Customer,
     Equipment,
     EventKind,
@@ -78,6 +79,11 @@ class StepDetails:
 
 def allowed_steps(status: ReferralStatus) -> tuple[ReferralStatus, ...]:
     return ALLOWED_STEPS[status]
+
+
+def awaits_tell_tech(status: ReferralStatus, tech_informed_at: dt.datetime | None) -> bool:
+    """Won or lost, and the referring tech has not heard yet."""
+    return status in OUTCOME_STATUSES and tech_informed_at is None
 
 
 def parse_money(value: Any, field: str, required: bool = False) -> Decimal | None:
@@ -341,7 +347,7 @@ def tell_tech(
 ) -> Referral:
     """Record that the referring tech heard the outcome (and, optionally, was thanked)."""
     referral = get_referral(session, referral_id, expected_version)
-    if referral.status not in (RS.WON, RS.LOST):
+    if referral.status not in OUTCOME_STATUSES:
         raise InputError(
             "status",
             "the tech is told the outcome once the referral is won or lost; "
