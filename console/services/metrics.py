@@ -106,21 +106,25 @@ def referral_frame(
     return frame
 
 
-def _per_person(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    if frame.empty:
-        return pd.DataFrame(columns=PERSON_COLUMNS).rename_axis(key)
-    work = frame.assign(
-        is_won=frame["status"] == ReferralStatus.WON.value,
+def _with_flags(frame: pd.DataFrame) -> pd.DataFrame:
+    """The per-referral facts every figure is summed from, worked out once."""
+    won = frame["status"] == ReferralStatus.WON.value
+    closed = frame["status"].isin(CLOSED)
+    return frame.assign(
+        is_won=won,
         is_lost=frame["status"] == ReferralStatus.LOST.value,
-        is_closed=frame["status"].isin(CLOSED),
+        is_closed=closed,
         hours=(frame["first_contact_at"] - frame["created_at"]).dt.total_seconds() / 3600,
-        told=frame["status"].isin(CLOSED) & frame["tech_informed_at"].notna(),
-        owed=frame["spiff_amount"].where(
-            (frame["status"] == ReferralStatus.WON.value) & frame["spiff_paid_at"].isna(), 0.0
-        ),
+        told=closed & frame["tech_informed_at"].notna(),
+        owed=frame["spiff_amount"].where(won & frame["spiff_paid_at"].isna(), 0.0),
         paid=frame["spiff_amount"].where(frame["spiff_paid_at"].notna(), 0.0),
-        value=frame["won_value"].where(frame["status"] == ReferralStatus.WON.value, 0.0),
+        value=frame["won_value"].where(won, 0.0),
     )
+
+
+def _per_person(work: pd.DataFrame, key: str) -> pd.DataFrame:
+    if work.empty:
+        return pd.DataFrame(columns=PERSON_COLUMNS).rename_axis(key)
     grouped = work.fillna({key: "(unassigned)"}).groupby(key)
     table = pd.DataFrame(
         {
@@ -141,18 +145,12 @@ def _per_person(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     return table.astype({"referrals": int, "won": int, "lost": int})
 
 
-def _monthly(frame: pd.DataFrame) -> pd.DataFrame:
+def _monthly(work: pd.DataFrame) -> pd.DataFrame:
     columns = ["referrals", "won", "lost", "value_won"]
-    if frame.empty:
+    if work.empty:
         return pd.DataFrame(columns=columns).rename_axis("month")
-    month = frame["created_at"].dt.tz_convert(None).dt.to_period("M").astype(str)
-    work = frame.assign(
-        month=month,
-        is_won=frame["status"] == ReferralStatus.WON.value,
-        is_lost=frame["status"] == ReferralStatus.LOST.value,
-        value=frame["won_value"].where(frame["status"] == ReferralStatus.WON.value, 0.0),
-    )
-    grouped = work.groupby("month")
+    month = work["created_at"].dt.tz_convert(None).dt.to_period("M").astype(str)
+    grouped = work.assign(month=month).groupby("month")
     return pd.DataFrame(
         {
             "referrals": grouped.size(),
@@ -163,31 +161,32 @@ def _monthly(frame: pd.DataFrame) -> pd.DataFrame:
     ).sort_index()
 
 
+def _share(part: float, whole: float) -> float:
+    return float(part / whole) if whole else float("nan")
+
+
 def referral_metrics(
     connection: Connection, since: dt.date | None = None, until: dt.date | None = None
 ) -> ReferralMetrics:
-    frame = referral_frame(connection, since, until)
-    closed = frame["status"].isin(CLOSED)
-    won = frame["status"] == ReferralStatus.WON.value
-    hours = (frame["first_contact_at"] - frame["created_at"]).dt.total_seconds() / 3600
+    work = _with_flags(referral_frame(connection, since, until))
+    closed = float(work["is_closed"].sum())
+    hours = work["hours"]
     totals = {
-        "referrals": float(len(frame)),
-        "won": float(won.sum()),
-        "lost": float((frame["status"] == ReferralStatus.LOST.value).sum()),
-        "conversion": float(won.sum() / closed.sum()) if closed.sum() else float("nan"),
-        "value_won": float(frame["won_value"].where(won, 0.0).sum()),
+        "referrals": float(len(work)),
+        "won": float(work["is_won"].sum()),
+        "lost": float(work["is_lost"].sum()),
+        "conversion": _share(work["is_won"].sum(), closed),
+        "value_won": float(work["value"].sum()),
         "median_hours_to_first_contact": float(hours.median())
         if hours.notna().any()
         else float("nan"),
-        "told_share": float((closed & frame["tech_informed_at"].notna()).sum() / closed.sum())
-        if closed.sum()
-        else float("nan"),
+        "told_share": _share(work["told"].sum(), closed),
     }
     return ReferralMetrics(
         since=since,
         until=until,
-        by_technician=_per_person(frame, "technician"),
-        by_salesperson=_per_person(frame, "salesperson"),
-        monthly=_monthly(frame),
+        by_technician=_per_person(work, "technician"),
+        by_salesperson=_per_person(work, "salesperson"),
+        monthly=_monthly(work),
         totals=totals,
     )
