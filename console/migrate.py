@@ -49,16 +49,17 @@ def backup_sqlite_file(engine: Engine, revision: str | None) -> Path | None:
     return target
 
 
-def upgrade_database(engine: Engine) -> bool:
-    """Bring the schema to the newest revision; returns True when anything changed."""
+def upgrade_database(engine: Engine, target: str = "head") -> bool:
+    """Bring the schema to `target` (default: the newest); True when anything changed."""
     revision = current_revision(engine)
-    if revision == head_revision():
+    wanted = head_revision() if target == "head" else target
+    if revision == wanted:
         return False
     backup_sqlite_file(engine, revision)
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, wanted)
     return True
 
 

@@ -39,3 +39,53 @@ def test_init_db_command_keeps_data(tmp_path: Path, capsys) -> None:  # type: ig
     assert "already up to date" in capsys.readouterr().out
     assert row_counts(engine) == before
     assert before["customers"] == 5
+
+
+def all_rows(engine: Engine, columns_of: dict[str, list[str]]) -> dict[str, list[tuple]]:
+    """Every row of every table, in key order, limited to the columns the older schema had."""
+    with engine.connect() as connection:
+        return {
+            table: [
+                tuple(row)
+                for row in connection.execute(
+                    text(f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1, 2")
+                )
+            ]
+            for table, columns in columns_of.items()
+        }
+
+
+def test_baseline_database_full_of_demo_data_upgrades_without_losing_a_row(
+    database_url: str,
+) -> None:
+    from console.database import make_engine, session_factory
+    from console.services.demo import seed_demo
+    from console.services.search import search_customers
+    from tests.conftest import DEMO_TODAY
+
+    engine = make_engine(database_url)
+    try:
+        upgrade_database(engine, target="0001")
+        seed_demo(engine, customers=30, seed=4, today=DEMO_TODAY)
+        with engine.connect() as connection:
+            columns_of = {
+                table: list(connection.execute(text(f"SELECT * FROM {table} WHERE 1 = 0")).keys())
+                for table in Base.metadata.tables
+            }
+        before = all_rows(engine, columns_of)
+        assert sum(len(rows) for rows in before.values()) > 1000
+        assert "updated_by" not in columns_of["customers"]
+
+        assert upgrade_database(engine) is True
+        assert current_revision(engine) == head_revision()
+        assert all_rows(engine, columns_of) == before
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT updated_by FROM customers")).first() == (None,)
+            name = connection.execute(text("SELECT name FROM customers WHERE id = 7")).scalar_one()
+        with session_factory(engine)() as session:
+            assert 7 in [hit.id for hit in search_customers(session, name)]
+        if engine.dialect.name == "sqlite":
+            backup = Path(f"{engine.url.database}.before-{head_revision()}.bak")
+            assert backup.exists()
+    finally:
+        engine.dispose()

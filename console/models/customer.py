@@ -32,6 +32,7 @@ class Customer(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(80))
     version: Mapped[int] = mapped_column(default=1)
 
     equipment: Mapped[list[Equipment]] = relationship(back_populates="customer")

@@ -1,4 +1,4 @@
-"""Two desks on one database move the same referral and edit the same note at once.
+"""Two desks on one database move the same referral and edit the same note and customer at once.
 
 Each desk has its own engine and sessions. Both read, then both write in a random order:
 exactly one wins each time, the other is told of the conflict, and no event is lost.
@@ -7,12 +7,14 @@ exactly one wins each time, the other is told of the conflict, and no event is l
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import Engine, func, select
 
 from console.database import make_engine, session_factory
 from console.models import ReferralEvent, ReferralStatus, StaffRole, UpsellNote
+from console.services.contacts import ContactConflict, read_contact, update_contact
 from console.services.errors import Conflict
 from console.services.notes import add_note, edit_note
 from console.services.referrals import StepDetails, create_referral, move_referral
@@ -94,4 +96,37 @@ def test_same_note_edited_at_once_keeps_exactly_one_version(desks: tuple[Engine,
         assert len(saved) == 1
         with second() as session:
             assert session.get(UpsellNote, note_id).text == saved[0]
+    assert conflicts == ROUNDS
+
+
+def test_same_customer_edited_at_once_200_times(desks: tuple[Engine, Engine]) -> None:
+    first, second = (session_factory(desk) for desk in desks)
+    rng = random.Random(13)
+    conflicts = 0
+    for round_number in range(ROUNDS):
+        with first() as session:
+            read = read_contact(session, 1)
+        writers = [(first, "desk one"), (second, "desk two")]
+        rng.shuffle(writers)
+        saved = []
+        for sessions, desk in writers:
+            phone = f"{desk} {round_number}"
+            try:
+                with sessions.begin() as session:
+                    update_contact(
+                        session,
+                        1,
+                        replace(read.details, phone=phone),
+                        expected_version=read.version,
+                        actor=desk,
+                    )
+                saved.append(desk)
+            except ContactConflict as conflict:
+                conflicts += 1
+                assert conflict.theirs.updated_by == saved[0]
+        assert len(saved) == 1
+        with second() as session:
+            stored = read_contact(session, 1)
+        assert stored.details.phone == f"{saved[0]} {round_number}"
+        assert stored.version == read.version + 1
     assert conflicts == ROUNDS
