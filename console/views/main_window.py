@@ -110,6 +110,8 @@ class MainWindow(QMainWindow):
         """Views just re-read the database, so commits so far (ours too) need no second look."""
         if what != "elsewhere":
             self.watcher.changed()
+        if self.customer.overview is not None:
+            self.setWindowTitle(f"{self.customer.overview.name} — Dispatch Console")
 
     def check_other_desks(self) -> None:
         """Other desks' commits refresh what is open here, keeping selection and scroll."""
@@ -156,6 +158,11 @@ class MainWindow(QMainWindow):
         refresh.triggered.connect(lambda: self.context.hub.changed.emit("refresh"))
         customer_menu.addAction(refresh)
         customer_menu.addSeparator()
+        edit_contact = QAction(
+            "Edit &contact details…", self, shortcut=QKeySequence("Ctrl+Shift+E")
+        )
+        edit_contact.triggered.connect(self.edit_contact)
+        customer_menu.addAction(edit_contact)
         new_referral = QAction("&New referral…", self, shortcut=QKeySequence.StandardKey.New)
         new_referral.triggered.connect(self.new_referral)
         customer_menu.addAction(new_referral)
@@ -165,7 +172,7 @@ class MainWindow(QMainWindow):
         book = QAction("&Book a visit…", self, shortcut=QKeySequence("Ctrl+B"))
         book.triggered.connect(self.book_visit)
         customer_menu.addAction(book)
-        self.customer_actions = [new_referral, add_note, book]
+        self.customer_actions = [edit_contact, new_referral, add_note, book]
 
         go_menu = menu.addMenu("&Go")
         for number, (title, page) in enumerate(
@@ -205,6 +212,16 @@ class MainWindow(QMainWindow):
             return
         self.tabs.setCurrentWidget(self.pages)
         self.customer.new_referral()
+
+    def edit_contact(self) -> None:
+        if self.customer.overview is None:
+            QMessageBox.information(
+                self, "Edit contact details", "Open the customer to edit first."
+            )
+            self.search.focus_search()
+            return
+        self.tabs.setCurrentWidget(self.pages)
+        self.customer.edit_contact()
 
     def page_size(self) -> PageSize:
         stored = self.settings.value("briefing/page_size")

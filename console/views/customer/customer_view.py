@@ -98,6 +98,7 @@ class CustomerView(QWidget):
         self.context = context
         self.overview: CustomerOverview | None = None
         self.header = CustomerHeader(self)
+        self.header.edit_button.clicked.connect(self.edit_contact)
 
         self.history = make_table("historyTable", "Service history", self)
         self.history_model: PagedTableModel[VisitRow] = PagedTableModel(
@@ -217,6 +218,13 @@ class CustomerView(QWidget):
         for table, row in keep.items():
             if 0 <= row < table.model().rowCount():
                 table.selectRow(row)
+
+    def edit_contact(self) -> None:
+        if self.overview is None:
+            return
+        from console.views.customer.contact_dialog import ContactDialog
+
+        ContactDialog(self.context, self.overview.id, self).exec()
 
     # -- referrals and notes ------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QWidget
 
 from console.services.customers import CustomerOverview
 
@@ -30,10 +30,16 @@ class CustomerHeader(QFrame):
         self.badge = QLabel(self)
         self.badge.setObjectName("openReferralBadge")
         self.badge.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.edit_button = QPushButton("Edit &contact…", self)
+        self.edit_button.setObjectName("editContactButton")
+        self.edit_button.setAccessibleName("Edit contact details")
         layout = QGridLayout(self)
         layout.addWidget(self.name, 0, 0)
         layout.addWidget(self.badge, 0, 1)
-        layout.addWidget(self.details, 1, 0, 1, 2)
+        layout.addWidget(self.details, 1, 0)
+        layout.addWidget(
+            self.edit_button, 1, 1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
+        )
         layout.setColumnStretch(0, 1)
 
     def show_customer(self, overview: CustomerOverview) -> None:
