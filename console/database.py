@@ -15,6 +15,7 @@ from console.paths import data_dir
 
 DATABASE_ENV = "CONSOLE_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+PG_CONNECT_TIMEOUT_S = 5
 
 
 def default_database_url() -> str:
@@ -64,6 +65,9 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     if resolved.get_backend_name() == "postgresql" and resolved.drivername == "postgresql":
         resolved = resolved.set(drivername="postgresql+psycopg")
     kwargs.setdefault("pool_pre_ping", True)
+    # An unreachable server should fail within seconds, not hang the desk for minutes.
+    connect_args = kwargs.setdefault("connect_args", {})
+    connect_args.setdefault("connect_timeout", PG_CONNECT_TIMEOUT_S)
     return create_engine(resolved, **kwargs)
 
 

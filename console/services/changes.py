@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from console.database import PG_CONNECT_TIMEOUT_S
+
 CHANNEL = "dispatch_console_changes"
 
 
@@ -52,7 +54,10 @@ class ChangeWatcher:
             self._sqlite = sqlite3.connect(engine.url.database, check_same_thread=False)
             self._version = self._data_version()
         elif engine.dialect.name == "postgresql":
-            self._listen()
+            try:
+                self._listen()
+            except Exception:  # the first `changed()` listens again and reports the trouble
+                self._pg = None
 
     def _data_version(self) -> int:
         assert self._sqlite is not None
@@ -62,26 +67,30 @@ class ChangeWatcher:
         import psycopg
 
         url = self.engine.url.set(drivername="postgresql")
-        self._pg = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+        self._pg = psycopg.connect(
+            url.render_as_string(hide_password=False),
+            autocommit=True,
+            connect_timeout=PG_CONNECT_TIMEOUT_S,
+        )
         self._pg.execute(f"LISTEN {CHANNEL}")
 
     def changed(self) -> bool:
+        """Raises the driver's error when the server cannot be reached; see `reconnect`."""
         if self._sqlite is not None:
             version = self._data_version()
             moved = version != self._version
             self._version = version
             return moved
+        if self._pg is None and self.engine.dialect.name == "postgresql":
+            self._listen()
+            return True  # notices sent while not listening are gone: assume something changed
         if self._pg is not None:
             try:
                 self._pg.execute("SELECT 1")
                 return any(True for _ in self._pg.notifies(timeout=0, stop_after=1000))
-            except Exception:  # the server went away; the next call listens again
+            except Exception:
                 self.close()
-                try:
-                    self._listen()
-                except Exception:
-                    self._pg = None
-                return False
+                raise
         return False
 
     def close(self) -> None:

@@ -17,6 +17,7 @@ from console.logs import configure_logging
 from console.migrate import upgrade_database
 from console.models import Customer
 from console.paths import APP_NAME, ORG_NAME
+from console.services.connection import is_connection_error
 from console.services.demo import seed_demo
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
@@ -28,17 +29,18 @@ def desk_settings() -> QSettings:
     return QSettings(ORG_NAME, APP_NAME)
 
 
-def report_unexpected_errors(log_file: Path) -> None:
-    """Any error nobody caught goes to the log in full; the user gets a short, calm message."""
+def report_unexpected_errors(log_file: Path, context: DeskContext | None = None) -> None:
+    """Any error nobody caught goes to the log in full; the user gets a short, calm message.
+
+    A database that does not answer is no error of the user's: the window's banner covers it.
+    """
 
     def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        if context is not None and is_connection_error(error):
+            context.report_trouble(error)
+            return
         log.error("unexpected error", exc_info=(kind, error, trace))
-        if isinstance(error, OperationalError):
-            text = (
-                "The database did not answer. Your work on screen is kept; try again in a moment."
-            )
-        else:
-            text = f"Something went wrong: {error}"
+        text = f"Something went wrong: {error}"
         QMessageBox.warning(
             QApplication.activeWindow(), "Dispatch Console", f"{text}\n\nDetails are in {log_file}."
         )
@@ -73,6 +75,7 @@ def run_window(database: str | None, demo: bool = False) -> int:
         return 1
     settings = desk_settings()
     context = DeskContext.for_engine(engine, desk_user=settings.value("desk/user") or None)
+    report_unexpected_errors(log_file, context)
     window = MainWindow(context, settings)
     window.show()
     return app.exec()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -26,6 +27,8 @@ from console.services.changes import ChangeWatcher
 from console.services.dayboard import BoardVisit
 from console.services.worklists import Worklist
 from console.views.command_palette import CommandPalette
+from console.views.common.outage import survives_outage
+from console.views.connection_banner import ConnectionBanner
 from console.views.context import DeskContext
 from console.views.customer.customer_view import CustomerView
 from console.views.dashboard.dashboard_view import DashboardView
@@ -84,7 +87,15 @@ class MainWindow(QMainWindow):
         self.split.setStretchFactor(0, 1)
         self.split.setStretchFactor(1, 4)
         self.split.setSizes([340, 1100])
-        self.setCentralWidget(self.split)
+        self.banner = ConnectionBanner(context, self)
+        self.banner.restored.connect(self._database_is_back)
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.banner)
+        central_layout.addWidget(self.split, 1)
+        self.setCentralWidget(central)
 
         self.search.customerActivated.connect(self.open_customer)
         self.worklists.openCustomer.connect(self.open_customer)
@@ -109,10 +120,21 @@ class MainWindow(QMainWindow):
     def _views_are_current(self, what: str) -> None:
         """Views just re-read the database, so commits so far (ours too) need no second look."""
         if what != "elsewhere":
-            self.watcher.changed()
+            self._catch_up_with_watcher()
         if self.customer.overview is not None:
             self.setWindowTitle(f"{self.customer.overview.name} — Dispatch Console")
 
+    @survives_outage
+    def _catch_up_with_watcher(self) -> None:
+        self.watcher.changed()
+
+    def _database_is_back(self) -> None:
+        self.statusBar().showMessage(
+            "The database is answering again; everything is up to date.", 8000
+        )
+        self.context.hub.changed.emit("reconnected")
+
+    @survives_outage
     def check_other_desks(self) -> None:
         """Other desks' commits refresh what is open here, keeping selection and scroll."""
         if self.watcher.changed():
@@ -337,6 +359,8 @@ class MainWindow(QMainWindow):
 
     def open_customer(self, customer_id: int) -> None:
         self.customer.show_customer(customer_id)
+        if self.customer.customer_id != customer_id:
+            return  # the database did not answer; the banner says so
         self.pages.setCurrentWidget(self.customer)
         self.tabs.setCurrentWidget(self.pages)
         assert self.customer.overview is not None

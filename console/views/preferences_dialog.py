@@ -29,6 +29,7 @@ from console.services.office_settings import (
     save_office_settings,
 )
 from console.views.common.forms import error_label, save_cancel_buttons
+from console.views.common.outage import keeps_input_when_offline
 from console.views.context import DeskContext
 
 
@@ -146,6 +147,7 @@ class PreferencesDialog(QDialog):
             history_visits_on_briefing=self.history_visits.value(),
         )
 
+    @keeps_input_when_offline
     def save(self) -> None:
         try:
             office = self.office_settings()

@@ -24,6 +24,7 @@ from console.services.contacts import (
 from console.services.errors import InputError
 from console.views.common.columns import local_time
 from console.views.common.forms import error_label, save_cancel_buttons
+from console.views.common.outage import keeps_input_when_offline
 from console.views.context import DeskContext
 from console.views.customer.contact_conflict_dialog import ContactConflictDialog, Resolution
 
@@ -84,6 +85,7 @@ class ContactDialog(QDialog):
             }
         )
 
+    @keeps_input_when_offline
     def save(self) -> None:
         try:
             with self.context.sessions.begin() as session:

@@ -30,6 +30,7 @@ from console.services.customers import (
 )
 from console.services.notes import edit_note, remove_note
 from console.views.common.columns import local_time
+from console.views.common.outage import survives_outage
 from console.views.common.table_model import PagedTableModel, RowTableModel
 from console.views.common.tables import fit_columns_once, make_table
 from console.views.context import DeskContext
@@ -185,6 +186,7 @@ class CustomerView(QWidget):
     def customer_id(self) -> int | None:
         return self.overview.id if self.overview else None
 
+    @survives_outage
     def show_customer(self, customer_id: int) -> None:
         with self.context.sessions() as session:
             overview = customer_overview(session, customer_id)
@@ -206,6 +208,7 @@ class CustomerView(QWidget):
         for table in (self.history, self.referrals, self.notes, self.equipment):
             fit_columns_once(table, widest=200)
 
+    @survives_outage
     def refresh(self) -> None:
         """Read the customer again, keeping the selected rows where they still are."""
         if self.overview is None:
@@ -219,6 +222,7 @@ class CustomerView(QWidget):
             if 0 <= row < table.model().rowCount():
                 table.selectRow(row)
 
+    @survives_outage
     def edit_contact(self) -> None:
         if self.overview is None:
             return
@@ -328,6 +332,12 @@ class CustomerView(QWidget):
         )
 
     def _history_page(
+        self, offset: int, limit: int, sort_key: str | None, descending: bool
+    ) -> list[VisitRow]:
+        return self._read_history_page(offset, limit, sort_key, descending) or []
+
+    @survives_outage
+    def _read_history_page(
         self, offset: int, limit: int, sort_key: str | None, descending: bool
     ) -> list[VisitRow]:
         assert self.overview is not None

@@ -19,6 +19,7 @@ from console.models import StaffRole
 from console.services.dayboard import ScheduleConflict, schedule_visit
 from console.services.errors import InputError
 from console.views.common.forms import error_label, save_cancel_buttons, select_data, staff_combo
+from console.views.common.outage import keeps_input_when_offline
 from console.views.context import DeskContext
 
 
@@ -69,6 +70,7 @@ class VisitDialog(QDialog):
     def starts_at(self) -> dt.datetime:
         return self.when.dateTime().toPython().astimezone(dt.UTC)  # type: ignore[union-attr]
 
+    @keeps_input_when_offline
     def save(self, accept_overlap: bool = False) -> None:
         try:
             with self.context.sessions.begin() as session:

@@ -20,6 +20,7 @@ from console.services.customers import NoteRow
 from console.services.errors import Conflict, InputError
 from console.services.notes import add_note, edit_note
 from console.views.common.forms import error_label, save_cancel_buttons
+from console.views.common.outage import keeps_input_when_offline
 from console.views.context import DeskContext
 
 
@@ -61,6 +62,7 @@ class NoteDialog(QDialog):
         self.resize(480, 300)
         self.text.setFocus()
 
+    @keeps_input_when_offline
     def save(self) -> None:
         try:
             with self.context.sessions.begin() as session:

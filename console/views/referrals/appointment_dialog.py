@@ -11,6 +11,7 @@ from console.services.appointments import schedule_appointment
 from console.services.errors import Conflict, InputError
 from console.services.referral_detail import ReferralDetail
 from console.views.common.forms import error_label, save_cancel_buttons
+from console.views.common.outage import keeps_input_when_offline
 from console.views.context import DeskContext
 
 
@@ -36,6 +37,7 @@ class MoveAppointmentDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(save_cancel_buttons(self, self.save))
 
+    @keeps_input_when_offline
     def save(self) -> None:
         starts_at = self.when.dateTime().toPython().astimezone(dt.UTC)  # type: ignore[union-attr]
         try:

@@ -20,6 +20,7 @@ from console.services.customers import EquipmentRow
 from console.services.errors import InputError
 from console.services.referrals import create_referral
 from console.views.common.forms import error_label, save_cancel_buttons, select_data, staff_combo
+from console.views.common.outage import keeps_input_when_offline
 from console.views.context import DeskContext
 
 
@@ -105,6 +106,7 @@ class NewReferralDialog(QDialog):
         self.resize(560, 480)
         (self.pain_point if draft.technician_id else self.technician).setFocus()
 
+    @keeps_input_when_offline
     def save(self) -> None:
         technician_id = self.technician.currentData()
         if technician_id is None:

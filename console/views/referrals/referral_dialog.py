@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
+from console.views.common.outage import survives_outage
 from console.views.context import DeskContext
 from console.views.referrals.referral_panel import ReferralPanel
 
@@ -26,6 +27,7 @@ class ReferralDialog(QDialog):
         context.hub.changed.connect(self._refresh)
         self.resize(620, 640)
 
+    @survives_outage
     def _refresh(self, _what: str) -> None:
         if self.isVisible():
             self.panel.refresh()

@@ -24,6 +24,7 @@ from console.services.appointments import mark_tech_consulted
 from console.services.referral_detail import ReferralDetail, referral_detail
 from console.services.referrals import add_referral_note, move_referral, tell_tech
 from console.views.common.columns import local_time, money
+from console.views.common.outage import survives_outage
 from console.views.context import DeskContext
 from console.views.referrals.appointment_dialog import MoveAppointmentDialog
 from console.views.referrals.step_dialog import NEEDS_NO_INPUT, StepDialog, step_label
@@ -172,6 +173,7 @@ class ReferralPanel(QWidget):
             widget.hide()
         self.timeline.clear()
 
+    @survives_outage
     def show_referral(self, referral_id: int) -> None:
         with self.context.read() as session:
             self.detail = referral_detail(session, referral_id)

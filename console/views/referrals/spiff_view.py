@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVB
 from console.services.spiffs import SpiffLine, mark_spiffs_paid, spiff_ledger, unpaid_spiffs
 from console.views.common.columns import Column, money
 from console.views.common.lazy import LazyView
+from console.views.common.outage import survives_outage
 from console.views.common.table_model import RowTableModel
 from console.views.common.tables import make_table
 from console.views.context import DeskContext
@@ -52,6 +53,7 @@ class SpiffView(LazyView):
         paid = sum((line.paid for line in lines), Decimal(0))
         self.total.setText(f"Owed in all: <b>{money(owed)}</b> · paid in all: {money(paid)}")
 
+    @survives_outage
     def pay_selected(self) -> None:
         line = self.model.row_at(self.table.currentIndex())
         if line is None or line.owed == 0:

@@ -24,6 +24,7 @@ from console.services.office_settings import load_office_settings
 from console.services.referral_detail import ReferralDetail
 from console.services.referrals import StepDetails, move_referral
 from console.views.common.forms import error_label, select_data, staff_combo
+from console.views.common.outage import keeps_input_when_offline
 from console.views.context import DeskContext
 
 RS = ReferralStatus
@@ -149,6 +150,7 @@ class StepDialog(QDialog):
             note=self.note.text(),
         )
 
+    @keeps_input_when_offline
     def save(self) -> None:
         try:
             with self.context.sessions.begin() as session:

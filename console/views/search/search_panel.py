@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from console.services.search import DEFAULT_LIMIT, search_customers
+from console.views.common.outage import survives_outage
 from console.views.context import DeskContext
 from console.views.search.results_model import CUSTOMER_ID_ROLE, SearchResultsModel
 
@@ -60,6 +61,7 @@ class SearchPanel(QWidget):
         self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.field.selectAll()
 
+    @survives_outage
     def run_search(self) -> None:
         """Search now, without waiting for the typing pause."""
         self.timer.stop()

@@ -1,0 +1,71 @@
+"""Guards for slots that touch the database, so an outage becomes a banner, never a crash.
+
+Views and dialogs have a `context`; dialogs also have an `error` label. A read that meets an
+unreachable database leaves the screen as it was; a save keeps what the user typed and says so.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+
+from PySide6.QtWidgets import QLabel
+
+from console.services.connection import is_connection_error
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+NOT_SAVED_OFFLINE = (
+    "Not saved: the database is not answering. What you typed is kept here;"
+    " save again once the banner at the top of the window has gone."
+)
+
+
+class _HasContext(Protocol):
+    context: Any
+
+
+class _Form(_HasContext, Protocol):
+    error: QLabel
+
+
+def survives_outage(
+    method: Callable[Concatenate[Any, P], R],
+) -> Callable[Concatenate[Any, P], R | None]:
+    """Skip the read while the database is away; an outage met on the way is reported."""
+
+    @functools.wraps(method)
+    def guarded(self: _HasContext, *args: P.args, **kwargs: P.kwargs) -> R | None:
+        if not self.context.online:
+            return None
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as error:
+            if not is_connection_error(error):
+                raise
+            self.context.report_trouble(error)
+            return None
+
+    return guarded
+
+
+def keeps_input_when_offline(
+    method: Callable[Concatenate[Any, P], R],
+) -> Callable[Concatenate[Any, P], R | None]:
+    """A dialog's save that cannot reach the database leaves the dialog open, input untouched."""
+
+    @functools.wraps(method)
+    def guarded(self: _Form, *args: P.args, **kwargs: P.kwargs) -> R | None:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as error:
+            if not is_connection_error(error):
+                raise
+            self.context.report_trouble(error)
+            self.error.setText(NOT_SAVED_OFFLINE)
+            self.error.show()
+            return None
+
+    return guarded

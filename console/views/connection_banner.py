@@ -1,0 +1,115 @@
+"""The strip across the top of the window while the database is not answering.
+
+It appears on the first failed read or save, keeps retrying on a widening schedule off the UI
+thread, and goes away by itself when the database answers again; nothing on screen is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from console.services.connection import Backoff, probe, short_reason
+from console.views.context import DeskContext
+
+log = logging.getLogger(__name__)
+
+
+class ConnectionBanner(QFrame):
+    restored = Signal()
+    _probed = Signal(object)
+
+    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("connectionBanner")
+        self.setAccessibleName("Database connection problem")
+        self.setStyleSheet(
+            "#connectionBanner { background: #fff3cd; border: 1px solid #e0b44c; }"
+            " #connectionBanner QLabel { color: #5c4300; }"
+        )
+        self.message = QLabel(self)
+        self.message.setObjectName("connectionMessage")
+        self.message.setWordWrap(True)
+        self.retry_button = QPushButton("Try &now", self)
+        self.retry_button.setAccessibleName("Try to reach the database now")
+        self.retry_button.clicked.connect(self.retry_now)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.message, 1)
+        layout.addWidget(self.retry_button)
+        self.hide()
+
+        self.backoff = Backoff()
+        self.reason = ""
+        self.next_try_at = 0.0
+        self.probing = False
+        self.down = False
+        self.retry_timer = QTimer(self)
+        self.retry_timer.setSingleShot(True)
+        self.retry_timer.timeout.connect(self.retry_now)
+        self.countdown = QTimer(self)
+        self.countdown.setInterval(1000)
+        self.countdown.timeout.connect(self._show_message)
+        self._probed.connect(self._after_probe)
+        context.hub.trouble.connect(self.report)
+
+    def report(self, error: BaseException | None) -> None:
+        """Something failed to reach the database: say so once, then keep trying."""
+        if error is not None:
+            log.warning("database not answering: %s", short_reason(error), exc_info=error)
+            self.reason = short_reason(error)
+        if self.down:
+            return
+        self.down = True
+        self.backoff.reset()
+        self.show()
+        self._schedule()
+
+    def retry_now(self) -> None:
+        if self.probing:
+            return
+        self.probing = True
+        self.retry_timer.stop()
+        self._show_message()
+        engine = self.context.engine
+        threading.Thread(
+            target=lambda: self._probed.emit(probe(engine)), name="database-probe", daemon=True
+        ).start()
+
+    def _after_probe(self, error: BaseException | None) -> None:
+        self.probing = False
+        if error is not None:
+            self.reason = short_reason(error)
+            log.info("database still not answering: %s", self.reason)
+            self._schedule()
+            return
+        log.info("database answering again")
+        self.countdown.stop()
+        self.hide()
+        self.down = False
+        self.context.online = True
+        self.restored.emit()
+
+    def _schedule(self) -> None:
+        delay = self.backoff.next_delay()
+        self.next_try_at = time.monotonic() + delay
+        self.retry_timer.start(int(delay * 1000))
+        self.countdown.start()
+        self._show_message()
+
+    def _show_message(self) -> None:
+        if self.probing:
+            when = "Trying to reach it now…"
+        else:
+            seconds = max(0, round(self.next_try_at - time.monotonic()))
+            when = f"Trying again in {seconds} s."
+        self.message.setText(
+            "<b>The database is not answering.</b> Everything on screen and in open forms is"
+            f" kept; saves wait until it is back. {when}"
+        )
+        self.message.setToolTip(self.reason)
