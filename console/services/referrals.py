@@ -255,6 +255,7 @@ def move_referral(
         raise StepRefused(current, target)
     settings = settings or load_office_settings(session)
     note = _optional_text(details.note)
+    referral_id = referral.id  # a failed flush expires the object; keep the id for the message
     _apply_step(session, referral, target, details, settings, at, actor)
     referral.status = target
     _event(session, referral, actor, EventKind.STATUS, at, current, target, note)
@@ -262,7 +263,7 @@ def move_referral(
         session.flush()
     except StaleDataError:
         raise Conflict(
-            f"referral {referral.id} was changed on another desk at the same time; reload it"
+            f"referral {referral_id} was changed on another desk at the same time; reload it"
         ) from None
     return referral
 
