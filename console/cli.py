@@ -14,7 +14,9 @@ from sqlalchemy.exc import OperationalError
 from console import __version__
 from console.commands import briefing, referrals, report, transfer
 from console.commands.common import CommandError, database, open_database
+from console.credentials import redact
 from console.database import display_url, make_engine, resolve_database_url
+from console.logs import RedactingFormatter
 from console.migrate import upgrade_database
 
 log = logging.getLogger("console")
@@ -114,16 +116,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        if type(handler) is logging.StreamHandler:
+            handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
     args = build_parser().parse_args(argv)
     args.database = resolve_database_url(getattr(args, "database", None))
     try:
         return int(args.handler(args))
     except CommandError as error:
-        print(f"dispatch-console: {error}", file=sys.stderr)
+        print(f"dispatch-console: {redact(str(error))}", file=sys.stderr)
         return 1
     except OperationalError as error:
-        print(f"dispatch-console: database error: {error.orig or error}", file=sys.stderr)
+        print(
+            f"dispatch-console: database error: {redact(str(error.orig or error))}", file=sys.stderr
+        )
         return 1
     except BrokenPipeError:
         # The reader (a pager, `head`) went away; say nothing more on a closed pipe.

@@ -9,22 +9,59 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+from console.credentials import remember_password
 from console.paths import data_dir
+from console.services.errors import InputError
 
 DATABASE_ENV = "CONSOLE_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_CONNECT_TIMEOUT_S = 5
 
 
+SAVED_URL_FILE = "office-database.url"
+BACKENDS = ("sqlite", "postgresql")
+
+
 def default_database_url() -> str:
     return f"sqlite:///{data_dir() / 'console.sqlite'}"
 
 
+def saved_database_url() -> str | None:
+    """The office database this desk was pointed at in Preferences (never with a password)."""
+    path = data_dir() / SAVED_URL_FILE
+    if not path.exists():
+        return None
+    return path.read_text(encoding="utf-8").strip() or None
+
+
+def save_database_url(url: str | None) -> URL | None:
+    """Point this desk at `url` from its next start; empty means the embedded SQLite file.
+
+    A password in the URL goes to PostgreSQL's password file, not into the saved setting.
+    """
+    path = data_dir() / SAVED_URL_FILE
+    if not url or not url.strip():
+        path.unlink(missing_ok=True)
+        return None
+    try:
+        parsed = make_url(url.strip())
+    except ArgumentError:
+        raise InputError("database URL", "is not a URL like postgresql://user@host/db") from None
+    if parsed.get_backend_name() not in BACKENDS:
+        raise InputError("database URL", "must be a sqlite:/// or postgresql:// URL")
+    without_password = remember_password(parsed)
+    path.write_text(without_password.render_as_string(hide_password=False), encoding="utf-8")
+    return without_password
+
+
 def resolve_database_url(explicit: str | None = None) -> str:
-    """The URL chosen by flag, then environment, then the embedded default."""
-    return explicit or os.environ.get(DATABASE_ENV) or default_database_url()
+    """The URL chosen by flag, then environment, then Preferences, then the embedded default."""
+    return (
+        explicit or os.environ.get(DATABASE_ENV) or saved_database_url() or default_database_url()
+    )
 
 
 def display_url(url: str | URL) -> str:

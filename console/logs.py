@@ -6,9 +6,17 @@ import logging
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from console.credentials import redact
 from console.paths import data_dir
 
 LOG_NAME = "console.log"
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats as usual, then blanks any password, in the message and in the traceback alike."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 def log_path() -> Path:
@@ -23,7 +31,7 @@ def configure_logging(level: int = logging.INFO) -> Path:
         isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == path for h in root.handlers
     ):
         handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     for handler in root.handlers:
         if type(handler) is logging.StreamHandler:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
+from console.credentials import redact
 from console.database import display_url, make_engine
 from console.logs import configure_logging
 from console.migrate import upgrade_database
@@ -70,7 +71,8 @@ def run_window(database: str | None, demo: bool = False) -> int:
         QMessageBox.critical(
             None,
             "Cannot open the database",
-            f"Dispatch Console could not open {display_url(engine.url)}.\n\n{error.orig or error}",
+            f"Dispatch Console could not open {display_url(engine.url)}.\n\n"
+            f"{redact(str(error.orig or error))}",
         )
         return 1
     settings = desk_settings()

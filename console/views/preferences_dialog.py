@@ -20,9 +20,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
+from console.database import save_database_url, saved_database_url
 from console.desk_user import os_login_name
 from console.services.briefing import PageSize, default_page_size
+from console.services.errors import InputError
 from console.services.office_settings import (
     OfficeSettings,
     load_office_settings,
@@ -42,6 +46,7 @@ class PreferencesDialog(QDialog):
         self.settings = settings
         self.setObjectName("preferencesDialog")
         self.setWindowTitle("Preferences")
+        self.setMinimumWidth(600)
         with context.read() as session:
             self.office = load_office_settings(session)
 
@@ -60,7 +65,25 @@ class PreferencesDialog(QDialog):
         desk_form = QFormLayout(desk)
         desk_form.addRow("Your &name on the record", self.desk_user)
         desk_form.addRow("Briefing &page size", self.page_size)
-        desk_form.addRow("Database", QLabel(context.database_label, desk))
+        saved = saved_database_url()
+        self.database_url = QLineEdit(saved or "", self)
+        self.database_url.setObjectName("officeDatabaseUrl")
+        self.database_url.setAccessibleName("Office database URL")
+        self.database_url.setPlaceholderText(
+            "postgresql://user@server/office  (empty: this computer)"
+        )
+        self.database_password = QLineEdit(self)
+        self.database_password.setObjectName("officeDatabasePassword")
+        self.database_password.setAccessibleName("Office database password")
+        self.database_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.database_password.setPlaceholderText("kept in PostgreSQL's password file")
+        desk_form.addRow("Office &database", self.database_url)
+        desk_form.addRow("Pass&word", self.database_password)
+        in_use = QLabel(
+            f"In use now: {context.database_label}. A change applies from the next start."
+        )
+        in_use.setWordWrap(True)
+        desk_form.addRow("", in_use)
 
         office = self.office
         self.first_contact = QSpinBox(self)
@@ -147,6 +170,23 @@ class PreferencesDialog(QDialog):
             history_visits_on_briefing=self.history_visits.value(),
         )
 
+    def save_database_choice(self) -> None:
+        """Remember the office database for the next start; the password goes to pgpass."""
+        url = self.database_url.text().strip()
+        password = self.database_password.text()
+        if url == (saved_database_url() or "") and not password:
+            return
+        if url and password:
+            try:
+                url = make_url(url).set(password=password).render_as_string(hide_password=False)
+            except ArgumentError:
+                raise InputError(
+                    "database URL", "is not a URL like postgresql://user@host/db"
+                ) from None
+        saved = save_database_url(url)
+        self.database_url.setText(saved.render_as_string(hide_password=False) if saved else "")
+        self.database_password.clear()
+
     @keeps_input_when_offline
     def save(self) -> None:
         try:
@@ -154,6 +194,13 @@ class PreferencesDialog(QDialog):
         except ValueError as error:
             self.error.setText(str(error))
             self.error.show()
+            return
+        try:
+            self.save_database_choice()
+        except InputError as error:
+            self.error.setText(str(error))
+            self.error.show()
+            self.database_url.setFocus()
             return
         with self.context.sessions.begin() as session:
             save_office_settings(session, office)

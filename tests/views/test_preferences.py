@@ -50,3 +50,25 @@ def test_bad_values_name_the_field_and_save_nothing(
     assert dialog.error.text() == "lost reasons: give at least one"
     with context.read() as session:
         assert load_office_settings(session).first_contact_hours == 24
+
+
+def test_office_database_password_goes_to_the_password_file(  # type: ignore[no-untyped-def]
+    qtbot, context: DeskContext, tmp_path: Path, monkeypatch
+) -> None:
+    from console.database import saved_database_url
+
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "pgpass"))
+    settings = QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat)
+    dialog = PreferencesDialog(context, settings)
+    qtbot.addWidget(dialog)
+    dialog.database_url.setText("postgresql://dana@db.office/console")
+    dialog.database_password.setText("hunter2")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert saved_database_url() == "postgresql://dana@db.office/console"
+    assert "hunter2" in (tmp_path / "pgpass").read_text(encoding="utf-8")
+    settings.sync()
+    assert "hunter2" not in (tmp_path / "prefs.ini").read_text(encoding="utf-8")
+    for path in Path(context.engine.url.database).parent.rglob("*"):
+        if path.is_file() and path.name != "pgpass" and path.suffix not in (".sqlite", ".bak"):
+            assert b"hunter2" not in path.read_bytes(), path
