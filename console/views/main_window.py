@@ -39,7 +39,7 @@ from console.views.referrals.spiff_view import SpiffView
 from console.views.referrals.worklist_view import WorklistView
 from console.views.search.search_panel import SearchPanel
 
-WATCH_INTERVAL_MS = 3_000
+WATCH_INTERVAL_MS = 1_000
 EMPTY_STATE = (
     "<h2>No customer open</h2>"
     "<p>Type a name, phone number, street or account number in the search on the left,"
