@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,6 +19,7 @@ from console.services.errors import InputError
 DATABASE_ENV = "CONSOLE_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_CONNECT_TIMEOUT_S = 5
+CHANGES_CHANNEL = "dispatch_console_changes"
 
 
 SAVED_URL_FILE = "office-database.url"
@@ -109,7 +110,27 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions that, on PostgreSQL, tell every other desk when they commit a change."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    if engine.dialect.name == "postgresql":
+        _announce_commits(factory)
+    return factory
+
+
+def _announce_commits(factory: sessionmaker[Session]) -> None:
+    @event.listens_for(factory, "after_flush")
+    def _mark(session: Session, _context: Any) -> None:
+        session.info["wrote"] = True
+
+    @event.listens_for(factory, "before_commit")
+    def _notify(session: Session) -> None:
+        if session.new or session.dirty or session.deleted or session.info.get("wrote"):
+            session.execute(text(f"NOTIFY {CHANGES_CHANNEL}"))
+
+    @event.listens_for(factory, "after_commit")
+    @event.listens_for(factory, "after_rollback")
+    def _reset(session: Session) -> None:
+        session.info.pop("wrote", None)
 
 
 @contextmanager

@@ -1,7 +1,9 @@
 """Noticing other desks' changes cheaply, so open views can refresh within seconds.
 
 SQLite: `PRAGMA data_version` on a connection of our own moves whenever another connection
-commits. PostgreSQL: every committing session sends NOTIFY on one channel; the watcher LISTENs.
+commits. PostgreSQL: every session that writes sends NOTIFY on one channel when it commits
+(`console.database.session_factory` sees to that, for the window and the command line alike);
+the watcher LISTENs.
 """
 
 from __future__ import annotations
@@ -9,30 +11,10 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from sqlalchemy import Engine, event, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine, text
 
+from console.database import CHANGES_CHANNEL as CHANNEL
 from console.database import PG_CONNECT_TIMEOUT_S
-
-CHANNEL = "dispatch_console_changes"
-
-
-def announce_commits(factory: sessionmaker[Session]) -> None:
-    """On PostgreSQL, make every session that wrote something NOTIFY the other desks."""
-
-    @event.listens_for(factory, "before_commit")
-    def _notify(session: Session) -> None:
-        pending = session.new or session.dirty or session.deleted or session.info.get("wrote")
-        if pending and session.get_bind().dialect.name == "postgresql":
-            session.execute(text(f"NOTIFY {CHANNEL}"))
-
-    @event.listens_for(factory, "after_flush")
-    def _mark(session: Session, _context: Any) -> None:
-        session.info["wrote"] = True
-
-    @event.listens_for(factory, "after_commit")
-    def _reset(session: Session) -> None:
-        session.info.pop("wrote", None)
 
 
 def notify_changed(engine: Engine) -> None:

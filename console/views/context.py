@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from console.database import display_url, session_factory
 from console.desk_user import desk_user as desk_user_name
-from console.services.changes import announce_commits
 from console.services.connection import is_connection_error
 from console.services.errors import Conflict, InputError
 from console.views.common.outage import NOT_SAVED_OFFLINE
@@ -42,9 +41,7 @@ class DeskContext:
 
     @classmethod
     def for_engine(cls, engine: Engine, desk_user: str | None = None) -> DeskContext:
-        sessions = session_factory(engine)
-        announce_commits(sessions)
-        return cls(engine, sessions, desk_user_name(desk_user))
+        return cls(engine, session_factory(engine), desk_user_name(desk_user))
 
     @property
     def database_label(self) -> str:

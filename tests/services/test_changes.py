@@ -7,7 +7,7 @@ import time
 from sqlalchemy import Engine
 
 from console.database import make_engine, session_factory
-from console.services.changes import ChangeWatcher, announce_commits
+from console.services.changes import ChangeWatcher
 from tests import factories
 
 
@@ -15,7 +15,6 @@ def test_other_desk_commit_is_noticed(engine: Engine) -> None:
     watcher = ChangeWatcher(engine)
     other_desk = make_engine(engine.url.render_as_string(hide_password=False))
     sessions = session_factory(other_desk)
-    announce_commits(sessions)
     try:
         assert watcher.changed() is False
         with sessions.begin() as session:
