@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from console.models import (
     Customer,
@@ -20,7 +21,7 @@ from console.models import (
     VisitStatus,
 )
 from console.services.appointments import AppointmentRow, appointments_between, day_bounds
-from console.services.errors import InputError, NotFound
+from console.services.errors import Conflict, InputError, NotFound
 from console.services.staff import find_staff
 
 VISIT_MINUTES = 90
@@ -39,6 +40,7 @@ class BoardVisit:
     status: VisitStatus
     technician_id: int | None
     equipment_id: int | None
+    version: int
 
 
 @dataclass
@@ -80,6 +82,7 @@ def _visits_between(session: Session, start: dt.datetime, end: dt.datetime) -> l
             ServiceVisit.status,
             ServiceVisit.technician_id,
             ServiceVisit.equipment_id,
+            ServiceVisit.version,
         )
         .join(Customer, ServiceVisit.customer_id == Customer.id)
         .where(ServiceVisit.scheduled_for >= start, ServiceVisit.scheduled_for < end)
@@ -148,7 +151,7 @@ def day_board(session: Session, day: dt.date) -> DayBoard:
 
 
 @dataclass(frozen=True)
-class Conflict:
+class Overlap:
     visit_id: int
     starts_at: dt.datetime
     customer: str
@@ -160,7 +163,7 @@ def visit_conflicts(
     starts_at: dt.datetime,
     minutes: int = VISIT_MINUTES,
     exclude_visit_id: int | None = None,
-) -> list[Conflict]:
+) -> list[Overlap]:
     """The technician's other visits that overlap this slot (each visit takes VISIT_MINUTES)."""
     window_start = starts_at - dt.timedelta(minutes=VISIT_MINUTES)
     window_end = starts_at + dt.timedelta(minutes=minutes)
@@ -176,17 +179,41 @@ def visit_conflicts(
         .order_by(ServiceVisit.scheduled_for)
     )
     return [
-        Conflict(visit_id, scheduled, name)
+        Overlap(visit_id, scheduled, name)
         for visit_id, scheduled, name in session.execute(statement)
         if visit_id != exclude_visit_id
     ]
 
 
 class ScheduleConflict(InputError):
-    def __init__(self, conflicts: list[Conflict]) -> None:
+    def __init__(self, conflicts: list[Overlap]) -> None:
         listed = "; ".join(f"{c.starts_at.astimezone():%H:%M} at {c.customer}" for c in conflicts)
         super().__init__("time", f"the technician is already booked then: {listed}")
         self.conflicts = conflicts
+
+
+class VisitChanged(Conflict):
+    """Another desk moved or changed the visit since it was read; `theirs` is how it is now."""
+
+    def __init__(self, visit_id: int, theirs: str, version: int) -> None:
+        super().__init__(f"visit {visit_id} was changed on another desk: now {theirs}")
+        self.theirs = theirs
+        self.version = version
+
+
+def visit_summary(session: Session, visit: ServiceVisit) -> str:
+    """When, with whom and why, in one line: what a dispatcher compares."""
+    technician = session.get(Staff, visit.technician_id) if visit.technician_id else None
+    when = visit.scheduled_for.astimezone().strftime("%Y-%m-%d %H:%M")
+    who = technician.name if technician else "no technician"
+    return f"{when} with {who}" + (f" ({visit.problem})" if visit.problem else "")
+
+
+def _changed_visit(session: Session, visit_id: int) -> VisitChanged:
+    visit = session.get(ServiceVisit, visit_id, populate_existing=True)
+    if visit is None:
+        raise NotFound("visit", f"visit {visit_id} was removed on another desk")
+    return VisitChanged(visit_id, visit_summary(session, visit), visit.version)
 
 
 def schedule_visit(
@@ -198,9 +225,14 @@ def schedule_visit(
     problem: str | None = None,
     equipment_id: int | None = None,
     visit_id: int | None = None,
+    expected_version: int | None = None,
     accept_overlap: bool = False,
 ) -> ServiceVisit:
-    """Book a visit (or move one); an overlap is refused unless the dispatcher accepts it."""
+    """Book a visit (or move one); an overlap is refused unless the dispatcher accepts it.
+
+    A move names the version it was read at; if another desk changed the visit since, the move
+    is refused with `VisitChanged`, which says how the visit stands now.
+    """
     if starts_at.tzinfo is None:
         raise InputError("time", "needs a time zone")
     if session.get(Customer, customer_id) is None:
@@ -219,13 +251,20 @@ def schedule_visit(
         )
         session.add(visit)
     else:
-        found = session.get(ServiceVisit, visit_id)
+        found = session.get(ServiceVisit, visit_id, populate_existing=True)
         if found is None:
             raise NotFound("visit", f"no visit {visit_id}")
+        if expected_version is not None and found.version != expected_version:
+            raise _changed_visit(session, visit_id)
         visit = found
     visit.technician_id = tech.id
     visit.scheduled_for = starts_at
     visit.problem = (problem or "").strip() or visit.problem
     visit.equipment_id = equipment_id if equipment_id is not None else visit.equipment_id
-    session.flush()
+    try:
+        session.flush()
+    except StaleDataError:
+        assert visit_id is not None
+        with Session(session.get_bind()) as fresh:
+            raise _changed_visit(fresh, visit_id) from None
     return visit

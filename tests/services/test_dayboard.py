@@ -8,7 +8,13 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.models import Referral, ReferralStatus, SalesAppointment, StaffRole, VisitStatus
-from console.services.dayboard import ScheduleConflict, day_board, schedule_visit, visit_conflicts
+from console.services.dayboard import (
+    ScheduleConflict,
+    VisitChanged,
+    day_board,
+    schedule_visit,
+    visit_conflicts,
+)
 from tests import factories
 
 DAY = dt.date(2026, 4, 14)
@@ -143,3 +149,44 @@ def test_day_sheet_pdf_for_the_office_and_one_technician(
         .split()
     )
     assert "Ana Tech" in one and "Bo Tech" not in one
+
+
+def test_a_visit_moved_on_another_desk_is_not_moved_again_unseen(
+    sessions: sessionmaker[Session], day: dict[str, int]
+) -> None:
+    with sessions() as session:
+        ana_day = day_board(session, DAY).technicians[0]
+    read = ana_day.visits[0]
+    with sessions.begin() as session:
+        schedule_visit(
+            session,
+            customer_id=read.customer_id,
+            technician="Bo Tech",
+            starts_at=at(16),
+            visit_id=read.id,
+            expected_version=read.version,
+        )
+    with pytest.raises(VisitChanged) as changed, sessions.begin() as session:
+        schedule_visit(
+            session,
+            customer_id=read.customer_id,
+            technician="Ana Tech",
+            starts_at=at(11),
+            visit_id=read.id,
+            expected_version=read.version,
+        )
+    assert "with Bo Tech" in changed.value.theirs and "(Leak)" in changed.value.theirs
+    with sessions.begin() as session:
+        schedule_visit(
+            session,
+            customer_id=read.customer_id,
+            technician="Ana Tech",
+            starts_at=at(11),
+            visit_id=read.id,
+            expected_version=changed.value.version,
+        )
+    with sessions() as session:
+        moved = next(
+            v for t in day_board(session, DAY).technicians for v in t.visits if v.id == read.id
+        )
+    assert (moved.technician_id, moved.starts_at) == (day["ana"], at(11))

@@ -247,6 +247,7 @@ class DayBoardView(LazyView):
             visit.customer_id,
             visit.customer,
             visit_id=visit.id,
+            version=visit.version,
             technician_id=visit.technician_id,
             starts_at=visit.starts_at,
             problem=visit.problem or "",

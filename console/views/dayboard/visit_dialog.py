@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.models import StaffRole
-from console.services.dayboard import ScheduleConflict, schedule_visit
+from console.services.dayboard import ScheduleConflict, VisitChanged, schedule_visit
 from console.services.errors import InputError
 from console.views.common.forms import error_label, save_cancel_buttons, select_data, staff_combo
 from console.views.common.outage import keeps_input_when_offline
@@ -31,6 +31,7 @@ class VisitDialog(QDialog):
         customer_name: str,
         *,
         visit_id: int | None = None,
+        version: int | None = None,
         technician_id: int | None = None,
         starts_at: dt.datetime | None = None,
         problem: str = "",
@@ -40,6 +41,7 @@ class VisitDialog(QDialog):
         self.context = context
         self.customer_id = customer_id
         self.visit_id = visit_id
+        self.version = version
         self.setObjectName("visitDialog")
         self.setWindowTitle(f"{'Move' if visit_id else 'Book'} a visit — {customer_name}")
         with context.read() as session:
@@ -67,6 +69,26 @@ class VisitDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
+    def resolve_conflict(self, changed: VisitChanged, accept_overlap: bool) -> None:
+        """Another desk changed this visit first: show both and let the dispatcher choose."""
+        mine = self.starts_at().astimezone().strftime("%Y-%m-%d %H:%M")
+        choice = QMessageBox(self)
+        choice.setIcon(QMessageBox.Icon.Warning)
+        choice.setWindowTitle("Changed on another desk")
+        choice.setText("Another desk changed this visit while you were moving it.")
+        choice.setInformativeText(
+            f"Theirs:\n{changed.theirs}\n\nYours:\n{mine} with {self.technician.currentText()}"
+        )
+        use_mine = choice.addButton("Save mine", QMessageBox.ButtonRole.AcceptRole)
+        choice.addButton("Keep theirs", QMessageBox.ButtonRole.RejectRole)
+        choice.exec()
+        if choice.clickedButton() is use_mine:
+            self.version = changed.version
+            self.save(accept_overlap=accept_overlap)
+        else:
+            self.context.hub.changed.emit("visit")
+            self.reject()
+
     def starts_at(self) -> dt.datetime:
         return self.when.dateTime().toPython().astimezone(dt.UTC)  # type: ignore[union-attr]
 
@@ -81,8 +103,12 @@ class VisitDialog(QDialog):
                     starts_at=self.starts_at(),
                     problem=self.problem.text(),
                     visit_id=self.visit_id,
+                    expected_version=self.version,
                     accept_overlap=accept_overlap,
                 )
+        except VisitChanged as changed:
+            self.resolve_conflict(changed, accept_overlap)
+            return
         except ScheduleConflict as conflict:
             answer = QMessageBox.question(
                 self,
