@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from console.models import OfficeSetting
+from console.services.errors import Conflict
 
 DEFAULT_LOST_REASONS = (
     "Price",
@@ -71,6 +73,65 @@ def load_office_settings(session: Session) -> OfficeSettings:
     return OfficeSettings(**values)
 
 
-def save_office_settings(session: Session, settings: OfficeSettings) -> None:
-    for name, value in asdict(settings).items():
-        session.merge(OfficeSetting(key=name, value=_encode(value)))
+class OfficeSettingsChanged(Conflict):
+    """Another desk changed some of the same settings since they were loaded here."""
+
+    def __init__(self, theirs: OfficeSettings, names: list[str]) -> None:
+        super().__init__(f"changed on another desk: {', '.join(names)}")
+        self.theirs = theirs
+        self.names = names
+
+
+def rebase_settings(
+    original: OfficeSettings, mine: OfficeSettings, theirs: OfficeSettings
+) -> OfficeSettings:
+    """This desk's changes (mine against original) laid over the other desk's settings."""
+    return replace(
+        theirs,
+        **{
+            spec.name: getattr(mine, spec.name)
+            for spec in fields(OfficeSettings)
+            if getattr(mine, spec.name) != getattr(original, spec.name)
+        },
+    )
+
+
+def save_office_settings(
+    session: Session, settings: OfficeSettings, expected: OfficeSettings | None = None
+) -> None:
+    """Store `settings`. Given `expected` (what the desk loaded), only the settings changed
+    since then are written, each only if no other desk changed it meanwhile; other desks'
+    changes to the rest are kept. A clash raises `OfficeSettingsChanged` and writes nothing.
+    """
+    if expected is None:
+        for name, value in asdict(settings).items():
+            session.merge(OfficeSetting(key=name, value=_encode(value)))
+        return
+    stored = {
+        key: value for key, value in session.execute(select(OfficeSetting.key, OfficeSetting.value))
+    }
+    clashes = []
+    for spec in fields(OfficeSettings):
+        new = _encode(getattr(settings, spec.name))
+        old = _encode(getattr(expected, spec.name))
+        if new == old:
+            continue
+        if spec.name not in stored:
+            session.add(OfficeSetting(key=spec.name, value=new))
+            continue
+        # Compare-and-set: the row changes only if it still holds what this desk loaded.
+        written = session.execute(
+            update(OfficeSetting)
+            .where(OfficeSetting.key == spec.name, OfficeSetting.value == old)
+            .values(value=new)
+            .execution_options(synchronize_session=False)
+        )
+        if written.rowcount == 0 and stored[spec.name] != new:
+            clashes.append(spec.name)
+    try:
+        session.flush()
+    except IntegrityError:  # another desk stored a first value for the same setting
+        clashes.append("a new setting")
+    if clashes:
+        with Session(session.get_bind()) as fresh:
+            raise OfficeSettingsChanged(load_office_settings(fresh), clashes)

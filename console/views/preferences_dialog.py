@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
@@ -29,12 +30,34 @@ from console.services.briefing import PageSize, default_page_size
 from console.services.errors import InputError
 from console.services.office_settings import (
     OfficeSettings,
+    OfficeSettingsChanged,
     load_office_settings,
+    rebase_settings,
     save_office_settings,
 )
 from console.views.common.forms import error_label, save_cancel_buttons
 from console.views.common.outage import keeps_input_when_offline
 from console.views.context import DeskContext
+
+SETTING_LABELS = {
+    "first_contact_hours": "First contact within (hours)",
+    "business_hours_only": "Count only business hours",
+    "business_day_start": "Business day starts",
+    "business_day_end": "Business day ends",
+    "spiff_mode": "Spiff rule",
+    "spiff_flat_amount": "Flat spiff",
+    "spiff_percent": "Spiff percent",
+    "lost_reasons": "Lost reasons",
+    "history_visits_on_briefing": "Visits on a briefing",
+}
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(str(part) for part in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 class PreferencesDialog(QDialog):
@@ -170,6 +193,32 @@ class PreferencesDialog(QDialog):
             history_visits_on_briefing=self.history_visits.value(),
         )
 
+    def resolve_conflict(
+        self, mine: OfficeSettings, changed: OfficeSettingsChanged
+    ) -> OfficeSettings:
+        """Another desk changed some of the same rules: show both, the user picks one side."""
+        lines = [
+            f"{SETTING_LABELS.get(name, name)}: theirs {_shown(getattr(changed.theirs, name))},"
+            f" yours {_shown(getattr(mine, name))}"
+            for name in changed.names
+            if name in SETTING_LABELS
+        ]
+        choice = QMessageBox(self)
+        choice.setIcon(QMessageBox.Icon.Warning)
+        choice.setWindowTitle("Changed on another desk")
+        choice.setText(
+            "Another desk changed some of the same office rules while Preferences was open."
+            " Your other changes are saved either way."
+        )
+        choice.setInformativeText("\n".join(lines))
+        use_mine = choice.addButton("Save mine", QMessageBox.ButtonRole.AcceptRole)
+        choice.addButton("Keep theirs", QMessageBox.ButtonRole.RejectRole)
+        choice.exec()
+        rebased = rebase_settings(self.office, mine, changed.theirs)
+        if choice.clickedButton() is use_mine:
+            return rebased
+        return replace(rebased, **{name: getattr(changed.theirs, name) for name in changed.names})
+
     def save_database_choice(self) -> None:
         """Remember the office database for the next start; the password goes to pgpass."""
         url = self.database_url.text().strip()
@@ -202,8 +251,14 @@ class PreferencesDialog(QDialog):
             self.error.show()
             self.database_url.setFocus()
             return
-        with self.context.sessions.begin() as session:
-            save_office_settings(session, office)
+        while True:
+            try:
+                with self.context.sessions.begin() as session:
+                    save_office_settings(session, office, expected=self.office)
+                break
+            except OfficeSettingsChanged as changed:
+                office = self.resolve_conflict(office, changed)
+                self.office = changed.theirs
         user = self.desk_user.text().strip()
         self.settings.setValue("desk/user", user)
         self.settings.setValue("briefing/page_size", self.page_size.currentData())

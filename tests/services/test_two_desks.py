@@ -17,6 +17,11 @@ from console.models import ReferralEvent, ReferralStatus, StaffRole, UpsellNote
 from console.services.contacts import ContactConflict, read_contact, update_contact
 from console.services.errors import Conflict
 from console.services.notes import add_note, edit_note
+from console.services.office_settings import (
+    OfficeSettingsChanged,
+    load_office_settings,
+    save_office_settings,
+)
 from console.services.referrals import StepDetails, create_referral, move_referral
 from tests import factories
 
@@ -130,3 +135,20 @@ def test_same_customer_edited_at_once_200_times(desks: tuple[Engine, Engine]) ->
         assert stored.details.phone == f"{saved[0]} {round_number}"
         assert stored.version == read.version + 1
     assert conflicts == ROUNDS
+
+
+def test_office_rules_changed_on_two_desks_merge_or_clash(desks: tuple[Engine, Engine]) -> None:
+    first, second = (session_factory(desk) for desk in desks)
+    with first() as session:
+        loaded = load_office_settings(session)
+    with first.begin() as session:
+        save_office_settings(session, replace(loaded, first_contact_hours=8), expected=loaded)
+    with second.begin() as session:
+        save_office_settings(session, replace(loaded, spiff_mode="percent"), expected=loaded)
+    with pytest.raises(OfficeSettingsChanged) as clash, second.begin() as session:
+        save_office_settings(session, replace(loaded, first_contact_hours=12), expected=loaded)
+    assert clash.value.names == ["first_contact_hours"]
+    assert clash.value.theirs.first_contact_hours == 8
+    with second() as session:
+        stored = load_office_settings(session)
+    assert (stored.first_contact_hours, stored.spiff_mode) == (8, "percent")

@@ -72,3 +72,45 @@ def test_office_database_password_goes_to_the_password_file(  # type: ignore[no-
     for path in Path(context.engine.url.database).parent.rglob("*"):
         if path.is_file() and path.name != "pgpass" and path.suffix not in (".sqlite", ".bak"):
             assert b"hunter2" not in path.read_bytes(), path
+
+
+def other_desk_sets(context: DeskContext, **change: object) -> None:
+    from dataclasses import replace
+
+    from console.services.office_settings import save_office_settings
+
+    with context.sessions.begin() as session:
+        loaded = load_office_settings(session)
+        save_office_settings(session, replace(loaded, **change), expected=loaded)
+
+
+def test_other_desks_rule_changes_are_kept_or_chosen_over(  # type: ignore[no-untyped-def]
+    qtbot, context: DeskContext, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.views.dialogs import when_dialog_opens
+
+    dialog = PreferencesDialog(
+        context, QSettings(str(tmp_path / "p.ini"), QSettings.Format.IniFormat)
+    )
+    qtbot.addWidget(dialog)
+    other_desk_sets(context, first_contact_hours=8, history_visits_on_briefing=4)
+    dialog.first_contact.setValue(12)
+    dialog.spiff_percent.setValue(4.0)
+    seen: list[str] = []
+
+    def keep_theirs(box: QMessageBox) -> None:
+        seen.append(box.informativeText())
+        next(b for b in box.buttons() if b.text() == "Keep theirs").click()
+
+    when_dialog_opens(QMessageBox, keep_theirs)
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert seen == ["First contact within (hours): theirs 8, yours 12"]
+    with context.read() as session:
+        office = load_office_settings(session)
+    # Theirs where both changed the same rule, each desk's own change everywhere else.
+    assert office.first_contact_hours == 8
+    assert office.history_visits_on_briefing == 4
+    assert office.spiff_percent == Decimal("4.0")
