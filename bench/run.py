@@ -267,7 +267,7 @@ class Bench:
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         runs = []
         for _ in range(3):
-            started = time.perf_counter()
+            started = time.time()
             output = subprocess.run(
                 [sys.executable, "-m", "bench.startup_probe", f"sqlite:///{self.path}"],
                 capture_output=True,
@@ -276,8 +276,9 @@ class Bench:
                 check=True,
                 cwd=Path(__file__).resolve().parent.parent,
             ).stdout
-            elapsed = time.perf_counter() - started
             probe = json.loads(output.strip().splitlines()[-1])
+            # From launching the process to the window shown; shutting down is not start-up.
+            elapsed = probe["shown_at"] - started
             runs.append((elapsed, probe["rss_mb"]))
         median_start = statistics.median(run[0] for run in runs)
         self.figures["startup_s"] = round(median_start, 3)

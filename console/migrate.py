@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
+
+from console.migrations import HEAD_REVISION
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -18,12 +20,16 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -31,7 +37,9 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def backup_sqlite_file(engine: Engine, revision: str | None) -> Path | None:
@@ -52,9 +60,12 @@ def backup_sqlite_file(engine: Engine, revision: str | None) -> Path | None:
 def upgrade_database(engine: Engine, target: str = "head") -> bool:
     """Bring the schema to `target` (default: the newest); True when anything changed."""
     revision = current_revision(engine)
-    wanted = head_revision() if target == "head" else target
+    # The shipped head is known without loading Alembic, which keeps it out of start-up.
+    wanted = HEAD_REVISION if target == "head" else target
     if revision == wanted:
         return False
+    from alembic import command
+
     backup_sqlite_file(engine, revision)
     config = alembic_config()
     with engine.begin() as connection:

@@ -19,6 +19,12 @@ def row_counts(engine: Engine) -> dict[str, int]:
         }
 
 
+def test_the_known_head_is_the_newest_migration() -> None:
+    from console.migrations import HEAD_REVISION
+
+    assert head_revision() == HEAD_REVISION
+
+
 def test_upgrade_on_current_database_is_a_no_op(demo_engine: Engine) -> None:
     before = row_counts(demo_engine)
     assert current_revision(demo_engine) == head_revision()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -27,11 +28,11 @@ from console.services.changes import ChangeWatcher
 from console.services.dayboard import BoardVisit
 from console.services.worklists import Worklist
 from console.views.command_palette import CommandPalette
+from console.views.common.lazy import BuiltOnFirstShow
 from console.views.common.outage import survives_outage
 from console.views.connection_banner import ConnectionBanner
 from console.views.context import DeskContext
 from console.views.customer.customer_view import CustomerView
-from console.views.dashboard.dashboard_view import DashboardView
 from console.views.dayboard.day_board_view import DayBoardView
 from console.views.dayboard.visit_dialog import VisitDialog
 from console.views.preferences_dialog import PreferencesDialog
@@ -46,6 +47,17 @@ EMPTY_STATE = (
     " then press Enter to open the customer.</p>"
     "<p><b>Ctrl+F</b> or <b>Ctrl+K</b> always brings you back to the search.</p>"
 )
+
+
+if TYPE_CHECKING:
+    from console.views.dashboard.dashboard_view import DashboardView
+
+
+def _dashboard(context: DeskContext, parent: QWidget) -> DashboardView:
+    # pandas and QtCharts load with the Numbers tab, not at start-up.
+    from console.views.dashboard.dashboard_view import DashboardView
+
+    return DashboardView(context, parent)
 
 
 class MainWindow(QMainWindow):
@@ -75,8 +87,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.pages, "C&ustomer")
         self.tabs.addTab(self.worklists, "&Referrals")
         self.tabs.addTab(self.spiffs, "S&piffs")
-        self.dashboard = DashboardView(context, self)
-        self.tabs.addTab(self.dashboard, "&Numbers")
+        self.numbers_tab: BuiltOnFirstShow[DashboardView] = BuiltOnFirstShow(
+            lambda parent: _dashboard(context, parent), self
+        )
+        self.tabs.addTab(self.numbers_tab, "&Numbers")
         self.day_board = DayBoardView(context, self)
         self.tabs.addTab(self.day_board, "&Day board")
 
@@ -116,6 +130,10 @@ class MainWindow(QMainWindow):
         self.watch_timer.timeout.connect(self.check_other_desks)
         self.watch_timer.start()
         context.hub.changed.connect(self._views_are_current)
+
+    @property
+    def dashboard(self) -> DashboardView:
+        return self.numbers_tab.view
 
     def _views_are_current(self, what: str) -> None:
         """Views just re-read the database, so commits so far (ours too) need no second look."""
@@ -202,7 +220,7 @@ class MainWindow(QMainWindow):
                 ("Customer", self.pages),
                 ("Referral worklists", self.worklists),
                 ("Spiffs", self.spiffs),
-                ("Numbers", self.dashboard),
+                ("Numbers", self.numbers_tab),
                 ("Day board", self.day_board),
             ),
             start=1,

@@ -6,7 +6,7 @@ from console.views.main_window import MainWindow
 
 
 def test_dashboard_shows_figures_for_the_period(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    window.tabs.setCurrentWidget(window.dashboard)
+    window.tabs.setCurrentWidget(window.numbers_tab)
     dashboard = window.dashboard
     dashboard.preset.setCurrentText("All time")
     metrics = dashboard.metrics

@@ -99,7 +99,7 @@ def test_command_palette_runs_an_action(qtbot, window: MainWindow) -> None:  # t
     when_dialog_opens(CommandPalette, run_numbers)
     window.show_palette()
     assert shown == [["Go › Numbers    Ctrl+4"]]
-    assert window.tabs.currentWidget() is window.dashboard
+    assert window.tabs.currentWidget() is window.numbers_tab
 
 
 def accessible_name(widget: QWidget) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from console.views.common.outage import survives_outage
 
@@ -39,3 +42,31 @@ class LazyView(QWidget):
     def _guarded_reload(self) -> None:
         self.reload()
         self._stale = False
+
+
+V = TypeVar("V", bound=QWidget)
+
+
+class BuiltOnFirstShow(QWidget, Generic[V]):
+    """Stands in for a view whose imports are heavy (pandas, charts) until it is first shown.
+
+    Keeps those imports out of start-up; `view` builds it at once when code needs it sooner.
+    """
+
+    def __init__(self, build: Callable[[QWidget], V], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._build = build
+        self._view: V | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    @property
+    def view(self) -> V:
+        if self._view is None:
+            self._view = self._build(self)
+            self._layout.addWidget(self._view)
+        return self._view
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.view.show()
+        super().showEvent(event)
