@@ -9,6 +9,7 @@ the note. An empty database gets demo data; without a URL it is a fresh SQLite f
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import statistics
@@ -38,10 +39,8 @@ def main(argv: list[str]) -> None:
     app = QApplication(sys.argv[:1])
     desk_b = make_engine(url)
     upgrade_database(desk_b)
-    try:
+    with contextlib.suppress(DatabaseNotEmpty):  # a database with data is used as it is
         seed_demo(desk_b, customers=50, seed=5)
-    except DatabaseNotEmpty:
-        pass
     desk_a = session_factory(make_engine(url))
     settings = QSettings(str(folder / "desk.ini"), QSettings.Format.IniFormat)
     window = MainWindow(DeskContext.for_engine(desk_b, desk_user="desk b"), settings)
