@@ -1,20 +1,46 @@
 """Referral numbers for managers: who refers, what is won, how fast sales reacts, who hears back.
 
-One query fetches the period's referrals; pandas does every figure from that frame.
+The database adds up counts and sums per technician, salesperson and month in one grouped
+query; only the medians need a row per referral, and that query fetches three numbers each.
+pandas then rolls the groups up into the tables the desk shows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, String, select, type_coerce
-from sqlalchemy.orm import aliased
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Float,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    select,
+)
 
 from console.models import Referral, ReferralStatus, Staff
 
-CLOSED = (ReferralStatus.WON.value, ReferralStatus.LOST.value)
+CLOSED = (ReferralStatus.WON, ReferralStatus.LOST)
+UNASSIGNED = "(unassigned)"
+SUM_COLUMNS = [
+    "technician_id",
+    "salesperson_id",
+    "month",
+    "referrals",
+    "won",
+    "lost",
+    "closed",
+    "told",
+    "value_won",
+    "spiffs_owed",
+    "spiffs_paid",
+]
 PERSON_COLUMNS = [
     "referrals",
     "won",
@@ -51,114 +77,111 @@ def _bounds(
     return start, end
 
 
-def referral_frame(
-    connection: Connection, since: dt.date | None, until: dt.date | None
-) -> pd.DataFrame:
-    technician, salesperson = aliased(Staff), aliased(Staff)
-    # Raw column values: pandas parses whole columns at once, far faster than per-row types.
-    raw = [
-        type_coerce(column, String)
-        for column in (
-            Referral.status,
-            Referral.created_at,
-            Referral.first_contact_at,
-            Referral.tech_informed_at,
-            Referral.won_value,
-            Referral.spiff_amount,
-            Referral.spiff_paid_at,
-        )
-    ]
-    statement = (
-        select(
-            Referral.id,
-            technician.name.label("technician"),
-            salesperson.name.label("salesperson"),
-            *raw,
-        )
-        .join(technician, Referral.technician_id == technician.id)
-        .outerjoin(salesperson, Referral.salesperson_id == salesperson.id)
-    )
+def _period(statement: Select, since: dt.date | None, until: dt.date | None) -> Select:
     start, end = _bounds(since, until)
     if start is not None:
         statement = statement.where(Referral.created_at >= start)
     if end is not None:
         statement = statement.where(Referral.created_at < end)
-    rows = connection.execute(statement).all()
+    return statement
+
+
+def _month(dialect: str) -> ColumnElement[str]:
+    """The UTC month of creation as 'YYYY-MM' (times are stored as naive UTC)."""
+    if dialect == "postgresql":
+        return func.to_char(Referral.created_at, "YYYY-MM")
+    return func.substr(Referral.created_at, 1, 7)
+
+
+def _hours_to_first_contact(dialect: str) -> ColumnElement[float]:
+    if dialect == "postgresql":
+        gap = func.extract("epoch", Referral.first_contact_at - Referral.created_at)
+        return cast(gap, Float) / 3600.0
+    return (func.julianday(Referral.first_contact_at) - func.julianday(Referral.created_at)) * 24.0
+
+
+def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _sum_where(condition: ColumnElement[bool], amount: ColumnElement[Any]) -> ColumnElement[Any]:
+    return func.sum(case((condition, func.coalesce(amount, 0)), else_=0))
+
+
+def group_sums(
+    connection: Connection, since: dt.date | None, until: dt.date | None
+) -> pd.DataFrame:
+    """Counts and sums per technician, salesperson and month, added up by the database."""
+    won = Referral.status == ReferralStatus.WON
+    lost = Referral.status == ReferralStatus.LOST
+    closed = Referral.status.in_(CLOSED)
+    month = _month(connection.dialect.name).label("month")
+    statement = _period(
+        select(
+            Referral.technician_id,
+            Referral.salesperson_id,
+            month,
+            func.count().label("referrals"),
+            _count_where(won).label("won"),
+            _count_where(lost).label("lost"),
+            _count_where(closed).label("closed"),
+            _count_where(and_(closed, Referral.tech_informed_at.is_not(None))).label("told"),
+            _sum_where(won, Referral.won_value).label("value_won"),
+            _sum_where(and_(won, Referral.spiff_paid_at.is_(None)), Referral.spiff_amount).label(
+                "spiffs_owed"
+            ),
+            _sum_where(Referral.spiff_paid_at.is_not(None), Referral.spiff_amount).label(
+                "spiffs_paid"
+            ),
+        ).group_by(Referral.technician_id, Referral.salesperson_id, month),
+        since,
+        until,
+    )
+    frame = pd.DataFrame(connection.execute(statement).all(), columns=SUM_COLUMNS)
+    money = ["value_won", "spiffs_owed", "spiffs_paid"]
+    counts = ["referrals", "won", "lost", "closed", "told"]
+    return frame.astype({**dict.fromkeys(money, float), **dict.fromkeys(counts, int)})
+
+
+def contact_hours(
+    connection: Connection, since: dt.date | None, until: dt.date | None
+) -> pd.DataFrame:
+    """Hours from referral to first contact, one row per contacted referral: medians need all."""
+    statement = _period(
+        select(
+            Referral.technician_id,
+            Referral.salesperson_id,
+            _hours_to_first_contact(connection.dialect.name),
+        ).where(Referral.first_contact_at.is_not(None)),
+        since,
+        until,
+    )
     frame = pd.DataFrame(
-        rows,
-        columns=[
-            "id",
-            "technician",
-            "salesperson",
-            "status",
-            "created_at",
-            "first_contact_at",
-            "tech_informed_at",
-            "won_value",
-            "spiff_amount",
-            "spiff_paid_at",
-        ],
+        connection.execute(statement).all(), columns=["technician_id", "salesperson_id", "hours"]
     )
-    for column in ("created_at", "first_contact_at", "tech_informed_at", "spiff_paid_at"):
-        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
-    for column in ("won_value", "spiff_amount"):
-        frame[column] = pd.to_numeric(frame[column]).fillna(0.0).astype(float)
-    return frame
+    return frame.astype({"hours": float})
 
 
-def _with_flags(frame: pd.DataFrame) -> pd.DataFrame:
-    """The per-referral facts every figure is summed from, worked out once."""
-    won = frame["status"] == ReferralStatus.WON.value
-    closed = frame["status"].isin(CLOSED)
-    return frame.assign(
-        is_won=won,
-        is_lost=frame["status"] == ReferralStatus.LOST.value,
-        is_closed=closed,
-        hours=(frame["first_contact_at"] - frame["created_at"]).dt.total_seconds() / 3600,
-        told=closed & frame["tech_informed_at"].notna(),
-        owed=frame["spiff_amount"].where(won & frame["spiff_paid_at"].isna(), 0.0),
-        paid=frame["spiff_amount"].where(frame["spiff_paid_at"].notna(), 0.0),
-        value=frame["won_value"].where(won, 0.0),
-    )
+def _names(connection: Connection) -> dict[int, str]:
+    return {staff_id: name for staff_id, name in connection.execute(select(Staff.id, Staff.name))}
 
 
-def _per_person(work: pd.DataFrame, key: str) -> pd.DataFrame:
-    if work.empty:
+def _per_person(sums: pd.DataFrame, hours: pd.DataFrame, key: str) -> pd.DataFrame:
+    if sums.empty:
         return pd.DataFrame(columns=PERSON_COLUMNS).rename_axis(key)
-    grouped = work.fillna({key: "(unassigned)"}).groupby(key)
-    table = pd.DataFrame(
-        {
-            "referrals": grouped.size(),
-            "won": grouped["is_won"].sum(),
-            "lost": grouped["is_lost"].sum(),
-            "value_won": grouped["value"].sum(),
-            "spiffs_owed": grouped["owed"].sum(),
-            "spiffs_paid": grouped["paid"].sum(),
-            "median_hours_to_first_contact": grouped["hours"].median(),
-            "closed": grouped["is_closed"].sum(),
-            "told": grouped["told"].sum(),
-        }
-    )
+    table = sums.groupby(key)[[*SUM_COLUMNS[3:]]].sum()
+    table["median_hours_to_first_contact"] = hours.groupby(key)["hours"].median()
     table["conversion"] = (table["won"] / table["closed"]).where(table["closed"] > 0)
     table["told_share"] = (table["told"] / table["closed"]).where(table["closed"] > 0)
     table = table[PERSON_COLUMNS].sort_values(["referrals", "won"], ascending=False)
     return table.astype({"referrals": int, "won": int, "lost": int})
 
 
-def _monthly(work: pd.DataFrame) -> pd.DataFrame:
+def _monthly(sums: pd.DataFrame) -> pd.DataFrame:
     columns = ["referrals", "won", "lost", "value_won"]
-    if work.empty:
+    if sums.empty:
         return pd.DataFrame(columns=columns).rename_axis("month")
-    month = work["created_at"].dt.tz_convert(None).dt.to_period("M").astype(str)
-    grouped = work.assign(month=month).groupby("month")
-    return pd.DataFrame(
-        {
-            "referrals": grouped.size(),
-            "won": grouped["is_won"].sum().astype(int),
-            "lost": grouped["is_lost"].sum().astype(int),
-            "value_won": grouped["value"].sum(),
-        }
-    ).sort_index()
+    return sums.groupby("month")[columns].sum().sort_index()
 
 
 def _share(part: float, whole: float) -> float:
@@ -168,25 +191,29 @@ def _share(part: float, whole: float) -> float:
 def referral_metrics(
     connection: Connection, since: dt.date | None = None, until: dt.date | None = None
 ) -> ReferralMetrics:
-    work = _with_flags(referral_frame(connection, since, until))
-    closed = float(work["is_closed"].sum())
-    hours = work["hours"]
+    names = _names(connection)
+    sums = group_sums(connection, since, until)
+    hours = contact_hours(connection, since, until)
+    for frame in (sums, hours):
+        frame["technician"] = frame["technician_id"].map(names)
+        frame["salesperson"] = frame["salesperson_id"].map(names).fillna(UNASSIGNED)
+    closed = float(sums["closed"].sum())
     totals = {
-        "referrals": float(len(work)),
-        "won": float(work["is_won"].sum()),
-        "lost": float(work["is_lost"].sum()),
-        "conversion": _share(work["is_won"].sum(), closed),
-        "value_won": float(work["value"].sum()),
-        "median_hours_to_first_contact": float(hours.median())
-        if hours.notna().any()
+        "referrals": float(sums["referrals"].sum()),
+        "won": float(sums["won"].sum()),
+        "lost": float(sums["lost"].sum()),
+        "conversion": _share(sums["won"].sum(), closed),
+        "value_won": float(sums["value_won"].sum()),
+        "median_hours_to_first_contact": float(hours["hours"].median())
+        if not hours.empty
         else float("nan"),
-        "told_share": _share(work["told"].sum(), closed),
+        "told_share": _share(sums["told"].sum(), closed),
     }
     return ReferralMetrics(
         since=since,
         until=until,
-        by_technician=_per_person(work, "technician"),
-        by_salesperson=_per_person(work, "salesperson"),
-        monthly=_monthly(work),
+        by_technician=_per_person(sums, hours, "technician"),
+        by_salesperson=_per_person(sums, hours, "salesperson"),
+        monthly=_monthly(sums),
         totals=totals,
     )
