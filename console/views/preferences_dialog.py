@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
@@ -35,7 +34,7 @@ from console.services.office_settings import (
     rebase_settings,
     save_office_settings,
 )
-from console.views.common.forms import error_label, save_cancel_buttons
+from console.views.common.forms import error_label, keep_mine, save_cancel_buttons
 from console.views.common.outage import keeps_input_when_offline
 from console.views.context import DeskContext
 
@@ -203,19 +202,14 @@ class PreferencesDialog(QDialog):
             for name in changed.names
             if name in SETTING_LABELS
         ]
-        choice = QMessageBox(self)
-        choice.setIcon(QMessageBox.Icon.Warning)
-        choice.setWindowTitle("Changed on another desk")
-        choice.setText(
+        mine_wins = keep_mine(
+            self,
             "Another desk changed some of the same office rules while Preferences was open."
-            " Your other changes are saved either way."
+            " Your other changes are saved either way.",
+            "\n".join(lines),
         )
-        choice.setInformativeText("\n".join(lines))
-        use_mine = choice.addButton("Save mine", QMessageBox.ButtonRole.AcceptRole)
-        choice.addButton("Keep theirs", QMessageBox.ButtonRole.RejectRole)
-        choice.exec()
         rebased = rebase_settings(self.office, mine, changed.theirs)
-        if choice.clickedButton() is use_mine:
+        if mine_wins:
             return rebased
         return replace(rebased, **{name: getattr(changed.theirs, name) for name in changed.names})
 

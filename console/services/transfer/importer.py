@@ -73,7 +73,7 @@ TABLES = {
     "notes": "upsell_notes",
 }
 MAX_PROBLEMS = 1_000
-IMPORT_CACHE_KIB = 128 * 1024
+IMPORT_CACHE_KIB = 64 * 1024
 
 
 class _Lookups:

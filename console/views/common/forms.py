@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
 from console.models import StaffRole
@@ -55,3 +55,16 @@ def save_cancel_buttons(dialog: QDialog, save: Callable[[], None]) -> QDialogBut
     buttons.accepted.connect(save)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def keep_mine(parent: QWidget, what_happened: str, both_sides: str) -> bool:
+    """Another desk saved first: show both sides and ask; True means save mine over theirs."""
+    choice = QMessageBox(parent)
+    choice.setIcon(QMessageBox.Icon.Warning)
+    choice.setWindowTitle("Changed on another desk")
+    choice.setText(what_happened)
+    choice.setInformativeText(both_sides)
+    mine = choice.addButton("Save mine", QMessageBox.ButtonRole.AcceptRole)
+    choice.addButton("Keep theirs", QMessageBox.ButtonRole.RejectRole)
+    choice.exec()
+    return choice.clickedButton() is mine

@@ -31,6 +31,24 @@ class _Form(_HasContext, Protocol):
     error: QLabel
 
 
+class _Outage:
+    """Swallows an error that means the database is away, after reporting it; `met` says so."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.met = False
+
+    def __enter__(self) -> _Outage:
+        return self
+
+    def __exit__(self, kind: object, error: BaseException | None, trace: object) -> bool:
+        if error is None or not is_connection_error(error):
+            return False
+        self.context.report_trouble(error)
+        self.met = True
+        return True
+
+
 def survives_outage(
     method: Callable[Concatenate[Any, P], R],
 ) -> Callable[Concatenate[Any, P], R | None]:
@@ -40,13 +58,9 @@ def survives_outage(
     def guarded(self: _HasContext, *args: P.args, **kwargs: P.kwargs) -> R | None:
         if not self.context.online:
             return None
-        try:
+        with _Outage(self.context):
             return method(self, *args, **kwargs)
-        except Exception as error:
-            if not is_connection_error(error):
-                raise
-            self.context.report_trouble(error)
-            return None
+        return None
 
     return guarded
 
@@ -58,14 +72,10 @@ def keeps_input_when_offline(
 
     @functools.wraps(method)
     def guarded(self: _Form, *args: P.args, **kwargs: P.kwargs) -> R | None:
-        try:
+        with _Outage(self.context):
             return method(self, *args, **kwargs)
-        except Exception as error:
-            if not is_connection_error(error):
-                raise
-            self.context.report_trouble(error)
-            self.error.setText(NOT_SAVED_OFFLINE)
-            self.error.show()
-            return None
+        self.error.setText(NOT_SAVED_OFFLINE)
+        self.error.show()
+        return None
 
     return guarded

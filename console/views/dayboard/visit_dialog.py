@@ -18,7 +18,13 @@ from PySide6.QtWidgets import (
 from console.models import StaffRole
 from console.services.dayboard import ScheduleConflict, VisitChanged, schedule_visit
 from console.services.errors import InputError
-from console.views.common.forms import error_label, save_cancel_buttons, select_data, staff_combo
+from console.views.common.forms import (
+    error_label,
+    keep_mine,
+    save_cancel_buttons,
+    select_data,
+    staff_combo,
+)
 from console.views.common.outage import keeps_input_when_offline
 from console.views.context import DeskContext
 
@@ -72,17 +78,11 @@ class VisitDialog(QDialog):
     def resolve_conflict(self, changed: VisitChanged, accept_overlap: bool) -> None:
         """Another desk changed this visit first: show both and let the dispatcher choose."""
         mine = self.starts_at().astimezone().strftime("%Y-%m-%d %H:%M")
-        choice = QMessageBox(self)
-        choice.setIcon(QMessageBox.Icon.Warning)
-        choice.setWindowTitle("Changed on another desk")
-        choice.setText("Another desk changed this visit while you were moving it.")
-        choice.setInformativeText(
-            f"Theirs:\n{changed.theirs}\n\nYours:\n{mine} with {self.technician.currentText()}"
-        )
-        use_mine = choice.addButton("Save mine", QMessageBox.ButtonRole.AcceptRole)
-        choice.addButton("Keep theirs", QMessageBox.ButtonRole.RejectRole)
-        choice.exec()
-        if choice.clickedButton() is use_mine:
+        if keep_mine(
+            self,
+            "Another desk changed this visit while you were moving it.",
+            f"Theirs:\n{changed.theirs}\n\nYours:\n{mine} with {self.technician.currentText()}",
+        ):
             self.version = changed.version
             self.save(accept_overlap=accept_overlap)
         else:

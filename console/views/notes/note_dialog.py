@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -19,7 +18,7 @@ from console.models import NOTE_CATEGORIES, UpsellNote
 from console.services.customers import NoteRow
 from console.services.errors import Conflict, InputError
 from console.services.notes import add_note, edit_note
-from console.views.common.forms import error_label, save_cancel_buttons
+from console.views.common.forms import error_label, keep_mine, save_cancel_buttons
 from console.views.common.outage import keeps_input_when_offline
 from console.views.context import DeskContext
 
@@ -103,15 +102,11 @@ class NoteDialog(QDialog):
             self.error.setText("Another desk removed this note; your text is still here to copy.")
             self.error.show()
             return
-        choice = QMessageBox(self)
-        choice.setIcon(QMessageBox.Icon.Warning)
-        choice.setWindowTitle("Changed on another desk")
-        choice.setText("Another desk saved this note while you were editing it.")
-        choice.setInformativeText(f"Theirs:\n{current.text}\n\nYours:\n{self.text.toPlainText()}")
-        mine = choice.addButton("Save mine", QMessageBox.ButtonRole.AcceptRole)
-        choice.addButton("Keep theirs", QMessageBox.ButtonRole.RejectRole)
-        choice.exec()
-        if choice.clickedButton() is mine:
+        if keep_mine(
+            self,
+            "Another desk saved this note while you were editing it.",
+            f"Theirs:\n{current.text}\n\nYours:\n{self.text.toPlainText()}",
+        ):
             self.note = replace(self.note, version=current.version)
             self.save()
         else:
