@@ -46,5 +46,11 @@ class Customer(Base):
     @property
     def address(self) -> str:
         """One line, the way it goes on an envelope."""
-        town = " ".join(part for part in (self.postal_code, self.city) if part)
-        return ", ".join(part for part in (self.street, town, self.country) if part)
+        return one_line_address(self.street, self.postal_code, self.city, self.country)
+
+
+def one_line_address(
+    street: str | None, postal_code: str | None, city: str | None, country: str | None
+) -> str:
+    town = " ".join(part for part in (postal_code, city) if part)
+    return ", ".join(part for part in (street, town, country) if part)

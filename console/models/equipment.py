@@ -39,4 +39,8 @@ class Equipment(Base):
 
     @property
     def label(self) -> str:
-        return " ".join(part for part in (self.kind, self.make, self.model) if part)
+        return equipment_label(self.kind, self.make, self.model)
+
+
+def equipment_label(kind: str | None, make: str | None, model: str | None) -> str:
+    return " ".join(part for part in (kind, make, model) if part)

@@ -6,8 +6,9 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from console.models import (
@@ -22,6 +23,8 @@ from console.models import (
     Urgency,
     VisitStatus,
 )
+from console.models.customer import one_line_address
+from console.models.equipment import equipment_label
 from console.services.office_settings import OfficeSettings, load_office_settings
 from console.services.promptness import is_overdue
 from console.services.referrals import awaits_tell_tech
@@ -135,25 +138,62 @@ def equipment_label_sql():  # type: ignore[no-untyped-def]
     )
 
 
-def _equipment(session: Session, customer_id: int, today: dt.date) -> list[EquipmentRow]:
-    rows = session.scalars(
-        select(Equipment)
-        .where(Equipment.customer_id == customer_id)
+@cache
+def _equipment_statement() -> Select:
+    return (
+        select(
+            Equipment.id,
+            Equipment.kind,
+            Equipment.make,
+            Equipment.model,
+            Equipment.serial,
+            Equipment.installed_on,
+            Equipment.location,
+        )
+        .where(Equipment.customer_id == bindparam("customer_id"))
         .order_by(Equipment.installed_on, Equipment.id)
-    ).all()
+    )
+
+
+def _equipment(session: Session, customer_id: int, today: dt.date) -> list[EquipmentRow]:
+    rows = session.execute(_equipment_statement(), {"customer_id": customer_id})
     return [
         EquipmentRow(
-            id=row.id,
-            kind=row.kind,
-            make=row.make,
-            model=row.model,
-            serial=row.serial,
-            installed_on=row.installed_on,
-            location=row.location,
-            age_years=row.age_years(today),
+            *row,
+            age_years=(today - row.installed_on).days / 365.25 if row.installed_on else None,
         )
         for row in rows
     ]
+
+
+@cache
+def _referral_statement() -> Select:
+    """Built once: constructing a statement costs more than running it on one customer."""
+    technician, salesperson = aliased(Staff), aliased(Staff)
+    return (
+        select(
+            Referral.id,
+            Referral.status,
+            Referral.created_at,
+            Referral.first_contact_at,
+            Referral.tech_informed_at,
+            technician.name,
+            technician.phone,
+            salesperson.name,
+            Referral.pain_point,
+            Referral.recommendation,
+            Referral.urgency,
+            Referral.estimated_value,
+            Equipment.kind,
+            Equipment.make,
+            Equipment.model,
+        )
+        .join(technician, Referral.technician_id == technician.id)
+        .outerjoin(salesperson, Referral.salesperson_id == salesperson.id)
+        .outerjoin(Equipment, Referral.equipment_id == Equipment.id)
+        .where(Referral.customer_id == bindparam("customer_id"))
+        .order_by(Referral.created_at.desc(), Referral.id.desc())
+    )
 
 
 def referral_rows(
@@ -162,66 +202,91 @@ def referral_rows(
     now: dt.datetime,
     settings: OfficeSettings,
 ) -> list[ReferralRow]:
-    technician = aliased(Staff)
-    salesperson = aliased(Staff)
-    statement = (
-        select(
-            Referral,
-            technician.name,
-            technician.phone,
-            salesperson.name,
-            Equipment,
-        )
-        .join(technician, Referral.technician_id == technician.id)
-        .outerjoin(salesperson, Referral.salesperson_id == salesperson.id)
-        .outerjoin(Equipment, Referral.equipment_id == Equipment.id)
-        .where(Referral.customer_id == customer_id)
-        .order_by(Referral.created_at.desc(), Referral.id.desc())
-    )
     rows = []
-    for referral, tech_name, tech_phone, sales_name, equipment in session.execute(statement):
+    for (
+        referral_id,
+        status,
+        created_at,
+        first_contact_at,
+        tech_informed_at,
+        tech_name,
+        tech_phone,
+        sales_name,
+        pain_point,
+        recommendation,
+        urgency,
+        estimated_value,
+        kind,
+        make,
+        model,
+    ) in session.execute(_referral_statement(), {"customer_id": customer_id}):
         rows.append(
             ReferralRow(
-                id=referral.id,
-                status=referral.status,
-                created_at=referral.created_at,
+                id=referral_id,
+                status=status,
+                created_at=created_at,
                 technician=tech_name,
                 technician_phone=tech_phone,
                 salesperson=sales_name,
-                pain_point=referral.pain_point,
-                recommendation=referral.recommendation,
-                urgency=referral.urgency,
-                estimated_value=referral.estimated_value,
-                equipment=equipment.label if equipment else None,
-                overdue=is_overdue(
-                    referral.status, referral.created_at, referral.first_contact_at, now, settings
-                ),
-                awaiting_tell_tech=awaits_tell_tech(referral.status, referral.tech_informed_at),
+                pain_point=pain_point,
+                recommendation=recommendation,
+                urgency=urgency,
+                estimated_value=estimated_value,
+                equipment=equipment_label(kind, make, model) if kind else None,
+                overdue=is_overdue(status, created_at, first_contact_at, now, settings),
+                awaiting_tell_tech=awaits_tell_tech(status, tech_informed_at),
             )
         )
     return rows
 
 
-def note_rows(session: Session, customer_id: int) -> list[NoteRow]:
-    statement = (
-        select(UpsellNote)
-        .where(UpsellNote.customer_id == customer_id, UpsellNote.removed_at.is_(None))
+@cache
+def _note_statement() -> Select:
+    return (
+        select(
+            UpsellNote.id,
+            UpsellNote.created_at,
+            UpsellNote.author,
+            UpsellNote.category,
+            UpsellNote.text,
+            UpsellNote.pinned,
+            UpsellNote.referral_id,
+            UpsellNote.equipment_id,
+            UpsellNote.version,
+        )
+        .where(UpsellNote.customer_id == bindparam("customer_id"), UpsellNote.removed_at.is_(None))
         .order_by(UpsellNote.pinned.desc(), UpsellNote.created_at.desc(), UpsellNote.id.desc())
     )
+
+
+def note_rows(session: Session, customer_id: int) -> list[NoteRow]:
     return [
-        NoteRow(
-            id=note.id,
-            created_at=note.created_at,
-            author=note.author,
-            category=note.category,
-            text=note.text,
-            pinned=note.pinned,
-            referral_id=note.referral_id,
-            equipment_id=note.equipment_id,
-            version=note.version,
-        )
-        for note in session.scalars(statement)
+        NoteRow(*row) for row in session.execute(_note_statement(), {"customer_id": customer_id})
     ]
+
+
+@cache
+def _customer_statement() -> Select:
+    return select(
+        Customer.id,
+        Customer.account_number,
+        Customer.external_id,
+        Customer.name,
+        Customer.company,
+        Customer.phone,
+        Customer.phone_alt,
+        Customer.email,
+        Customer.street,
+        Customer.postal_code,
+        Customer.city,
+        Customer.country,
+        Customer.notes,
+        Customer.version,
+        select(func.count())
+        .select_from(ServiceVisit)
+        .where(ServiceVisit.customer_id == Customer.id)
+        .scalar_subquery(),
+    ).where(Customer.id == bindparam("customer_id"))
 
 
 def customer_overview(
@@ -231,28 +296,40 @@ def customer_overview(
     settings: OfficeSettings | None = None,
 ) -> CustomerOverview:
     """One customer's header, equipment, referrals and notes; the visit history pages separately."""
-    customer = session.get(Customer, customer_id)
-    if customer is None:
+    found = session.execute(_customer_statement(), {"customer_id": customer_id}).first()
+    if found is None:
         raise CustomerNotFound(f"no customer with id {customer_id}")
+    (
+        _id,
+        account_number,
+        external_id,
+        name,
+        company,
+        phone,
+        phone_alt,
+        email,
+        street,
+        postal_code,
+        city,
+        country,
+        notes,
+        version,
+        visit_count,
+    ) = found
     now = now or dt.datetime.now(dt.UTC)
     settings = settings or load_office_settings(session)
-    visit_count = session.scalar(
-        select(func.count())
-        .select_from(ServiceVisit)
-        .where(ServiceVisit.customer_id == customer_id)
-    )
     return CustomerOverview(
-        id=customer.id,
-        account_number=customer.account_number,
-        external_id=customer.external_id,
-        name=customer.name,
-        company=customer.company,
-        phone=customer.phone,
-        phone_alt=customer.phone_alt,
-        email=customer.email,
-        address=customer.address,
-        notes=customer.notes,
-        version=customer.version,
+        id=customer_id,
+        account_number=account_number,
+        external_id=external_id,
+        name=name,
+        company=company,
+        phone=phone,
+        phone_alt=phone_alt,
+        email=email,
+        address=one_line_address(street, postal_code, city, country),
+        notes=notes,
+        version=version,
         equipment=_equipment(session, customer_id, now.date()),
         visit_count=visit_count or 0,
         referrals=referral_rows(session, customer_id, now, settings),
@@ -268,19 +345,12 @@ _HISTORY_ORDER = {
 }
 
 
-def visit_history(
-    session: Session,
-    customer_id: int,
-    offset: int = 0,
-    limit: int = 200,
-    order_by: HistoryColumn = HistoryColumn.DATE,
-    descending: bool = True,
-) -> list[VisitRow]:
-    """A page of the service history, newest first unless asked otherwise."""
+@cache
+def _history_statement(order_by: HistoryColumn, descending: bool) -> Select:
     keys = _HISTORY_ORDER[order_by]()
     ordering = [key.desc() if descending else key.asc() for key in keys]
     ordering.append(ServiceVisit.id.desc() if descending else ServiceVisit.id.asc())
-    statement = (
+    return (
         select(
             ServiceVisit.id,
             ServiceVisit.scheduled_for,
@@ -297,12 +367,25 @@ def visit_history(
         )
         .outerjoin(Staff, ServiceVisit.technician_id == Staff.id)
         .outerjoin(Equipment, ServiceVisit.equipment_id == Equipment.id)
-        .where(ServiceVisit.customer_id == customer_id)
+        .where(ServiceVisit.customer_id == bindparam("customer_id"))
         .order_by(*ordering)
-        .offset(offset)
-        .limit(limit)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
     )
-    return [VisitRow(*row) for row in session.execute(statement)]
+
+
+def visit_history(
+    session: Session,
+    customer_id: int,
+    offset: int = 0,
+    limit: int = 200,
+    order_by: HistoryColumn = HistoryColumn.DATE,
+    descending: bool = True,
+) -> list[VisitRow]:
+    """A page of the service history, newest first unless asked otherwise."""
+    statement = _history_statement(HistoryColumn(order_by), descending)
+    parameters = {"customer_id": customer_id, "offset": offset, "limit": limit}
+    return [VisitRow(*row) for row in session.execute(statement, parameters)]
 
 
 def find_customers(session: Session, key: str) -> list[Customer]:
