@@ -21,6 +21,13 @@ ROWS = 300_000
 WAL_BYTES_WHEN_WRITING = 4_000_000
 
 
+def schema(database: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(database) as connection:
+        return connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
+        ).fetchall()
+
+
 def write_customers_file(path: Path) -> None:
     with path.open("w", encoding="utf-8") as out:
         out.write("external_id,name,phone,city\n")
@@ -36,6 +43,7 @@ def test_kill_9_during_a_large_import_leaves_a_sound_file_without_partial_rows(
         factories.customer(session, name="Kept Before Import", external_id="KEEP-1")
     sqlite_engine.dispose()
     database = Path(sqlite_engine.url.database)
+    schema_before = schema(database)
     source = tmp_path / "customers.csv"
     write_customers_file(source)
 
@@ -66,6 +74,8 @@ def test_kill_9_during_a_large_import_leaves_a_sound_file_without_partial_rows(
 
     with sqlite3.connect(database) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        # Large imports rebuild the indexes after writing; a kill must leave them all in place.
+        assert schema(database) == schema_before
         assert connection.execute("SELECT count(*) FROM customers").fetchone() == (1,)
         assert connection.execute(
             "SELECT count(*) FROM customers WHERE external_id LIKE 'IMP-%'"

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, func, insert, select, update
 
 from console.models import Base, EventKind, ReferralStatus, StaffRole, Urgency, VisitStatus
 from console.services.changes import notify_changed
 from console.services.transfer.kinds import KINDS, Field, FieldType, Kind
-from console.services.transfer.table_file import FileProblem, open_table
+from console.services.transfer.table_file import FileProblem, TableFile, open_table
 from console.services.transfer.values import CellProblem, convert
 
 CHUNK_ROWS = 20_000
@@ -73,6 +73,9 @@ TABLES = {
     "notes": "upsell_notes",
 }
 MAX_PROBLEMS = 1_000
+# A rebuild of the secondary indexes pays once the file adds about a tenth of the table.
+REBUILD_MIN_ROWS = 50_000
+REBUILD_MIN_SHARE = 0.1
 IMPORT_CACHE_KIB = 64 * 1024
 
 
@@ -485,6 +488,59 @@ def _index_cache(connection: Connection) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size={int(default)}")
 
 
+@contextmanager
+def _indexes_rebuilt_after(connection: Connection, table: Table, incoming: int) -> Iterator[None]:
+    """On SQLite, a large import drops the table's secondary indexes and builds them afresh.
+
+    Rows landing one by one in the indexes of a big table cost far more than one sorted
+    build at the end. It all happens in the import's transaction, so a refusal, a cancel or
+    a crash brings the indexes back with the rest. Unique indexes stay: they check the rows.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    existing = connection.execute(select(func.count()).select_from(table)).scalar_one()
+    if incoming < max(REBUILD_MIN_ROWS, existing * REBUILD_MIN_SHARE):
+        yield
+        return
+    indexes = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+        " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+        (table.name,),
+    ).all()
+    # pysqlite opens its transaction at the first row written, and DDL before that would
+    # commit at once: begin explicitly, so the drop is undone with everything else.
+    if not connection.connection.driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    for name, _sql in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        connection.exec_driver_sql(sql)
+
+
+def _import_chunks(
+    importer: _Importer,
+    table: TableFile,
+    summary: ImportSummary,
+    progress: Progress | None,
+    cancelled: Callable[[], bool],
+) -> None:
+    problems = summary.problems
+    for frame in table.chunks(CHUNK_ROWS):
+        if cancelled():
+            raise ImportCancelled
+        summary.rows += len(frame)
+        typed = importer.typed_rows(frame, problems)
+        records = importer.records(typed, problems)
+        if not problems:
+            importer.write(records, summary, problems)
+        if progress is not None:
+            progress(summary.rows, None)
+        if len(problems) >= MAX_PROBLEMS:
+            break
+
+
 def import_file(
     engine: Engine,
     kind_name: str,
@@ -519,22 +575,14 @@ def import_file(
     try:
         with engine.begin() as connection, _index_cache(connection):
             importer = _Importer(connection, kind, day_first, actor)
-            for frame in table.chunks(CHUNK_ROWS):
+            incoming = 0 if dry_run else table.estimated_rows()
+            rebuilt = _indexes_rebuilt_after(connection, importer.table, incoming)
+            with rebuilt:  # leaving it by an exception skips the rebuild: all is rolled back
+                _import_chunks(importer, table, summary, progress, cancelled)
+                if problems or dry_run:
+                    raise _Rollback
                 if cancelled():
                     raise ImportCancelled
-                summary.rows += len(frame)
-                typed = importer.typed_rows(frame, problems)
-                records = importer.records(typed, problems)
-                if not problems:
-                    importer.write(records, summary, problems)
-                if progress is not None:
-                    progress(summary.rows, None)
-                if len(problems) >= MAX_PROBLEMS:
-                    break
-            if problems or dry_run:
-                raise _Rollback
-            if cancelled():
-                raise ImportCancelled
     except _Rollback:
         pass
     except ImportCancelled:

@@ -92,6 +92,22 @@ class TableFile:
     excel: bool = False
     mapping: dict[str, str] = field(default_factory=dict)
 
+    def estimated_rows(self) -> int:
+        """About how many rows the file holds: its line count, or the sheet's stated size."""
+        if self.excel:
+            from openpyxl import load_workbook
+
+            workbook = load_workbook(self.path, read_only=True)
+            try:
+                return max((workbook.active.max_row or 1) - 1, 0)
+            finally:
+                workbook.close()
+        lines = 0
+        with self.path.open("rb") as source:
+            while block := source.read(1 << 20):
+                lines += block.count(b"\n")
+        return max(lines - 1, 0)
+
     def chunks(self, size: int = 20_000) -> Iterator[pd.DataFrame]:
         """Rows as strings, the index holding each row's line number in the file (header = 1)."""
         if self.excel:

@@ -223,3 +223,48 @@ def test_unknown_columns_are_reported(office: Engine, tmp_path: Path) -> None:
     path = write(tmp_path, "x.csv", "external_id,name,favourite_colour\nC-50,Extra Co,blue\n")
     summary = import_file(office, "customers", path)
     assert summary.ignored_columns == ["favourite_colour"] and summary.created == 1
+
+
+def index_definitions(engine: Engine) -> list[tuple[str, str]]:
+    with engine.connect() as connection:
+        return connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+        ).all()
+
+
+VISITS_FILE = "external_id,customer_external_id,technician,scheduled_for,problem\n" + "".join(
+    f"V-{n},C-1,Ana Tech,2025-01-{n % 28 + 1:02d} 09:00,Leak {n}\n" for n in range(40)
+)
+
+
+def test_large_import_rebuilds_the_indexes_it_dropped(
+    office: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from console.services.transfer import importer
+
+    monkeypatch.setattr(importer, "REBUILD_MIN_ROWS", 10)
+    before = index_definitions(office)
+    summary = import_file(office, "visits", write(tmp_path, "visits.csv", VISITS_FILE))
+    assert (summary.created, summary.problems) == (40, [])
+    assert index_definitions(office) == before
+    with office.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        plan = connection.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT * FROM service_visits WHERE customer_id = 1"
+        ).all()
+    assert "ix_service_visits_customer_scheduled" in str(plan)
+
+
+def test_large_import_refused_keeps_indexes_and_rows_as_they_were(
+    office: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from console.services.transfer import importer
+
+    monkeypatch.setattr(importer, "REBUILD_MIN_ROWS", 10)
+    before = fingerprint(office)
+    bad = VISITS_FILE + "V-bad,C-1,Ana Tech,someday,Leak\n"
+    summary = import_file(office, "visits", write(tmp_path, "visits.csv", bad))
+    assert [str(problem) for problem in summary.problems] == [
+        "row 42, column scheduled_for: 'someday' is not a date"
+    ]
+    assert fingerprint(office) == before
