@@ -268,3 +268,30 @@ def test_large_import_refused_keeps_indexes_and_rows_as_they_were(
         "row 42, column scheduled_for: 'someday' is not a date"
     ]
     assert fingerprint(office) == before
+
+
+def test_bulk_insert_converts_values_and_fills_python_defaults(engine: Engine) -> None:
+    import datetime as dt
+
+    from console.models import Base, UpsellNote
+    from console.services.transfer.importer import bulk_insert
+
+    with session_factory(engine).begin() as session:
+        customer_id = factories.customer(session, name="Bulk Customer").id
+    notes = Base.metadata.tables["upsell_notes"]
+    written = dt.datetime(2026, 5, 1, 12, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    with engine.begin() as connection:
+        bulk_insert(
+            connection,
+            notes,
+            [{"customer_id": customer_id, "author": "a", "text": "first", "created_at": written}],
+        )
+        bulk_insert(connection, notes, [{"customer_id": customer_id, "author": "b", "text": "2"}])
+    with session_factory(engine)() as session:
+        stored = session.scalars(select(UpsellNote).order_by(UpsellNote.id)).all()
+    assert [(n.text, n.category, n.pinned, n.version) for n in stored] == [
+        ("first", "Other", False, 1),
+        ("2", "Other", False, 1),
+    ]
+    assert stored[0].created_at == written
+    assert stored[1].created_at > written  # the column's own default: now
