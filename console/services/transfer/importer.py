@@ -84,6 +84,7 @@ class _Lookups:
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self.known: dict[str, dict[str, tuple[int, int | None]]] = {}
         self.staff: dict[StaffRole, dict[str, list[int]]] = {role: {} for role in StaffRole}
         staff = Base.metadata.tables["staff"]
         for row in connection.execute(
@@ -95,19 +96,24 @@ class _Lookups:
             keys.setdefault(row.name.lower(), []).append(row.id)
 
     def ids(self, table: str, external_ids: Iterable[str]) -> dict[str, tuple[int, int | None]]:
-        """external_id → (id, customer_id where the table has one)."""
-        wanted = sorted({value for value in external_ids if value})
+        """external_id → (id, customer_id where the table has one).
+
+        Answers are kept for the whole import: a file of visits names the same customers
+        chunk after chunk, and each is looked up once.
+        """
+        known = self.known.setdefault(table, {})
+        requested = {value for value in external_ids if value}
+        wanted = sorted(requested - known.keys())
         target = Base.metadata.tables[table]
         owner = target.c.customer_id if "customer_id" in target.c else target.c.id
-        found: dict[str, tuple[int, int | None]] = {}
         for start in range(0, len(wanted), 5_000):
             part = wanted[start : start + 5_000]
             query = select(target.c.external_id, target.c.id, owner).where(
                 target.c.external_id.in_(part)
             )
             for external_id, row_id, owner_id in self.connection.execute(query):
-                found[external_id] = (row_id, owner_id)
-        return found
+                known[external_id] = (row_id, owner_id)
+        return {value: known[value] for value in requested if value in known}
 
     def person(self, role: StaffRole, key: str) -> int:
         matches = self.staff[role].get(key) or self.staff[role].get(key.lower()) or []
