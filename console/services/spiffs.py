@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from console.models import EventKind, Referral, ReferralEvent, ReferralStatus, Staff, StaffRole
-from console.services.errors import InputError
+from console.services.errors import Conflict, InputError
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,5 +81,8 @@ def mark_spiffs_paid(
                 note=f"Spiff of ${amount:,.2f} paid",
             )
         )
-    session.flush()
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict("another desk recorded these spiffs as paid at the same time") from None
     return total

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine, func, select
 
 from console.database import make_engine, session_factory
-from console.models import ReferralEvent, ReferralStatus, StaffRole, UpsellNote
+from console.models import (
+    EventKind,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    StaffRole,
+    UpsellNote,
+)
 from console.services.contacts import ContactConflict, read_contact, update_contact
 from console.services.errors import Conflict
 from console.services.notes import add_note, edit_note
@@ -23,6 +31,7 @@ from console.services.office_settings import (
     save_office_settings,
 )
 from console.services.referrals import StepDetails, create_referral, move_referral
+from console.services.spiffs import mark_spiffs_paid
 from tests import factories
 
 ROUNDS = 200
@@ -152,3 +161,26 @@ def test_office_rules_changed_on_two_desks_merge_or_clash(desks: tuple[Engine, E
     with second() as session:
         stored = load_office_settings(session)
     assert (stored.first_contact_hours, stored.spiff_mode) == (8, "percent")
+
+
+def test_spiff_paid_on_two_desks_at_once_is_paid_once(desks: tuple[Engine, Engine]) -> None:
+    first, second = (session_factory(desk) for desk in desks)
+    with first.begin() as session:
+        referral = create_referral(
+            session, customer_id=1, technician="Ana Tech", pain_point="x", actor="a"
+        )
+        referral.status = ReferralStatus.WON
+        referral.spiff_amount = Decimal("50.00")
+        referral_id = referral.id
+    with second() as late, late.begin():
+        on_screen = late.get(Referral, referral_id)  # desk two read it as unpaid
+        with first.begin() as session:
+            mark_spiffs_paid(session, [referral_id], "desk one")
+        assert on_screen.spiff_paid_at is None
+        with pytest.raises(Conflict):
+            mark_spiffs_paid(late, [referral_id], "desk two")
+    with second() as session:
+        paid = session.scalars(
+            select(ReferralEvent).where(ReferralEvent.kind == EventKind.SPIFF_PAID)
+        ).all()
+    assert [event.actor for event in paid] == ["desk one"]
