@@ -18,10 +18,10 @@ from sqlalchemy import (
     Float,
     Select,
     and_,
-    case,
     cast,
     func,
     select,
+    type_coerce,
 )
 
 from console.models import Referral, ReferralStatus, Staff
@@ -101,11 +101,12 @@ def _hours_to_first_contact(dialect: str) -> ColumnElement[float]:
 
 
 def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.sum(case((condition, 1), else_=0))
+    return func.count().filter(condition)
 
 
 def _sum_where(condition: ColumnElement[bool], amount: ColumnElement[Any]) -> ColumnElement[Any]:
-    return func.sum(case((condition, func.coalesce(amount, 0)), else_=0))
+    # Summed as a float: per-group Decimals would only be turned into floats by pandas.
+    return type_coerce(func.sum(amount).filter(condition), Float)
 
 
 def group_sums(
@@ -140,7 +141,8 @@ def group_sums(
     frame = pd.DataFrame(connection.execute(statement).all(), columns=SUM_COLUMNS)
     money = ["value_won", "spiffs_owed", "spiffs_paid"]
     counts = ["referrals", "won", "lost", "closed", "told"]
-    return frame.astype({**dict.fromkeys(money, float), **dict.fromkeys(counts, int)})
+    frame[money] = frame[money].astype(float).fillna(0.0)  # a sum over no rows is NULL
+    return frame.astype(dict.fromkeys(counts, int))
 
 
 def contact_hours(
