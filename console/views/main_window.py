@@ -243,25 +243,22 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
-    def new_referral(self) -> None:
+    def _customer_is_open(self, title: str, ask: str) -> bool:
+        """True, showing the 360, when a customer is open; else say what to do and go search."""
         if self.customer.overview is None:
-            QMessageBox.information(
-                self, "New referral", "Open the customer the referral is for first."
-            )
+            QMessageBox.information(self, title, ask)
             self.search.focus_search()
-            return
+            return False
         self.tabs.setCurrentWidget(self.pages)
-        self.customer.new_referral()
+        return True
+
+    def new_referral(self) -> None:
+        if self._customer_is_open("New referral", "Open the customer the referral is for first."):
+            self.customer.new_referral()
 
     def edit_contact(self) -> None:
-        if self.customer.overview is None:
-            QMessageBox.information(
-                self, "Edit contact details", "Open the customer to edit first."
-            )
-            self.search.focus_search()
-            return
-        self.tabs.setCurrentWidget(self.pages)
-        self.customer.edit_contact()
+        if self._customer_is_open("Edit contact details", "Open the customer to edit first."):
+            self.customer.edit_contact()
 
     def page_size(self) -> PageSize:
         stored = self.settings.value("briefing/page_size")

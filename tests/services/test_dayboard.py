@@ -155,36 +155,24 @@ def test_a_visit_moved_on_another_desk_is_not_moved_again_unseen(
     sessions: sessionmaker[Session], day: dict[str, int]
 ) -> None:
     with sessions() as session:
-        ana_day = day_board(session, DAY).technicians[0]
-    read = ana_day.visits[0]
-    with sessions.begin() as session:
-        schedule_visit(
-            session,
-            customer_id=read.customer_id,
-            technician="Bo Tech",
-            starts_at=at(16),
-            visit_id=read.id,
-            expected_version=read.version,
-        )
-    with pytest.raises(VisitChanged) as changed, sessions.begin() as session:
-        schedule_visit(
-            session,
-            customer_id=read.customer_id,
-            technician="Ana Tech",
-            starts_at=at(11),
-            visit_id=read.id,
-            expected_version=read.version,
-        )
+        read = day_board(session, DAY).technicians[0].visits[0]
+
+    def move(technician: str, hour: int, version: int) -> None:
+        with sessions.begin() as session:
+            schedule_visit(
+                session,
+                customer_id=read.customer_id,
+                technician=technician,
+                starts_at=at(hour),
+                visit_id=read.id,
+                expected_version=version,
+            )
+
+    move("Bo Tech", 16, read.version)
+    with pytest.raises(VisitChanged) as changed:
+        move("Ana Tech", 11, read.version)
     assert "with Bo Tech" in changed.value.theirs and "(Leak)" in changed.value.theirs
-    with sessions.begin() as session:
-        schedule_visit(
-            session,
-            customer_id=read.customer_id,
-            technician="Ana Tech",
-            starts_at=at(11),
-            visit_id=read.id,
-            expected_version=changed.value.version,
-        )
+    move("Ana Tech", 11, changed.value.version)
     with sessions() as session:
         moved = next(
             v for t in day_board(session, DAY).technicians for v in t.visits if v.id == read.id
