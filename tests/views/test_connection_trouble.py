@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 
 from console.database import make_engine
 from console.migrate import upgrade_database
-from console.models import UpsellNote
+from console.models import Customer, UpsellNote
 from console.services.demo import seed_demo
 from console.views.common.outage import NOT_SAVED_OFFLINE
 from console.views.context import DeskContext
@@ -51,7 +51,9 @@ def test_banner_while_the_server_is_away_and_work_goes_on_after(  # type: ignore
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.text.setPlainText(NOTE_TEXT)
-    window.search.field.setText("half-typed sear")
+    with context.read() as session:
+        typed = session.get(Customer, CUSTOMER + 2).name[:4]
+    window.search.field.setText(typed)
 
     caplog.set_level(logging.INFO)
     private_postgres.stop()
@@ -67,11 +69,12 @@ def test_banner_while_the_server_is_away_and_work_goes_on_after(  # type: ignore
     assert dialog.text.toPlainText() == NOTE_TEXT
     window.open_customer(CUSTOMER + 1)  # a read while away changes nothing on screen
     assert window.customer.customer_id == CUSTOMER
-    assert window.search.field.text() == "half-typed sear"
+    assert window.search.field.text() == typed
 
     private_postgres.start()
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=60_000)
     assert context.online
+    assert window.search.model.rowCount() > 0, "what was typed is searched once it is back"
 
     dialog.save()
     assert dialog.result() == NoteDialog.DialogCode.Accepted

@@ -56,6 +56,10 @@ class SearchPanel(QWidget):
         self.field.installEventFilter(self)
         self.results.activated.connect(lambda index: self._emit(index.data(CUSTOMER_ID_ROLE)))
         self.summary.setText("Type at least one letter of a name, or a phone or account number.")
+        # What was typed while the database was away is searched as soon as it is back.
+        context.hub.changed.connect(
+            lambda what: self.run_search() if what == "reconnected" and self.field.text() else None
+        )
 
     def focus_search(self) -> None:
         self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
