@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -61,10 +62,14 @@ def _decode(kind: type | str, raw: str, default: Any) -> Any:
     return type(default)(value)
 
 
+@cache
+def _stored_settings() -> Select:
+    return select(OfficeSetting.key, OfficeSetting.value)
+
+
 def load_office_settings(session: Session) -> OfficeSettings:
-    stored = {
-        key: value for key, value in session.execute(select(OfficeSetting.key, OfficeSetting.value))
-    }
+    # Read with every customer opened: a statement built once, on the plain connection.
+    stored = {key: value for key, value in session.connection().execute(_stored_settings())}
     defaults = OfficeSettings()
     values = {}
     for spec in fields(OfficeSettings):
