@@ -45,6 +45,24 @@ def test_round_trip_on_demo_data(demo_engine: Engine, tmp_path: Path, suffix: st
     target.dispose()
 
 
+def test_import_into_each_backend_gives_back_the_same_export(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from console.services.demo import seed_demo
+    from tests.conftest import DEMO_TODAY
+
+    source = make_engine(f"sqlite:///{tmp_path / 'source.sqlite'}")
+    upgrade_database(source)
+    seed_demo(source, customers=25, seed=9, today=DEMO_TODAY)
+    for kind in ORDER:
+        path = tmp_path / f"{kind}.csv"
+        export_kind(source, kind, path)
+        summary = import_file(engine, kind, path)
+        assert summary.problems == [], (kind, summary.problems[:3])
+    assert exported(engine, tmp_path / "again") == exported(source, tmp_path / "first")
+    source.dispose()
+
+
 def test_formula_is_exported_so_spreadsheets_do_not_run_it(
     sqlite_engine: Engine, tmp_path: Path
 ) -> None:
