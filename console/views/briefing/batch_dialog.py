@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from console.services.briefing import PageSize
 from console.services.briefing.batch import BatchResult, day_appointments, write_day_briefings
+from console.views.common.forms import path_row
 from console.views.common.task import BackgroundTask
 from console.views.context import DeskContext
 
@@ -48,11 +49,7 @@ class BatchBriefingDialog(QDialog):
         self.day.dateChanged.connect(self._count)
         self.folder = QLineEdit(str(Path.home() / "Briefings"), self)
         self.folder.setAccessibleName("Folder for the PDF files")
-        browse = QPushButton("Browse…", self)
-        browse.clicked.connect(self._browse)
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(self.folder, 1)
-        folder_row.addWidget(browse)
+        folder_row = path_row(self.folder, self._browse, "Browse…")
         self.combined = QCheckBox("One combined PDF for the whole day", self)
         self.summary = QLabel(self)
         self.summary.setObjectName("batchSummary")

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 from sqlalchemy.orm import Session
 
 from console.models import StaffRole
@@ -68,3 +78,13 @@ def keep_mine(parent: QWidget, what_happened: str, both_sides: str) -> bool:
     choice.addButton("Keep theirs", QMessageBox.ButtonRole.RejectRole)
     choice.exec()
     return choice.clickedButton() is mine
+
+
+def path_row(field: QLineEdit, browse: Callable[[], None], label: str = "&Browse…") -> QHBoxLayout:
+    """A file or folder field with its Browse button beside it."""
+    button = QPushButton(label, field.parentWidget())
+    button.clicked.connect(browse)
+    row = QHBoxLayout()
+    row.addWidget(field, 1)
+    row.addWidget(button)
+    return row

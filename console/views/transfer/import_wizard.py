@@ -35,6 +35,7 @@ from console.services.transfer.table_file import (
     normalise_header,
     open_table,
 )
+from console.views.common.forms import path_row
 from console.views.common.task import BackgroundTask
 from console.views.context import DeskContext
 
@@ -58,11 +59,7 @@ class ChooseFilePage(QWizardPage):
             self.kind.addItem(name.capitalize(), name)
         self.path = QLineEdit(self)
         self.path.setAccessibleName("File to import")
-        browse = QPushButton("&Browse…", self)
-        browse.clicked.connect(self.browse)
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
+        row = path_row(self.path, self.browse)
         self.day_first = QCheckBox("Dates are day first (31/12/2025)", self)
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #c62828")
