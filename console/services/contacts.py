@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from console.models import Customer
-from console.services.errors import Conflict, InputError, NotFound
+from console.services.errors import Conflict, InputError
+from console.services.records import named_customer
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -88,10 +89,7 @@ def _contact(customer: Customer) -> CustomerContact:
 
 
 def read_contact(session: Session, customer_id: int) -> CustomerContact:
-    customer = session.get(Customer, customer_id, populate_existing=True)
-    if customer is None:
-        raise NotFound("customer", f"no customer with id {customer_id}")
-    return _contact(customer)
+    return _contact(named_customer(session, customer_id, fresh=True))
 
 
 def _column_length(name: str) -> int | None:
@@ -124,9 +122,7 @@ def update_contact(
 ) -> CustomerContact:
     """Save `details` if nobody saved this customer since `expected_version` was read."""
     values = clean_details(details)
-    customer = session.get(Customer, customer_id, populate_existing=True)
-    if customer is None:
-        raise NotFound("customer", f"no customer with id {customer_id}")
+    customer = named_customer(session, customer_id, fresh=True)
     if customer.version != expected_version:
         raise ContactConflict(_contact(customer))
     for name, value in values.items():

@@ -12,7 +12,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from console.models import (
     Customer,
-    Equipment,
     Referral,
     ReferralStatus,
     ServiceVisit,
@@ -22,6 +21,7 @@ from console.models import (
 )
 from console.services.appointments import AppointmentRow, appointments_between, day_bounds
 from console.services.errors import Conflict, InputError, NotFound
+from console.services.records import named_customer, named_equipment
 from console.services.staff import find_staff
 
 VISIT_MINUTES = 90
@@ -235,13 +235,10 @@ def schedule_visit(
     """
     if starts_at.tzinfo is None:
         raise InputError("time", "needs a time zone")
-    if session.get(Customer, customer_id) is None:
-        raise NotFound("customer", f"no customer with id {customer_id}")
+    named_customer(session, customer_id)
     tech = find_staff(session, technician, StaffRole.TECHNICIAN, "technician")
     if equipment_id is not None:
-        equipment = session.get(Equipment, equipment_id)
-        if equipment is None or equipment.customer_id != customer_id:
-            raise NotFound("equipment", f"no equipment {equipment_id} at this customer")
+        named_equipment(session, customer_id, equipment_id)
     conflicts = visit_conflicts(session, tech.id, starts_at, exclude_visit_id=visit_id)
     if conflicts and not accept_overlap:
         raise ScheduleConflict(conflicts)

@@ -7,8 +7,9 @@ import datetime as dt
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from console.models import NOTE_CATEGORIES, Customer, Equipment, UpsellNote
+from console.models import NOTE_CATEGORIES, UpsellNote
 from console.services.errors import Conflict, InputError, NotFound
+from console.services.records import named_customer, named_equipment
 
 
 def _category(value: str | None) -> str:
@@ -30,17 +31,14 @@ def add_note(
     equipment_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> UpsellNote:
-    if session.get(Customer, customer_id) is None:
-        raise NotFound("customer", f"no customer with id {customer_id}")
+    named_customer(session, customer_id)
     body = (text or "").strip()
     if not body:
         raise InputError("text", "must not be empty")
     if not (author or "").strip():
         raise InputError("author", "must not be empty")
     if equipment_id is not None:
-        equipment = session.get(Equipment, equipment_id)
-        if equipment is None or equipment.customer_id != customer_id:
-            raise NotFound("equipment", f"no equipment {equipment_id} at this customer")
+        named_equipment(session, customer_id, equipment_id)
     note = UpsellNote(
         customer_id=customer_id,
         text=body,

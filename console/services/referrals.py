@@ -18,8 +18,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from console.models import (
     OUTCOME_STATUSES,
-    Customer,
-    Equipment,
     EventKind,
     Referral,
     ReferralEvent,
@@ -32,6 +30,7 @@ from console.models import (
 )
 from console.services.errors import Conflict, InputError, NotFound
 from console.services.office_settings import OfficeSettings, load_office_settings
+from console.services.records import named_customer, named_equipment
 from console.services.staff import find_staff
 
 RS = ReferralStatus
@@ -179,14 +178,10 @@ def create_referral(
     """Record a technician's referral; with a salesperson it starts assigned."""
     at = _now(now)
     pain = _required_text(pain_point, "pain point")
-    customer = session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFound("customer", f"no customer with id {customer_id}")
+    named_customer(session, customer_id)
     tech = find_staff(session, technician, StaffRole.TECHNICIAN, "technician")
     if equipment_id is not None:
-        equipment = session.get(Equipment, equipment_id)
-        if equipment is None or equipment.customer_id != customer_id:
-            raise NotFound("equipment", f"no equipment {equipment_id} at this customer")
+        named_equipment(session, customer_id, equipment_id)
     if visit_id is not None:
         visit = session.get(ServiceVisit, visit_id)
         if visit is None or visit.customer_id != customer_id:
