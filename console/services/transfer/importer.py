@@ -529,7 +529,9 @@ def _index_cache(connection: Connection) -> Iterator[None]:
 
 
 @contextmanager
-def _indexes_rebuilt_after(connection: Connection, table: Table, incoming: int) -> Iterator[None]:
+def _indexes_rebuilt_after(
+    connection: Connection, table: Table, incoming: Callable[[], int]
+) -> Iterator[None]:
     """On SQLite, a large import drops the table's secondary indexes and builds them afresh.
 
     Rows landing one by one in the indexes of a big table cost far more than one sorted
@@ -540,7 +542,7 @@ def _indexes_rebuilt_after(connection: Connection, table: Table, incoming: int) 
         yield
         return
     existing = connection.execute(select(func.count()).select_from(table)).scalar_one()
-    if incoming < max(REBUILD_MIN_ROWS, existing * REBUILD_MIN_SHARE):
+    if incoming() < max(REBUILD_MIN_ROWS, existing * REBUILD_MIN_SHARE):
         yield
         return
     indexes = connection.exec_driver_sql(
@@ -615,7 +617,8 @@ def import_file(
     try:
         with engine.begin() as connection, _index_cache(connection):
             importer = _Importer(connection, kind, day_first, actor)
-            incoming = 0 if dry_run else table.estimated_rows()
+            # The file is only counted where a rebuild could follow (SQLite, writing).
+            incoming = (lambda: 0) if dry_run else table.estimated_rows
             rebuilt = _indexes_rebuilt_after(connection, importer.table, incoming)
             with rebuilt:  # leaving it by an exception skips the rebuild: all is rolled back
                 _import_chunks(importer, table, summary, progress, cancelled)
