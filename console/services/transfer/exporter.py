@@ -19,8 +19,9 @@ from console.models import (
     StaffRole,
     UpsellNote,
 )
+from console.services.transfer.formulas import protect
 from console.services.transfer.kinds import KINDS
-from console.services.transfer.table_file import FileProblem, protect
+from console.services.transfer.table_file import FileProblem
 
 
 def _staff_key(staff: Any) -> Any:

@@ -14,7 +14,6 @@ import pandas as pd
 SNIFF_BYTES = 1 << 20
 SEPARATORS = (",", ";", "\t")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-FORMULA_START = ("=", "+", "-", "@")
 
 
 class FileProblem(ValueError):
@@ -58,28 +57,6 @@ def detect_separator(first_line: str) -> str:
     counts = {sep: first_line.count(sep) for sep in SEPARATORS}
     best = max(counts, key=lambda sep: counts[sep])
     return best if counts[best] else ","
-
-
-def unprotect(value: str) -> str:
-    """Undo export's guard against spreadsheet formulas (a leading apostrophe)."""
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_START:
-        return value[1:]
-    return value
-
-
-def protect(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe on export."""
-    if isinstance(value, str) and value[:1] in FORMULA_START and not _is_number(value):
-        return "'" + value
-    return value
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 @dataclass

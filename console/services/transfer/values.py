@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from console.services.errors import InputError
 from console.services.referrals import parse_money
+from console.services.transfer.formulas import unprotect
 from console.services.transfer.kinds import Field, FieldType
-from console.services.transfer.table_file import unprotect
 
 TRUE = {"1", "true", "yes", "y", "x", "t", "ja", "oui", "sí", "si"}
 FALSE = {"0", "false", "no", "n", "f", "", "nein", "non"}

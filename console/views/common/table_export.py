@@ -8,7 +8,7 @@ import pandas as pd
 from PySide6.QtCore import QAbstractItemModel, Qt
 
 from console.services.transfer.exporter import write_frame
-from console.services.transfer.table_file import protect
+from console.services.transfer.formulas import protect
 
 
 def table_frame(model: QAbstractItemModel) -> pd.DataFrame:
