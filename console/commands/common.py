@@ -109,3 +109,16 @@ def add_handler(parser: argparse.ArgumentParser, handler: Handler) -> None:
 
 def text_value(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+_CONTROL = {code: f"\\x{code:02x}" for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)]}
+_CONTROL.update({ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r"})
+
+
+def printable(text: object) -> str:
+    """Text from a file or the database, safe to print on a terminal.
+
+    Control characters (an escape sequence in a header could recolour or clear the screen)
+    are shown escaped, as `\\x1b`; everything else prints as it is.
+    """
+    return str(text).translate(_CONTROL)
