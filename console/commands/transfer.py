@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from console.commands.common import CommandError, add_handler, database
+from console.commands.common import CommandError, add_handler, database, printable
 from console.desk_user import desk_user
 from console.services.transfer.exporter import export_kind
 from console.services.transfer.importer import import_file
@@ -24,15 +24,22 @@ def cmd_import(args: argparse.Namespace) -> int:
                 mapping=parse_mapping(args.map),
                 dry_run=args.dry_run,
                 day_first=args.day_first,
+                decimal=args.decimal,
+                sheet=args.sheet,
                 actor=desk_user(),
             )
         except FileProblem as error:
-            raise CommandError(f"{args.file}: {error}") from None
+            raise CommandError(f"{printable(args.file)}: {printable(error)}") from None
+    # Everything below quotes the file; printable() keeps its control characters inert.
+    source = getattr(summary, "source", "")
+    if source:
+        print(f"read as {printable(source)}", file=sys.stderr)
     if summary.ignored_columns:
-        print(f"ignored columns: {', '.join(summary.ignored_columns)}", file=sys.stderr)
+        ignored = ", ".join(printable(name) for name in summary.ignored_columns)
+        print(f"ignored columns: {ignored}", file=sys.stderr)
     if summary.problems:
         for problem in summary.problems:
-            print(problem, file=sys.stderr)
+            print(printable(problem), file=sys.stderr)
         print(f"{len(summary.problems)} problem(s); nothing was imported", file=sys.stderr)
         return 1
     verb = "would import" if summary.dry_run else "imported"
@@ -58,7 +65,27 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         "--map", action="append", metavar="SRC=DEST", help="read column SRC as DEST"
     )
     importing.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
-    importing.add_argument("--day-first", action="store_true", help="read 03/04/2025 as 3 April")
+    importing.add_argument("--sheet", metavar="NAME", help="the workbook's sheet to read")
+    importing.add_argument(
+        "--decimal",
+        choices=[",", "."],
+        help="the decimal mark of the file's numbers (default: decided per column)",
+    )
+    order = importing.add_mutually_exclusive_group()
+    order.add_argument(
+        "--day-first",
+        dest="day_first",
+        action="store_const",
+        const=True,
+        help="read 03/04/2025 as 3 April",
+    )
+    order.add_argument(
+        "--month-first",
+        dest="day_first",
+        action="store_const",
+        const=False,
+        help="read 03/04/2025 as 4 March",
+    )
     add_handler(importing, cmd_import)
 
     exporting = commands.add_parser("export", parents=[common], help="export to CSV or XLSX")

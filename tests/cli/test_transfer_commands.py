@@ -19,6 +19,7 @@ def test_import_reports_every_problem_and_exits_1(
     )
     assert main(["import", "visits", str(path), "--database", str(sqlite_engine.url)]) == 1
     assert capsys.readouterr().err.splitlines() == [
+        "read as CSV, comma-separated, UTF-8",
         "row 2, column customer_external_id: no customer with external id 'C-9'",
         "row 3, column scheduled_for: 'soon' is not a date",
         "2 problem(s); nothing was imported",

@@ -1,23 +1,46 @@
-"""Reading another system's CSV or Excel export: encodings, separators, headers, chunks."""
+"""Reading another system's CSV or Excel export as a table of text, or refusing it with a reason.
+
+Every file is either read exactly as it was meant (every cell the text it holds, under the
+header it stands under, with the line it starts on) or refused with a one-line `FileProblem`
+naming the row. What the file is comes from its content, checked against its name; memory
+stays bounded whatever size the file claims.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
-SNIFF_BYTES = 1 << 20
-SEPARATORS = (",", ";", "\t")
+from console.services.transfer.csv_reading import open_csv
+from console.services.transfer.encodings import unicode_mark
+from console.services.transfer.file_problem import FileProblem
+from console.services.transfer.workbook import WorkbookTable
+
+__all__ = ["FileProblem", "TableFile", "normalise_header", "open_table", "parse_mapping"]
+
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+HEAD_BYTES = 4096
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, .doc and friends
+BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
 
 
-class FileProblem(ValueError):
-    """The file as a whole cannot be read as a table."""
+class Reader(Protocol):
+    """What a table file's reader gives: its header and its rows, with their line numbers."""
+
+    header: list[str]
+
+    def describe(self) -> str: ...
+
+    def estimated_rows(self) -> int: ...
+
+    def batches(self, size: int) -> Iterator[tuple[list[int], list[tuple[str, ...]]]]: ...
 
 
 def normalise_header(name: object) -> str:
@@ -36,116 +59,92 @@ def parse_mapping(pairs: list[str] | None) -> dict[str, str]:
     return mapping
 
 
-def detect_encoding(sample: bytes) -> str:
-    """UTF-8 (with or without BOM) when it decodes, else Windows-1252, else Latin-1."""
-    if sample.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as error:
-        if error.start >= len(sample) - 3:
-            return "utf-8"  # a character cut by the sample's end
-    try:
-        sample.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
-
-
-def detect_separator(first_line: str) -> str:
-    counts = {sep: first_line.count(sep) for sep in SEPARATORS}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] else ","
-
-
 @dataclass
 class TableFile:
+    """A file opened as a table: its header (as written and as field names) and its rows."""
+
     path: Path
     columns: list[str]
     source_columns: list[str]
-    encoding: str | None = None
-    separator: str | None = None
-    excel: bool = False
+    reader: Reader
     mapping: dict[str, str] = field(default_factory=dict)
 
-    def estimated_rows(self) -> int:
-        """About how many rows the file holds: its line count, or the sheet's stated size."""
-        if self.excel:
-            from openpyxl import load_workbook
+    def describe(self) -> str:
+        """How the file was read, in one line: `CSV, semicolon-separated, UTF-8`."""
+        return self.reader.describe()
 
-            workbook = load_workbook(self.path, read_only=True)
-            try:
-                return max((workbook.active.max_row or 1) - 1, 0)
-            finally:
-                workbook.close()
-        lines = 0
-        with self.path.open("rb") as source:
-            while block := source.read(1 << 20):
-                lines += block.count(b"\n")
-        return max(lines - 1, 0)
+    def estimated_rows(self) -> int:
+        """About how many rows the file holds, for a progress bar; cheap and bounded."""
+        return self.reader.estimated_rows()
 
     def chunks(self, size: int = 20_000) -> Iterator[pd.DataFrame]:
-        """Rows as strings, the index holding each row's line number in the file (header = 1)."""
-        if self.excel:
-            frame = pd.read_excel(self.path, dtype=str, keep_default_na=False)
-            frames: Iterator[pd.DataFrame] = iter([frame])
-        else:
-            frames = pd.read_csv(
-                self.path,
-                sep=self.separator,
-                dtype=str,
-                keep_default_na=False,
-                encoding=self.encoding,
-                chunksize=size,
-                skip_blank_lines=True,
-            )
-        first_row = 2
-        try:
-            for frame in frames:
-                frame.columns = self.columns
-                frame.index = range(first_row, first_row + len(frame))
-                first_row += len(frame)
-                yield frame
-        except UnicodeDecodeError as error:
-            raise FileProblem(
-                f"row {first_row}: the text is not in {self.encoding} ({error.reason})"
-            ) from None
-        except pd.errors.ParserError as error:
-            raise FileProblem(f"the file is not a readable table: {error}") from None
+        """Rows as text, the index holding each row's line number in the file (header = 1).
+
+        Each call reads the file again from its start.
+        """
+        columns = self.columns
+        for lines, rows in self.reader.batches(size):
+            # One 2-D block of str objects, built in C from the equal-width rows.
+            cells = np.array(rows, dtype=object).reshape(len(rows), len(columns))
+            yield pd.DataFrame(cells, columns=columns, index=lines, copy=False)
 
 
-def open_table(path: Path, mapping: dict[str, str] | None = None) -> TableFile:
-    """Look at the file: its format, encoding, separator and header names (mapped)."""
-    if not path.exists():
-        raise FileProblem(f"{path}: no such file")
+def open_table(
+    path: Path, mapping: dict[str, str] | None = None, *, sheet: str | None = None
+) -> TableFile:
+    """Look at the file: what it is, how it is encoded and separated, and its header."""
     mapping = mapping or {}
-    if path.suffix.lower() in EXCEL_SUFFIXES:
-        try:
-            head = pd.read_excel(path, dtype=str, nrows=0)
-        except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-            raise FileProblem(f"the file is not a readable Excel workbook ({error})") from None
-        source = [str(name) for name in head.columns]
-        if not source:
-            raise FileProblem("the file is empty")
-        columns = [mapping.get(normalise_header(name), normalise_header(name)) for name in source]
-        return TableFile(path, columns, source, excel=True, mapping=mapping)
-    if path.suffix.lower() == ".xls":
-        raise FileProblem("old .xls workbooks are not read; save it as .xlsx or .csv")
-    sample = path.read_bytes()[:SNIFF_BYTES]
-    if not sample.strip():
-        raise FileProblem("the file is empty")
-    if b"\x00" in sample:
-        raise FileProblem("the file is not a CSV or Excel table")
-    encoding = detect_encoding(sample)
-    text = sample.decode(encoding, errors="replace")
-    first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
-    separator = detect_separator(first_line)
+    head = _head(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xls" or head.startswith(OLE2_MAGIC):
+        raise FileProblem(
+            "old .xls workbooks are not read; open it in a spreadsheet and save it as .xlsx"
+        )
+    reader: Reader
+    if suffix in EXCEL_SUFFIXES:
+        if not head.startswith(ZIP_MAGIC):
+            kind = "holds text (a CSV?); rename it to .csv" if _text_like(head) else "is damaged"
+            raise FileProblem(f"the file is not a readable Excel workbook: it {kind}")
+        reader = WorkbookTable(path, sheet)
+    else:
+        if head.startswith(ZIP_MAGIC):
+            raise FileProblem(
+                "the file is a zip archive (an Excel workbook?), not a CSV; "
+                "if it is a workbook, rename it to .xlsx"
+            )
+        if not _text_like(head):
+            raise FileProblem("the file is not a CSV or Excel table (it holds binary data)")
+        if sheet is not None:
+            raise FileProblem("--sheet is for Excel workbooks; this file is a CSV")
+        reader = open_csv(path)
+    source = [name if name.strip() else f"column {n}" for n, name in enumerate(reader.header, 1)]
+    columns = [
+        mapping.get(normalise_header(name), name if not raw.strip() else normalise_header(name))
+        for name, raw in zip(source, reader.header, strict=True)
+    ]
+    return TableFile(path, columns, source, reader, mapping)
+
+
+def _head(path: Path) -> bytes:
+    """The file's first bytes; every way of not being a readable file is refused here."""
+    if path.is_dir():
+        raise FileProblem("is a folder, not a file")
     try:
-        source = next(csv.reader(io.StringIO(first_line), delimiter=separator))
-    except (csv.Error, StopIteration):
-        raise FileProblem("the file is not a CSV or Excel table") from None
-    if not any(name.strip() for name in source):
+        with path.open("rb") as source:
+            head = source.read(HEAD_BYTES)
+    except FileNotFoundError:
+        raise FileProblem("no such file") from None
+    except PermissionError:
+        raise FileProblem("cannot be read: permission denied") from None
+    except OSError as error:
+        raise FileProblem(f"cannot be read: {error.strerror or error}") from None
+    if not head:
         raise FileProblem("the file is empty")
-    columns = [mapping.get(normalise_header(name), normalise_header(name)) for name in source]
-    return TableFile(path, columns, source, encoding, separator, mapping=mapping)
+    return head
+
+
+def _text_like(head: bytes) -> bool:
+    """Whether the file's start looks like text: no NUL byte unless UTF-16/32 says so."""
+    if any(head.startswith(magic) for magic in BINARY_MAGIC):
+        return False
+    return unicode_mark(head) is not None or b"\x00" not in head

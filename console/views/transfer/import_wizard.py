@@ -10,7 +10,6 @@ from pathlib import Path
 import pandas as pd
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -30,16 +29,37 @@ from PySide6.QtWidgets import (
 from console.services.transfer.importer import ImportSummary, Problem, import_file
 from console.services.transfer.kinds import KINDS
 from console.services.transfer.table_file import (
+    EXCEL_SUFFIXES,
     FileProblem,
     TableFile,
     normalise_header,
     open_table,
 )
+from console.services.transfer.workbook import sheet_names
 from console.views.common.forms import path_row
 from console.views.common.task import BackgroundTask
 from console.views.context import DeskContext
 
 IGNORE = "(ignore)"
+ACTIVE_SHEET = "The sheet open when it was saved"
+DECIMAL_MARKS = (
+    ("Decide from each column", None),
+    ("Comma (1.234,56)", ","),
+    ("Point (1,234.56)", "."),
+)
+DAY_ORDERS = (
+    ("Decide from each column", None),
+    ("Day first (31/12/2025)", True),
+    ("Month first (12/31/2025)", False),
+)
+
+
+def choice_combo(parent: QWidget, name: str, choices: tuple[tuple[str, object], ...]) -> QComboBox:
+    combo = QComboBox(parent)
+    combo.setAccessibleName(name)
+    for label, value in choices:
+        combo.addItem(label, value)
+    return combo
 
 
 def layout_key(kind: str, source_columns: list[str]) -> str:
@@ -60,20 +80,42 @@ class ChooseFilePage(QWizardPage):
         self.path = QLineEdit(self)
         self.path.setAccessibleName("File to import")
         row = path_row(self.path, self.browse)
-        self.day_first = QCheckBox("Dates are day first (31/12/2025)", self)
+        self.sheet = QComboBox(self)
+        self.sheet.setAccessibleName("Sheet of the workbook")
+        self.decimal = choice_combo(self, "Decimal mark of numbers", DECIMAL_MARKS)
+        self.day_order = choice_combo(self, "Order of day and month in dates", DAY_ORDERS)
         self.error = QLabel(self)
+        self.error.setObjectName("fileError")
         self.error.setStyleSheet("color: #c62828")
         self.error.setWordWrap(True)
         form = QFormLayout(self)
         form.addRow("&Records", self.kind)
         form.addRow("&File", row)
-        form.addRow("", self.day_first)
+        form.addRow("&Sheet", self.sheet)
+        form.addRow("&Decimal mark", self.decimal)
+        form.addRow("D&ates", self.day_order)
         form.addRow(self.error)
         self.path.textChanged.connect(self.completeChanged)
+        self.path.textChanged.connect(self.list_sheets)
+        self.list_sheets()
+
+    def list_sheets(self) -> None:
+        """A workbook's sheets to choose from; a CSV has none."""
+        self.sheet.clear()
+        self.sheet.addItem(ACTIVE_SHEET, None)
+        path = Path(self.path.text().strip())
+        if path.suffix.lower() in EXCEL_SUFFIXES and path.is_file():
+            try:
+                names = sheet_names(path)
+            except FileProblem:
+                names = []  # opening the file says what is wrong with it
+            for name in names:
+                self.sheet.addItem(name, name)
+        self.sheet.setEnabled(self.sheet.count() > 1)
 
     def browse(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self, "Import file", "", "Tables (*.csv *.txt *.xlsx)"
+            self, "Import file", "", "Tables (*.csv *.tsv *.txt *.xlsx *.xlsm)"
         )
         if path:
             self.path.setText(path)
@@ -85,7 +127,7 @@ class ChooseFilePage(QWizardPage):
         wizard = self.wizard()
         assert isinstance(wizard, ImportWizard)
         try:
-            wizard.table = open_table(Path(self.path.text().strip()))
+            wizard.table = open_table(Path(self.path.text().strip()), sheet=wizard.sheet)
         except FileProblem as error:
             self.error.setText(str(error))
             return False
@@ -102,6 +144,9 @@ class MappingPage(QWizardPage):
         self.setSubTitle(
             "Say which field each column of the file fills. Unmatched columns are ignored."
         )
+        self.read_as = QLabel(self)
+        self.read_as.setObjectName("readAs")
+        self.read_as.setAccessibleName("How the file was read")
         self.table = QTableWidget(0, 3, self)
         self.table.setObjectName("mappingTable")
         self.table.setAccessibleName("Column mapping")
@@ -111,6 +156,7 @@ class MappingPage(QWizardPage):
         self.missing.setWordWrap(True)
         self.missing.setStyleSheet("color: #c62828")
         layout = QVBoxLayout(self)
+        layout.addWidget(self.read_as)
         layout.addWidget(self.table)
         layout.addWidget(self.missing)
         self.combos: list[QComboBox] = []
@@ -120,9 +166,14 @@ class MappingPage(QWizardPage):
         assert isinstance(wizard, ImportWizard) and wizard.table is not None
         kind = KINDS[wizard.kind]
         table = wizard.table
+        self.read_as.setText(f"Read as {table.describe()}.")
         remembered = wizard.settings.value(layout_key(wizard.kind, table.source_columns))
         saved = json.loads(str(remembered)) if remembered else {}
-        first = next(table.chunks(1), pd.DataFrame())
+        try:
+            first = next(table.chunks(1), pd.DataFrame())
+        except FileProblem as error:  # a broken first row shows again when the rows are checked
+            self.read_as.setText(f"Read as {table.describe()}. {error}")
+            first = pd.DataFrame()
         self.table.setRowCount(len(table.source_columns))
         self.combos = []
         for row, source in enumerate(table.source_columns):
@@ -244,28 +295,32 @@ class RunPage(QWizardPage):
         wizard = self.wizard()
         assert isinstance(wizard, ImportWizard) and wizard.table is not None
         engine, kind, path = wizard.context.engine, wizard.kind, wizard.table.path
-        mapping, day_first, actor = (
-            wizard.mapping_page.mapping(),
-            wizard.day_first,
-            wizard.context.desk_user,
-        )
+        mapping, actor = wizard.mapping_page.mapping(), wizard.context.desk_user
+        day_first, decimal, sheet = wizard.day_first, wizard.decimal, wizard.sheet
 
-        def work(progress: Callable[..., None], cancelled: Callable[[], bool]) -> ImportSummary:
-            return import_file(
-                engine,
-                kind,
-                path,
-                mapping=mapping,
-                dry_run=dry_run,
-                day_first=day_first,
-                actor=actor,
-                progress=lambda rows, _total: progress(rows, None, f"{rows:,} rows read"),
-                cancelled=cancelled,
-            )
+        def work(
+            progress: Callable[..., None], cancelled: Callable[[], bool]
+        ) -> ImportSummary | FileProblem:
+            try:
+                return import_file(
+                    engine,
+                    kind,
+                    path,
+                    mapping=mapping,
+                    dry_run=dry_run,
+                    day_first=day_first,
+                    decimal=decimal,
+                    sheet=sheet,
+                    actor=actor,
+                    progress=lambda rows, _total: progress(rows, None, f"{rows:,} rows read"),
+                    cancelled=cancelled,
+                )
+            except FileProblem as error:  # a refusal of the file: shown, not logged
+                return error
 
         self.task = BackgroundTask(work, self)
         self.task.progressed.connect(lambda done, _total, text: self.summary.setText(text))
-        self.task.succeeded.connect(lambda summary: self.finished(summary, dry_run))
+        self.task.succeeded.connect(lambda outcome: self.finished(outcome, dry_run))
         self.task.failed.connect(self.failed)
         self.progress.setRange(0, 0)
         self.progress.show()
@@ -283,7 +338,10 @@ class RunPage(QWizardPage):
             self.task.cancel()
             self.summary.setText("Cancelling; nothing will be kept…")
 
-    def finished(self, summary: ImportSummary, dry_run: bool) -> None:
+    def finished(self, summary: ImportSummary | FileProblem, dry_run: bool) -> None:
+        if isinstance(summary, FileProblem):
+            self.refused(summary)
+            return
         self.task = None
         self.outcome = summary
         self.progress.hide()
@@ -318,6 +376,15 @@ class RunPage(QWizardPage):
             wizard = self.wizard()
             assert isinstance(wizard, ImportWizard)
             wizard.context.hub.changed.emit("import")
+        self.completeChanged.emit()
+
+    def refused(self, problem: FileProblem) -> None:
+        """The file turned out unreadable part-way (a broken row): nothing was imported."""
+        self.task = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.run_button.setEnabled(False)
+        self.summary.setText(f"The file cannot be imported: {problem}. Nothing was imported.")
         self.completeChanged.emit()
 
     def failed(self, message: str) -> None:
@@ -379,8 +446,20 @@ class ImportWizard(QWizard):
         return str(self.choose_page.kind.currentData())
 
     @property
-    def day_first(self) -> bool:
-        return self.choose_page.day_first.isChecked()
+    def day_first(self) -> bool | None:
+        """True or False as chosen; None lets each column decide, refusing an ambiguous one."""
+        value = self.choose_page.day_order.currentData()
+        return value if isinstance(value, bool) else None
+
+    @property
+    def decimal(self) -> str | None:
+        value = self.choose_page.decimal.currentData()
+        return value if isinstance(value, str) else None
+
+    @property
+    def sheet(self) -> str | None:
+        value = self.choose_page.sheet.currentData()
+        return value if isinstance(value, str) else None
 
     def reject(self) -> None:
         self.run_page.cleanupPage()
