@@ -19,6 +19,7 @@ from console.models import (
     StaffRole,
     UpsellNote,
 )
+from console.services.transfer.external_ids import give_external_ids
 from console.services.transfer.formulas import protect
 from console.services.transfer.kinds import KINDS
 from console.services.transfer.table_file import FileProblem
@@ -143,15 +144,13 @@ def _cell(value: Any) -> Any:
 
 
 def export_frame(connection: Connection, kind: str) -> pd.DataFrame:
+    """Every record of `kind` as text cells; records without an external id get one first."""
     if kind not in KINDS:
         raise FileProblem(f"{kind!r} is not a kind; use one of: {', '.join(KINDS)}")
+    for table in dict.fromkeys((KINDS[kind].table, "customers", "equipment")):
+        give_external_ids(connection, table)
     rows = [[_cell(value) for value in row] for row in connection.execute(_statement(kind))]
-    frame = pd.DataFrame(rows, columns=KINDS[kind].columns, dtype=object)
-    if kind == "notes":
-        frame["external_id"] = [
-            value or f"NOTE-{n}" for n, value in enumerate(frame["external_id"], start=1)
-        ]
-    return frame
+    return pd.DataFrame(rows, columns=KINDS[kind].columns, dtype=object)
 
 
 def write_frame(frame: pd.DataFrame, path: Path) -> None:
@@ -171,7 +170,7 @@ def export_kind(engine: Engine, kind: str, path: Path) -> int:
     """Write every record of `kind` to `path`; returns how many rows were written."""
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise FileProblem(f"{path.name}: export writes .csv or .xlsx")
-    with engine.connect() as connection:
+    with engine.begin() as connection:
         frame = export_frame(connection, kind)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_frame(frame, path)

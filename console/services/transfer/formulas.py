@@ -12,15 +12,19 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def protect(value: object) -> object:
-    """Text that a spreadsheet would run gets a leading apostrophe; anything else is as it was."""
-    if isinstance(value, str) and value[:1] in FORMULA_START:
+    """Text that a spreadsheet would run gets a leading apostrophe; anything else is as it was.
+
+    Text whose leading apostrophes stand before such a character gets one more, so
+    `unprotect` gives back exactly what was stored.
+    """
+    if isinstance(value, str) and value.lstrip("'")[:1] in FORMULA_START:
         return "'" + value
     return value
 
 
 def unprotect(value: str) -> str:
     """Undo `protect` (a leading apostrophe before a formula character) on import."""
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_START:
+    if value[:1] == "'" and value.lstrip("'")[:1] in FORMULA_START:
         return value[1:]
     return value
 
@@ -29,6 +33,6 @@ def protect_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` whose text cells, and column titles, are all protected."""
     safe = frame.copy()
     safe.columns = [protect(name) for name in safe.columns]
-    for column in safe.columns[safe.dtypes.eq(object).tolist()]:
+    for column in safe.select_dtypes(include="object").columns:
         safe[column] = safe[column].map(protect)
     return safe

@@ -8,7 +8,7 @@ matches rows on `external_id`: it updates, never duplicates.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,23 +19,17 @@ from sqlalchemy import Connection, Engine, Table, bindparam, func, insert, selec
 
 from console.models import Base, EventKind, ReferralStatus, StaffRole, Urgency, VisitStatus
 from console.services.changes import notify_changed
-from console.services.transfer.kinds import KINDS, Field, FieldType, Kind
+from console.services.transfer.column_formats import decide_formats
+from console.services.transfer.kinds import KINDS, FieldType, Kind, column_length
+from console.services.transfer.problems import Problem
+from console.services.transfer.referral_moves import ReferralMoves
+from console.services.transfer.rows import RowBuilder
 from console.services.transfer.table_file import FileProblem, TableFile, open_table
-from console.services.transfer.values import CellProblem, convert
+from console.services.transfer.values import ColumnFormat
 
 CHUNK_ROWS = 20_000
+DECIDED_TYPES = (FieldType.MONEY, FieldType.DATE, FieldType.DATETIME)
 Progress = Callable[[int, int | None], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    row: int
-    column: str | None
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}, column {self.column}" if self.column else f"row {self.row}"
-        return f"{where}: {self.reason}"
 
 
 @dataclass
@@ -49,6 +43,7 @@ class ImportSummary:
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
     cancelled: bool = False
+    source: str = ""
 
     @property
     def written(self) -> bool:
@@ -63,15 +58,6 @@ class _Rollback(Exception):
     """Leaves the transaction without writing: problems found, a dry run, or a cancel."""
 
 
-TABLES = {
-    "customers": "customers",
-    "technicians": "staff",
-    "salespeople": "staff",
-    "equipment": "equipment",
-    "visits": "service_visits",
-    "referrals": "referrals",
-    "notes": "upsell_notes",
-}
 MAX_PROBLEMS = 1_000
 # A rebuild of the secondary indexes pays once the file adds about a tenth of the table.
 REBUILD_MIN_ROWS = 50_000
@@ -79,339 +65,181 @@ REBUILD_MIN_SHARE = 0.1
 IMPORT_CACHE_KIB = 64 * 1024
 
 
-class _Lookups:
-    """External ids and staff names resolved to row ids, a chunk at a time."""
-
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-        self.known: dict[str, dict[str, tuple[int, int | None]]] = {}
-        self.staff: dict[StaffRole, dict[str, list[int]]] = {role: {} for role in StaffRole}
-        staff = Base.metadata.tables["staff"]
-        for row in connection.execute(
-            select(staff.c.id, staff.c.external_id, staff.c.name, staff.c.role)
-        ):
-            keys = self.staff[StaffRole(row.role)]
-            if row.external_id:
-                keys.setdefault(row.external_id, []).append(row.id)
-            keys.setdefault(row.name.lower(), []).append(row.id)
-
-    def ids(self, table: str, external_ids: Iterable[str]) -> dict[str, tuple[int, int | None]]:
-        """external_id → (id, customer_id where the table has one).
-
-        Answers are kept for the whole import: a file of visits names the same customers
-        chunk after chunk, and each is looked up once.
-        """
-        known = self.known.setdefault(table, {})
-        requested = {value for value in external_ids if value}
-        wanted = sorted(requested - known.keys())
-        target = Base.metadata.tables[table]
-        owner = target.c.customer_id if "customer_id" in target.c else target.c.id
-        for start in range(0, len(wanted), 5_000):
-            part = wanted[start : start + 5_000]
-            query = select(target.c.external_id, target.c.id, owner).where(
-                target.c.external_id.in_(part)
-            )
-            for external_id, row_id, owner_id in self.connection.execute(query):
-                known[external_id] = (row_id, owner_id)
-        return {value: known[value] for value in requested if value in known}
-
-    def person(self, role: StaffRole, key: str) -> int:
-        matches = self.staff[role].get(key) or self.staff[role].get(key.lower()) or []
-        if not matches:
-            raise CellProblem(f"no {role.value} called {key!r}")
-        if len(set(matches)) > 1:
-            raise CellProblem(f"{key!r} matches several {role.value}s; use their external id")
-        return matches[0]
-
-
-def _status(value: Any, enum_type: type, default: Any, name: str) -> Any:
-    if value is None:
-        return default
-    try:
-        return enum_type(str(value).strip().lower().replace(" ", "_"))
-    except ValueError:
-        allowed = ", ".join(member.value for member in enum_type)
-        raise CellProblem(f"{value!r} is not a {name}; use one of: {allowed}") from None
-
-
 class _Importer:
-    def __init__(self, connection: Connection, kind: Kind, day_first: bool, actor: str) -> None:
+    """Writes one kind's records: inserts new rows, updates changed ones, counts the rest."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        kind: Kind,
+        formats: dict[str, ColumnFormat],
+        actor: str,
+        source: str,
+    ) -> None:
         self.connection = connection
         self.kind = kind
-        self.day_first = day_first
         self.actor = actor
-        self.table: Table = Base.metadata.tables[TABLES[kind.name]]
-        self.lookups = _Lookups(connection)
-        self.seen: dict[str, int] = {}
+        self.table: Table = Base.metadata.tables[kind.table]
+        self.rows = RowBuilder(connection, kind, formats)
         self.accounts: dict[str, int] = {}
         self.now = dt.datetime.now(dt.UTC)
-
-    # -- one chunk ----------------------------------------------------------------------
-
-    def typed_rows(
-        self, frame: pd.DataFrame, problems: list[Problem]
-    ) -> list[tuple[int, dict[str, Any]]]:
-        """Each cell typed, a column at a time; rows with any problem are left out."""
-        present = [name for name in self.kind.columns if name in frame.columns]
-        lines = frame.index.tolist()
-        failed: set[int] = set()
-        columns = []
-        for name in present:
-            values, bad = _typed_column(self.kind.field(name), frame[name].tolist(), self.day_first)
-            for position, reason in bad:
-                problems.append(Problem(lines[position], name, reason))
-                failed.add(position)
-            columns.append(values)
-        id_column = present.index("external_id") if "external_id" in present else None
-        typed = []
-        for position, values in enumerate(zip(*columns, strict=True)):
-            line = lines[position]
-            ok = position not in failed
-            external_id = values[id_column] if id_column is not None else None
-            if external_id:
-                if external_id in self.seen:
-                    problems.append(
-                        Problem(
-                            line,
-                            "external_id",
-                            f"{external_id!r} is already on row {self.seen[external_id]}",
-                        )
-                    )
-                    ok = False
-                else:
-                    self.seen[external_id] = line
-            if ok:
-                typed.append((line, dict(zip(present, values, strict=True))))
-        return typed
-
-    def records(
-        self, typed: list[tuple[int, dict[str, Any]]], problems: list[Problem]
-    ) -> list[dict[str, Any]]:
-        """Database rows for the typed rows, resolving references; unresolved ones are problems."""
-        customers = equipment = {}
-        if any("customer_external_id" in row for _line, row in typed):
-            customers = self.lookups.ids(
-                "customers", (row.get("customer_external_id") for _l, row in typed)
-            )
-        if any(row.get("equipment_external_id") for _line, row in typed):
-            equipment = self.lookups.ids(
-                "equipment", (row.get("equipment_external_id") for _l, row in typed)
-            )
-        records = []
-        for line, row in typed:
-            try:
-                record = self.record(row, customers, equipment)
-            except _CellError as error:
-                problems.append(Problem(line, error.column, error.reason))
-                continue
-            record["_line"] = line
-            records.append(record)
-        return records
-
-    def record(self, row: dict[str, Any], customers: dict, equipment: dict) -> dict[str, Any]:
-        name = self.kind.name
-        record: dict[str, Any] = {"external_id": row["external_id"]}
-        customer_id = None
-        if "customer_external_id" in row:
-            key = row["customer_external_id"]
-            if key not in customers:
-                raise _CellError("customer_external_id", f"no customer with external id {key!r}")
-            customer_id = customers[key][0]
-            record["customer_id"] = customer_id
-        if row.get("equipment_external_id"):
-            key = row["equipment_external_id"]
-            if key not in equipment:
-                raise _CellError("equipment_external_id", f"no equipment with external id {key!r}")
-            equipment_id, owner = equipment[key]
-            if owner != customer_id:
-                raise _CellError(
-                    "equipment_external_id", f"equipment {key!r} belongs to another customer"
-                )
-            record["equipment_id"] = equipment_id
-        elif "equipment_external_id" in self.kind.columns:
-            record["equipment_id"] = None
-        build = getattr(self, f"_{name}")
-        build(row, record)
-        return record
-
-    def _person(self, row: dict[str, Any], column: str, role: StaffRole) -> int | None:
-        key = row.get(column)
-        if not key:
-            return None
-        try:
-            return self.lookups.person(role, key)
-        except CellProblem as error:
-            raise _CellError(column, str(error)) from None
-
-    def _customers(self, row: dict[str, Any], record: dict[str, Any]) -> None:
-        for column in (
-            "name",
-            "company",
-            "phone",
-            "email",
-            "street",
-            "city",
-            "postal_code",
-            "country",
-            "notes",
-        ):
-            record[column] = row.get(column)
-        record["account_number"] = row.get("account_number") or row["external_id"]
-
-    def _staff(self, row: dict[str, Any], record: dict[str, Any], role: StaffRole) -> None:
-        for column in ("name", "phone", "email"):
-            record[column] = row.get(column)
-        record["active"] = (
-            True if row.get("active") is None or "active" not in row else bool(row["active"])
+        self.role = {"technicians": StaffRole.TECHNICIAN, "salespeople": StaffRole.SALESPERSON}.get(
+            kind.name
         )
-        record["role"] = role.value
-
-    def _technicians(self, row: dict[str, Any], record: dict[str, Any]) -> None:
-        self._staff(row, record, StaffRole.TECHNICIAN)
-
-    def _salespeople(self, row: dict[str, Any], record: dict[str, Any]) -> None:
-        self._staff(row, record, StaffRole.SALESPERSON)
-
-    def _equipment(self, row: dict[str, Any], record: dict[str, Any]) -> None:
-        for column in ("kind", "make", "model", "serial", "installed_on"):
-            record[column] = row.get(column)
-
-    def _visits(self, row: dict[str, Any], record: dict[str, Any]) -> None:
-        record["technician_id"] = self._person(row, "technician", StaffRole.TECHNICIAN)
-        record["scheduled_for"] = row["scheduled_for"]
-        record["completed_at"] = row.get("completed_on")
-        default = VisitStatus.COMPLETED if record["completed_at"] else VisitStatus.SCHEDULED
-        try:
-            record["status"] = _status(
-                row.get("status"), VisitStatus, default, "visit status"
-            ).value
-        except CellProblem as error:
-            raise _CellError("status", str(error)) from None
-        for column in ("problem", "work_done", "tech_notes"):
-            record[column] = row.get(column)
-
-    def _referrals(self, row: dict[str, Any], record: dict[str, Any]) -> None:
-        technician = self._person(row, "technician", StaffRole.TECHNICIAN)
-        record["technician_id"] = technician
-        record["salesperson_id"] = self._person(row, "salesperson", StaffRole.SALESPERSON)
-        try:
-            status = _status(
-                row.get("status"), ReferralStatus, ReferralStatus.NEW, "referral status"
-            )
-        except CellProblem as error:
-            raise _CellError("status", str(error)) from None
-        try:
-            urgency = _status(row.get("urgency"), Urgency, Urgency.NORMAL, "urgency")
-        except CellProblem as error:
-            raise _CellError("urgency", str(error)) from None
-        record["status"] = status.value
-        record["urgency"] = urgency.value
-        record["created_at"] = row.get("created_at") or self.now
-        record["pain_point"] = row["pain_point"]
-        record["recommendation"] = row.get("recommendation")
-        record["estimated_value"] = row.get("estimated_value")
-
-    def _notes(self, row: dict[str, Any], record: dict[str, Any]) -> None:
-        for column in ("author", "text"):
-            record[column] = row[column]
-        record["category"] = row.get("category") or "Other"
-        record["pinned"] = bool(row.get("pinned"))
-        record["created_at"] = row.get("created_at") or self.now
-
-    # -- writing ------------------------------------------------------------------------
+        self.moves = ReferralMoves(connection, actor, source, self.now)
 
     def write(
         self, records: list[dict[str, Any]], summary: ImportSummary, problems: list[Problem]
     ) -> None:
-        """Insert new rows, update changed ones, count the rest; all inside the transaction."""
+        """Checks what only the database can tell, then writes; all inside the transaction."""
         existing = self._existing([record["external_id"] for record in records])
-        if self.kind.name == "customers":
-            self._check_accounts(records, existing, problems)
-            if problems:
-                return
-        inserts, updates = [], []
+        inserts: list[dict[str, Any]] = []
+        updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        accounts: list[tuple[int, str, str]] = []
+        if self.role is not None:
+            self._check_roles(records, existing, problems)
         for record in records:
-            record.pop("_line")
+            line = record.pop("_line")
             current = existing.get(record["external_id"])
             if current is None:
-                inserts.append(self._new_row(record))
-            elif any(_differs(current.get(column), value) for column, value in record.items()):
-                updates.append({**{f"v_{k}": v for k, v in record.items()}, "_id": current["id"]})
+                row = self._new_row(record, line, problems)
+                if row is not None:
+                    inserts.append(row)
+                    if "account_number" in row:
+                        accounts.append((line, row["external_id"], row["account_number"]))
+                continue
+            if "account_number" in record:
+                accounts.append((line, record["external_id"], record["account_number"]))
+            moved = self.kind.name == "referrals" and self.moves.take(
+                line, current, record, problems
+            )
+            changed = {
+                column: value
+                for column, value in record.items()
+                if _differs(current.get(column), value)
+            }
+            if changed:
+                key = tuple(sorted(changed))
+                updates.setdefault(key, []).append(
+                    {**{f"v_{k}": v for k, v in changed.items()}, "_id": current["id"]}
+                )
+            if changed or moved:
+                summary.updated += 1
             else:
                 summary.unchanged += 1
+        if accounts:
+            self._check_accounts(accounts, problems)
+        if problems:
+            return
         if inserts:
             bulk_insert(self.connection, self.table, inserts)
             summary.created += len(inserts)
             if self.kind.name == "referrals":
                 self._created_events([row["external_id"] for row in inserts])
-        if updates:
-            columns = [key[2:] for key in updates[0] if key.startswith("v_")]
+        for columns, rows in updates.items():
             values: dict[str, Any] = {column: bindparam(f"v_{column}") for column in columns}
             values["version"] = self.table.c.version + 1
             statement = update(self.table).where(self.table.c.id == bindparam("_id")).values(values)
-            self.connection.execute(statement, updates)
-            summary.updated += len(updates)
+            self.connection.execute(statement, rows)
+        if self.kind.name == "referrals":
+            self.moves.apply(problems)
 
     def _existing(self, external_ids: list[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
         for start in range(0, len(external_ids), 5_000):
             part = external_ids[start : start + 5_000]
             query = select(self.table).where(self.table.c.external_id.in_(part))
-            if self.kind.name in ("technicians", "salespeople"):
-                role = (
-                    StaffRole.TECHNICIAN
-                    if self.kind.name == "technicians"
-                    else StaffRole.SALESPERSON
-                )
-                query = query.where(self.table.c.role == role.value)
+            if self.role is not None:
+                query = query.where(self.table.c.role == self.role.value)
             for row in self.connection.execute(query).mappings():
                 found[row["external_id"]] = dict(row)
         return found
 
-    def _check_accounts(
+    def _check_roles(
         self,
         records: list[dict[str, Any]],
         existing: dict[str, dict[str, Any]],
         problems: list[Problem],
     ) -> None:
-        accounts = [record["account_number"] for record in records]
-        taken = dict(
-            self.connection.execute(
-                select(self.table.c.account_number, self.table.c.external_id).where(
-                    self.table.c.account_number.in_(accounts)
-                )
-            ).all()
-        )
+        """Technicians and salespeople share one table, so one external id names one person."""
+        fresh = [r["external_id"] for r in records if r["external_id"] not in existing]
+        staff = self.table
+        taken: dict[str, str] = {}
+        for start in range(0, len(fresh), 5_000):
+            query = select(staff.c.external_id, staff.c.role).where(
+                staff.c.external_id.in_(fresh[start : start + 5_000])
+            )
+            taken.update(
+                (external_id, role) for external_id, role in self.connection.execute(query)
+            )
         for record in records:
-            account = record["account_number"]
-            owner = taken.get(account)
-            if owner is not None and owner != record["external_id"]:
+            role = taken.get(record["external_id"])
+            if role is not None:
                 problems.append(
                     Problem(
                         record["_line"],
-                        "account_number",
-                        f"{account!r} belongs to another customer",
+                        "external_id",
+                        f"{record['external_id']!r} is already the external id of a "
+                        f"{StaffRole(role).value}",
                     )
                 )
-            elif account in self.accounts:
-                problems.append(
-                    Problem(
-                        record["_line"],
-                        "account_number",
-                        f"{account!r} is already on row {self.accounts[account]}",
-                    )
-                )
-            else:
-                self.accounts[account] = record["_line"]
 
-    def _new_row(self, record: dict[str, Any]) -> dict[str, Any]:
+    def _check_accounts(
+        self, accounts: list[tuple[int, str, str]], problems: list[Problem]
+    ) -> None:
+        """Account numbers are unique: not another customer's, not twice in the file."""
+        numbers = [account for _line, _external_id, account in accounts]
+        taken: dict[str, str] = {}
+        for start in range(0, len(numbers), 5_000):
+            query = select(self.table.c.account_number, self.table.c.external_id).where(
+                self.table.c.account_number.in_(numbers[start : start + 5_000])
+            )
+            taken.update((number, owner) for number, owner in self.connection.execute(query))
+        for line, external_id, account in accounts:
+            owner = taken.get(account)
+            if owner is not None and owner != external_id:
+                reason = f"{account!r} belongs to another customer"
+                problems.append(Problem(line, "account_number", reason))
+            elif account in self.accounts:
+                reason = f"{account!r} is already on row {self.accounts[account]}"
+                problems.append(Problem(line, "account_number", reason))
+            else:
+                self.accounts[account] = line
+
+    def _new_row(
+        self, record: dict[str, Any], line: int, problems: list[Problem]
+    ) -> dict[str, Any] | None:
+        """A new record with the defaults of the columns the file lacks."""
         row = dict(record, version=1)
-        if self.kind.name == "customers":
+        name = self.kind.name
+        if name == "customers":
+            account = row.setdefault("account_number", row["external_id"])
+            limit = column_length("customers", "account_number")
+            if limit and len(account) > limit:
+                reason = (
+                    f"is longer than {limit} characters (a new customer's account number is "
+                    f"its external id {account!r} unless the file gives one)"
+                )
+                problems.append(Problem(line, "account_number", reason))
+                return None
             row.setdefault("created_at", self.now)
             row.setdefault("updated_at", self.now)
-        if self.kind.name == "referrals":
+        elif self.role is not None:
+            row["role"] = self.role.value
+            if row.get("active") is None:
+                row["active"] = True
+        elif name == "visits":
+            done = VisitStatus.COMPLETED if row.get("completed_at") else VisitStatus.SCHEDULED
+            row.setdefault("status", done.value)
+        elif name == "referrals":
+            row["status"] = row.get("status") or ReferralStatus.NEW.value
+            row.setdefault("urgency", Urgency.NORMAL.value)
+            row.setdefault("created_at", self.now)
             row.update(tech_thanked=False, won_value=None, lost_reason=None, follow_up_on=None)
-        if self.kind.name == "notes":
+        elif name == "notes":
+            row.setdefault("category", "Other")
+            row["pinned"] = bool(row.get("pinned"))
+            row.setdefault("created_at", self.now)
             row.update(removed_at=None, removed_by=None, referral_id=None)
         return row
 
@@ -439,28 +267,6 @@ class _Importer:
             self.connection.execute(insert(events), rows)
 
 
-def _typed_column(
-    field: Field, cells: list[str], day_first: bool
-) -> tuple[list[Any], list[tuple[int, str]]]:
-    """A column's typed values (None where a cell is wrong) and (position, reason) problems."""
-    values: list[Any] = []
-    bad: list[tuple[int, str]] = []
-    plain_text = field.type is FieldType.TEXT
-    limit = field.max_length or 0
-    for position, raw in enumerate(cells):
-        text = raw.strip()
-        # The common case of a text column, without a call per cell.
-        if plain_text and text and text[0] != "'" and (not limit or len(text) <= limit):
-            values.append(text)
-            continue
-        try:
-            values.append(convert(field, raw, day_first))
-        except CellProblem as error:
-            values.append(None)
-            bad.append((position, str(error)))
-    return values, bad
-
-
 def bulk_insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert many rows through the driver's executemany, converting values a column at a time.
 
@@ -475,7 +281,7 @@ def bulk_insert(connection: Connection, table: Table, rows: list[dict[str, Any]]
     for column in table.c:
         default = column.default
         if column.name not in names and default is not None and not default.is_sequence:
-            value = default.arg(None) if default.is_callable else default.arg  # type: ignore[union-attr]
+            value = default.arg(None) if default.is_callable else default.arg  # type: ignore[attr-defined]
             names.append(column.name)
             columns.append([value] * len(rows))
     for position, name in enumerate(names):
@@ -495,19 +301,12 @@ def bulk_insert(connection: Connection, table: Table, rows: list[dict[str, Any]]
     connection.exec_driver_sql(str(compiled), parameters)
 
 
-class _CellError(Exception):
-    def __init__(self, column: str, reason: str) -> None:
-        super().__init__(reason)
-        self.column = column
-        self.reason = reason
-
-
 def _differs(stored: Any, incoming: Any) -> bool:
     if isinstance(stored, dt.datetime) and isinstance(incoming, dt.datetime):
         return stored.replace(tzinfo=None) != incoming.astimezone(dt.UTC).replace(tzinfo=None)
     if hasattr(stored, "value") and not hasattr(incoming, "value"):
         stored = stored.value
-    return stored != incoming
+    return bool(stored != incoming)
 
 
 @contextmanager
@@ -520,7 +319,7 @@ def _index_cache(connection: Connection) -> Iterator[None]:
     if connection.dialect.name != "sqlite":
         yield
         return
-    default = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    default = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
     connection.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
     try:
         yield
@@ -552,7 +351,8 @@ def _indexes_rebuilt_after(
     ).all()
     # pysqlite opens its transaction at the first row written, and DDL before that would
     # commit at once: begin explicitly, so the drop is undone with everything else.
-    if not connection.connection.driver_connection.in_transaction:
+    driver = connection.connection.driver_connection
+    if driver is not None and not driver.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     for name, _sql in indexes:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
@@ -573,14 +373,29 @@ def _import_chunks(
         if cancelled():
             raise ImportCancelled
         summary.rows += len(frame)
-        typed = importer.typed_rows(frame, problems)
-        records = importer.records(typed, problems)
+        typed = importer.rows.typed_rows(frame, problems)
+        records = importer.rows.records(typed, problems)
         if not problems:
             importer.write(records, summary, problems)
         if progress is not None:
             progress(summary.rows, None)
         if len(problems) >= MAX_PROBLEMS:
             break
+
+
+def _header_problems(kind: Kind, table: TableFile) -> list[Problem]:
+    problems = [
+        Problem(1, name, "required column is missing")
+        for name in kind.columns
+        if kind.field(name).required and name not in table.columns
+    ]
+    duplicates = sorted(
+        {c for c in table.columns if table.columns.count(c) > 1 and c in kind.columns}
+    )
+    problems.extend(
+        Problem(1, column, "appears more than once in the header") for column in duplicates
+    )
+    return problems
 
 
 def import_file(
@@ -590,33 +405,46 @@ def import_file(
     *,
     mapping: dict[str, str] | None = None,
     dry_run: bool = False,
-    day_first: bool = False,
+    day_first: bool | None = None,
+    decimal: str | None = None,
+    sheet: str | None = None,
     actor: str = "import",
     progress: Progress | None = None,
     cancelled: Callable[[], bool] = lambda: False,
 ) -> ImportSummary:
-    """Validate and import one file of `kind_name`; raises FileProblem when it is not a table."""
+    """Validate and import one file of `kind_name`; raises FileProblem when it is not a table.
+
+    `day_first` and `decimal` (`","` or `"."`) decide what a column's own cells leave open;
+    None leaves it to the cells, and a column they cannot settle is refused.
+    """
     if kind_name not in KINDS:
         raise FileProblem(f"{kind_name!r} is not a kind; use one of: {', '.join(KINDS)}")
+    if decimal not in (None, ",", "."):
+        raise FileProblem(f"--decimal {decimal!r}: use , or .")
     kind = KINDS[kind_name]
-    table = open_table(path, mapping)
+    table = open_table(path, mapping, sheet=sheet)
     summary = ImportSummary(kind=kind_name, dry_run=dry_run)
+    describe = getattr(table, "describe", None)
+    summary.source = describe() if callable(describe) else ""
     summary.ignored_columns = [c for c in table.columns if c not in kind.columns]
     problems = summary.problems
-    for name in kind.columns:
-        if kind.field(name).required and name not in table.columns:
-            problems.append(Problem(1, name, "required column is missing"))
-    duplicates = sorted(
-        {c for c in table.columns if table.columns.count(c) > 1 and c in kind.columns}
-    )
-    problems.extend(
-        Problem(1, column, "appears more than once in the header") for column in duplicates
-    )
+    problems.extend(_header_problems(kind, table))
     if problems:
+        return summary
+    present = [name for name in kind.columns if name in table.columns]
+    formats, format_problems = decide_formats(
+        kind,
+        present,
+        _chunks_of(table, present, kind),
+        decimal=decimal,
+        day_first=day_first,
+    )
+    if format_problems:
+        problems.extend(sorted(format_problems, key=lambda problem: problem.row))
         return summary
     try:
         with engine.begin() as connection, _index_cache(connection):
-            importer = _Importer(connection, kind, day_first, actor)
+            importer = _Importer(connection, kind, formats, actor, path.name)
             # The file is only counted where a rebuild could follow (SQLite, writing).
             incoming = (lambda: 0) if dry_run else table.estimated_rows
             rebuilt = _indexes_rebuilt_after(connection, importer.table, incoming)
@@ -636,3 +464,10 @@ def import_file(
         problems.append(Problem(2, None, "the file has a header but no rows"))
     problems.sort(key=lambda problem: problem.row)
     return summary
+
+
+def _chunks_of(table: TableFile, present: list[str], kind: Kind) -> Iterator[pd.DataFrame]:
+    """The file's money and date columns, read only when the kind has any in the file."""
+    if not any(kind.field(name).type in DECIDED_TYPES for name in present):
+        return iter(())
+    return table.chunks(CHUNK_ROWS)

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 from console.database import session_factory
 from console.models import Customer, ServiceVisit, Staff
 from console.services.transfer.importer import import_file
-from console.services.transfer.table_file import FileProblem
+from console.services.transfer.table_file import FileProblem, open_table
 from tests import factories
 
 CUSTOMERS_HEADER = "external_id,name,company,phone,email,street,city,postal_code,country,notes\n"
@@ -206,17 +206,17 @@ def test_dates_as_the_file_has_them(office: Engine, tmp_path: Path) -> None:
     content = (
         "external_id,customer_external_id,scheduled_for\n"
         "V-1,C-1,25/03/2025\n"
-        "V-2,C-1,03/25/2025\n"
+        "V-2,C-1,2025-03-26\n"
         "V-3,C-1,04/05/2025\n"
     )
     path = write(tmp_path, "d.csv", content)
-    assert import_file(office, "visits", path, day_first=True).problems == []
+    assert import_file(office, "visits", path).problems == []
     with session_factory(office)() as session:
         days = {
             v.external_id: v.scheduled_for.astimezone().date().isoformat()
             for v in session.scalars(select(ServiceVisit))
         }
-    assert days == {"V-1": "2025-03-25", "V-2": "2025-03-25", "V-3": "2025-05-04"}
+    assert days == {"V-1": "2025-03-25", "V-2": "2025-03-26", "V-3": "2025-05-04"}
 
 
 def test_unknown_columns_are_reported(office: Engine, tmp_path: Path) -> None:
@@ -225,11 +225,19 @@ def test_unknown_columns_are_reported(office: Engine, tmp_path: Path) -> None:
     assert summary.ignored_columns == ["favourite_colour"] and summary.created == 1
 
 
+def test_the_summary_says_how_the_file_was_read(office: Engine, tmp_path: Path) -> None:
+    path = write(tmp_path, "s.csv", "external_id;name\nC-60;Semi Co\n")
+    summary = import_file(office, "customers", path)
+    assert summary.created == 1
+    assert summary.source == open_table(path).describe() != ""
+
+
 def index_definitions(engine: Engine) -> list[tuple[str, str]]:
     with engine.connect() as connection:
-        return connection.exec_driver_sql(
+        rows = connection.exec_driver_sql(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
-        ).all()
+        )
+        return [(str(name), str(sql)) for name, sql in rows]
 
 
 VISITS_FILE = "external_id,customer_external_id,technician,scheduled_for,problem\n" + "".join(

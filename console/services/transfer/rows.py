@@ -1,0 +1,264 @@
+"""A file's rows as database records: each cell typed, references resolved to ids.
+
+A record holds only what the file says: the columns the file has (and the references they
+name). Columns a file lacks are absent from its records, so a re-import leaves them as they
+are; a new row gets their defaults when it is written.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from console.models import Base, ReferralStatus, StaffRole, Urgency, VisitStatus
+from console.services.transfer.kinds import Field, FieldType, Kind
+from console.services.transfer.problems import Problem
+from console.services.transfer.values import PLAIN, CellProblem, ColumnFormat, convert
+
+TypedRow = tuple[int, dict[str, Any]]
+
+
+class CellError(Exception):
+    """A cell whose value cannot be stored, with the column to name."""
+
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+class Lookups:
+    """External ids and staff names resolved to row ids, a chunk at a time."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.known: dict[str, dict[str, tuple[int, int | None]]] = {}
+        self.staff: dict[StaffRole, dict[str, list[int]]] = {role: {} for role in StaffRole}
+        staff = Base.metadata.tables["staff"]
+        for row in connection.execute(
+            select(staff.c.id, staff.c.external_id, staff.c.name, staff.c.role)
+        ):
+            keys = self.staff[StaffRole(row.role)]
+            if row.external_id:
+                keys.setdefault(row.external_id, []).append(row.id)
+            keys.setdefault(row.name.lower(), []).append(row.id)
+
+    def ids(self, table: str, external_ids: Iterable[str]) -> dict[str, tuple[int, int | None]]:
+        """external_id → (id, customer_id where the table has one).
+
+        Answers are kept for the whole import: a file of visits names the same customers
+        chunk after chunk, and each is looked up once.
+        """
+        known = self.known.setdefault(table, {})
+        requested = {value for value in external_ids if value}
+        wanted = sorted(requested - known.keys())
+        target = Base.metadata.tables[table]
+        owner = target.c.customer_id if "customer_id" in target.c else target.c.id
+        for start in range(0, len(wanted), 5_000):
+            part = wanted[start : start + 5_000]
+            query = select(target.c.external_id, target.c.id, owner).where(
+                target.c.external_id.in_(part)
+            )
+            for external_id, row_id, owner_id in self.connection.execute(query):
+                known[external_id] = (row_id, owner_id)
+        return {value: known[value] for value in requested if value in known}
+
+    def person(self, role: StaffRole, key: str) -> int:
+        matches = self.staff[role].get(key) or self.staff[role].get(key.lower()) or []
+        if not matches:
+            raise CellProblem(f"no {role.value} called {key!r}")
+        if len(set(matches)) > 1:
+            raise CellProblem(f"{key!r} matches several {role.value}s; use their external id")
+        return matches[0]
+
+
+def _choice(
+    row: dict[str, Any], column: str, enum_type: type[enum.Enum], default: Any, name: str
+) -> Any:
+    value = row.get(column)
+    if value is None:
+        return default
+    try:
+        return enum_type(str(value).strip().lower().replace(" ", "_"))
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum_type)
+        raise CellError(column, f"{value!r} is not a {name}; use one of: {allowed}") from None
+
+
+def typed_column(
+    field: Field, cells: list[str], form: ColumnFormat
+) -> tuple[list[Any], list[tuple[int, str]]]:
+    """A column's typed values (None where a cell is wrong) and (position, reason) problems."""
+    values: list[Any] = []
+    bad: list[tuple[int, str]] = []
+    # The common case of a text column, without a call per cell; a NUL anywhere takes the
+    # slow path, which names the cell.
+    plain_text = field.type is FieldType.TEXT and "\x00" not in "".join(cells)
+    limit = field.max_length or 0
+    for position, raw in enumerate(cells):
+        text = raw.strip()
+        if plain_text and text and text[0] != "'" and (not limit or len(text) <= limit):
+            values.append(text)
+            continue
+        try:
+            values.append(convert(field, raw, form))
+        except CellProblem as error:
+            values.append(None)
+            bad.append((position, str(error)))
+    return values, bad
+
+
+class RowBuilder:
+    """Types and resolves one kind's rows; remembers external ids seen for duplicates."""
+
+    def __init__(
+        self, connection: Connection, kind: Kind, formats: dict[str, ColumnFormat]
+    ) -> None:
+        self.kind = kind
+        self.formats = formats
+        self.lookups = Lookups(connection)
+        self.seen: dict[str, int] = {}
+        self.stored_as = {field.name: field.column for field in kind.fields}
+
+    def typed_rows(self, frame: pd.DataFrame, problems: list[Problem]) -> list[TypedRow]:
+        """Each cell typed, a column at a time; rows with any problem are left out."""
+        present = [name for name in self.kind.columns if name in frame.columns]
+        lines = frame.index.tolist()
+        failed: set[int] = set()
+        columns: list[list[Any]] = []
+        for name in present:
+            form = self.formats.get(name, PLAIN)
+            values, bad = typed_column(self.kind.field(name), frame[name].tolist(), form)
+            for position, reason in bad:
+                problems.append(Problem(lines[position], name, reason))
+                failed.add(position)
+            columns.append(values)
+        id_column = present.index("external_id") if "external_id" in present else None
+        typed = []
+        for position, cells in enumerate(zip(*columns, strict=True)):
+            line = lines[position]
+            ok = position not in failed
+            external_id = cells[id_column] if id_column is not None else None
+            if external_id:
+                if external_id in self.seen:
+                    reason = f"{external_id!r} is already on row {self.seen[external_id]}"
+                    problems.append(Problem(line, "external_id", reason))
+                    ok = False
+                else:
+                    self.seen[external_id] = line
+            if ok:
+                typed.append((line, dict(zip(present, cells, strict=True))))
+        return typed
+
+    def records(self, typed: list[TypedRow], problems: list[Problem]) -> list[dict[str, Any]]:
+        """Database rows for the typed rows, resolving references; unresolved ones are problems."""
+        customers: dict[str, tuple[int, int | None]] = {}
+        equipment: dict[str, tuple[int, int | None]] = {}
+        if any("customer_external_id" in row for _line, row in typed):
+            customers = self.lookups.ids(
+                "customers", (row.get("customer_external_id") or "" for _l, row in typed)
+            )
+        if any(row.get("equipment_external_id") for _line, row in typed):
+            equipment = self.lookups.ids(
+                "equipment", (row.get("equipment_external_id") or "" for _l, row in typed)
+            )
+        records = []
+        for line, row in typed:
+            try:
+                record = self.record(row, customers, equipment)
+            except CellError as error:
+                problems.append(Problem(line, error.column, error.reason))
+                continue
+            record["_line"] = line
+            records.append(record)
+        return records
+
+    def record(self, row: dict[str, Any], customers: dict, equipment: dict) -> dict[str, Any]:
+        record: dict[str, Any] = {}
+        customer_id = None
+        if "customer_external_id" in row:
+            key = row["customer_external_id"]
+            if key not in customers:
+                raise CellError("customer_external_id", f"no customer with external id {key!r}")
+            customer_id = customers[key][0]
+            record["customer_id"] = customer_id
+        if row.get("equipment_external_id"):
+            key = row["equipment_external_id"]
+            if key not in equipment:
+                raise CellError("equipment_external_id", f"no equipment with external id {key!r}")
+            equipment_id, owner = equipment[key]
+            if owner != customer_id:
+                raise CellError(
+                    "equipment_external_id", f"equipment {key!r} belongs to another customer"
+                )
+            record["equipment_id"] = equipment_id
+        elif "equipment_external_id" in row:
+            record["equipment_id"] = None
+        # Plain fields: what the file says, column for column; empty cells clear.
+        for name, value in row.items():
+            column = self.stored_as[name]
+            if column is not None:
+                record[column] = value
+        getattr(self, f"_{self.kind.name}")(row, record)
+        return record
+
+    def _person(self, row: dict[str, Any], column: str, role: StaffRole) -> int | None:
+        key = row.get(column)
+        if not key:
+            return None
+        try:
+            return self.lookups.person(role, key)
+        except CellProblem as error:
+            raise CellError(column, str(error)) from None
+
+    def _customers(self, row: dict[str, Any], record: dict[str, Any]) -> None:
+        if not record.get("account_number"):
+            # Required in the database: an empty cell keeps the stored one, or on a new
+            # customer falls back to the external id.
+            record.pop("account_number", None)
+
+    def _staff(self, record: dict[str, Any]) -> None:
+        if "active" in record and record["active"] is None:
+            record["active"] = True
+
+    def _technicians(self, row: dict[str, Any], record: dict[str, Any]) -> None:
+        self._staff(record)
+
+    def _salespeople(self, row: dict[str, Any], record: dict[str, Any]) -> None:
+        self._staff(record)
+
+    def _equipment(self, row: dict[str, Any], record: dict[str, Any]) -> None:
+        pass
+
+    def _visits(self, row: dict[str, Any], record: dict[str, Any]) -> None:
+        if "technician" in row:
+            record["technician_id"] = self._person(row, "technician", StaffRole.TECHNICIAN)
+        if "status" in row:
+            # An empty status reads from the completion time; a file without the column
+            # leaves the desk's status (a cancelled visit stays cancelled).
+            done = VisitStatus.COMPLETED if record.get("completed_at") else VisitStatus.SCHEDULED
+            record["status"] = _choice(row, "status", VisitStatus, done, "visit status").value
+
+    def _referrals(self, row: dict[str, Any], record: dict[str, Any]) -> None:
+        record["technician_id"] = self._person(row, "technician", StaffRole.TECHNICIAN)
+        if "salesperson" in row:
+            record["salesperson_id"] = self._person(row, "salesperson", StaffRole.SALESPERSON)
+        if "status" in row:
+            status = _choice(row, "status", ReferralStatus, None, "referral status")
+            record["status"] = status.value if status else None
+        if "urgency" in row:
+            record["urgency"] = _choice(row, "urgency", Urgency, Urgency.NORMAL, "urgency").value
+        if record.get("created_at") is None:
+            record.pop("created_at", None)  # an empty cell keeps the stored time
+
+    def _notes(self, row: dict[str, Any], record: dict[str, Any]) -> None:
+        if "category" in record and not record["category"]:
+            record["category"] = "Other"
+        if "pinned" in record and record["pinned"] is None:
+            record["pinned"] = False
+        if record.get("created_at") is None:
+            record.pop("created_at", None)
