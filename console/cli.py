@@ -1,4 +1,8 @@
-"""The `dispatch-console` command line, on the same services as the window."""
+"""The `dispatch-console` command line, on the same services as the window.
+
+Every outcome is exit status 0, or 1 with a message on stderr that begins `dispatch-console:`;
+an error nobody foresaw is logged in full to the console's log, never shown as a traceback.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +13,30 @@ import sys
 import time
 from collections.abc import Sequence
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from console import __version__
 from console.commands import briefing, referrals, report, transfer
-from console.commands.common import CommandError, database, open_database
-from console.credentials import redact
-from console.database import display_url, make_engine, resolve_database_url
-from console.logs import RedactingFormatter
-from console.migrate import upgrade_database
+from console.commands.common import (
+    PROG,
+    CommandError,
+    CommandParser,
+    database,
+    database_reason,
+    quoted,
+    say,
+    upgraded_database,
+)
+from console.database import DatabaseProblem, display_url, resolve_database_url
+from console.logs import configure_logging, configure_terminal_logging, log_path
+from console.services.output_file import OutputProblem, check_output_file
 
 log = logging.getLogger("console")
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
-    engine = make_engine(args.database)
-    changed = upgrade_database(engine)
+    engine, changed = upgraded_database(args)
+    engine.dispose()
     state = "upgraded to the newest schema" if changed else "already up to date"
     print(f"{display_url(engine.url)}: {state}")
     return 0
@@ -33,17 +45,14 @@ def cmd_init_db(args: argparse.Namespace) -> int:
 def cmd_seed_demo(args: argparse.Namespace) -> int:
     from console.services.demo import DatabaseNotEmpty, seed_demo
 
-    engine = open_database(args)
     started = time.perf_counter()
 
     def progress(stage: str, done: int, total: int) -> None:
         if sys.stderr.isatty():
             print(f"\r{stage}: {done}/{total}", end="", file=sys.stderr, flush=True)
 
-    try:
+    with database(args, DatabaseNotEmpty) as engine:
         summary = seed_demo(engine, customers=args.customers, seed=args.seed, progress=progress)
-    except DatabaseNotEmpty as error:
-        raise CommandError(str(error)) from None
     if sys.stderr.isatty():
         print(file=sys.stderr)
     elapsed = time.perf_counter() - started
@@ -59,6 +68,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     from console.services.backup import BackupRefused, backup_sqlite
 
+    check_output_file(Path(args.output))
     with database(args, BackupRefused) as engine:
         size = backup_sqlite(engine, Path(args.output))
     print(f"backed up {display_url(engine.url)} to {args.output} ({size / 1_048_576:.1f} MB)")
@@ -72,29 +82,37 @@ def cmd_window(args: argparse.Namespace) -> int:
 
 
 def positive_int(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be a positive whole number")
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number") from None
+    if not 0 < value <= 1_000_000:
+        raise argparse.ArgumentTypeError("must be a whole number from 1 to 1000000")
     return value
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    # `--database` is accepted before and after the subcommand. Its default is SUPPRESS at
+    # every level, so a level where it was not given never overwrites one where it was; given
+    # at both, the one after the subcommand is parsed last and wins.
+    common = CommandParser(add_help=False)
     common.add_argument(
         "--database",
         metavar="URL",
         default=argparse.SUPPRESS,
         help="database URL (default: $CONSOLE_DATABASE_URL or the embedded SQLite file)",
     )
-    parser = argparse.ArgumentParser(
-        prog="dispatch-console",
+    parser = CommandParser(
+        prog=PROG,
         description="Dispatch Console: customer history, technician referrals and sales briefings.",
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--demo", action="store_true", help="seed an empty database with demo data")
-    parser.set_defaults(handler=cmd_window, database=None)
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    parser.set_defaults(handler=cmd_window)
+    commands = parser.add_subparsers(
+        title="commands", metavar="COMMAND", parser_class=CommandParser
+    )
 
     init_db = commands.add_parser("init-db", parents=[common], help="create or upgrade the schema")
     init_db.set_defaults(handler=cmd_init_db)
@@ -115,27 +133,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING)
-    for handler in logging.getLogger().handlers:
-        if type(handler) is logging.StreamHandler:
-            handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
-    args = build_parser().parse_args(argv)
-    args.database = resolve_database_url(getattr(args, "database", None))
+def _start_logging() -> None:
+    """Warnings reach the terminal in one line; the full record goes to the log file."""
+    configure_terminal_logging()
     try:
+        configure_logging()
+    except OSError as error:
+        log.warning("no log file: %s", error)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help, --version, or a refused command line
+        return done.code if isinstance(done.code, int) else 1
+    _start_logging()
+    try:
+        args.database = resolve_database_url(getattr(args, "database", None))
         return int(args.handler(args))
-    except CommandError as error:
-        print(f"dispatch-console: {redact(str(error))}", file=sys.stderr)
+    except (CommandError, DatabaseProblem, OutputProblem) as error:
+        say(str(error))
         return 1
-    except OperationalError as error:
-        print(
-            f"dispatch-console: database error: {redact(str(error.orig or error))}", file=sys.stderr
-        )
+    except DBAPIError as error:
+        say(f"database error: {database_reason(error)}")
         return 1
     except BrokenPipeError:
         # The reader (a pager, `head`) went away; say nothing more on a closed pipe.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except KeyboardInterrupt:
-        print("dispatch-console: interrupted", file=sys.stderr)
-        return 130
+        say("interrupted")
+        return 1
+    except Exception as error:
+        log.exception("unexpected error in %s", PROG)
+        say(f"unexpected error ({type(error).__name__}); details are in {log_path()}")
+        return 1

@@ -15,14 +15,43 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 
 DEFAULT_PORT = 5432
-_URL_PASSWORD = re.compile(r"(?P<head>\b[a-z][a-z0-9+.\-]*://[^:/@\s]*:)(?P<secret>[^@\s]+)(?=@)")
-_KEYWORD_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<secret>'[^']*'|\"[^\"]*\"|\S+)")
+# A URL's user and password run from `://` to its last `@`; a password may itself hold `@`, `:`
+# or `/` when it was typed without percent-encoding, so the whole span is blanked unless it is
+# a plain user name (letters, digits, `.`, `_`, `-`), which cannot hide a password.
+_URL_CREDENTIALS = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://)(?P<span>[^\s'\"<>]*)@")
+_PLAIN_USER = re.compile(r"[A-Za-z0-9._\-]+")
+_KEYWORD_PASSWORD = re.compile(
+    r"(?P<head>\b\w*password\s*=\s*)(?P<secret>'[^']*'|\"[^\"]*\"|[^\s&;,'\"]+)",
+    re.IGNORECASE,
+)
 
 
 def redact(text: str) -> str:
-    """`text` with every password in a URL or a `password=` setting replaced by ***."""
-    text = _URL_PASSWORD.sub(lambda m: f"{m['head']}***", text)
+    """`text` with every URL's credentials and every `password=` setting replaced by ***.
+
+    `postgresql://bob:p@ss@host/db` becomes `postgresql://***@host/db`: everything between
+    `://` and the last `@` goes, user name included, because a malformed password can hide
+    anywhere in that span. `postgresql://bob@host/db` stays as it is.
+    """
+    text = _URL_CREDENTIALS.sub(_blank_credentials, text)
     return _KEYWORD_PASSWORD.sub(lambda m: f"{m['head']}***", text)
+
+
+def _blank_credentials(match: re.Match[str]) -> str:
+    if _PLAIN_USER.fullmatch(match["span"]):
+        return match[0]
+    return f"{match['head']}***@"
+
+
+def mask_url(text: str) -> str:
+    """A database URL as typed, safe to quote back even when it does not parse."""
+    scheme, separator, rest = text.partition("://")
+    if not separator:
+        scheme, rest = "", text
+    user, at, host = rest.rpartition("@")
+    if at and not _PLAIN_USER.fullmatch(user):
+        rest = f"***@{host}"
+    return redact(scheme + separator + rest)
 
 
 def pgpass_path() -> Path:

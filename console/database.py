@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -12,18 +13,44 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from console.credentials import remember_password
+from console.credentials import mask_url, remember_password
 from console.paths import data_dir
 from console.services.errors import InputError
 
 DATABASE_ENV = "CONSOLE_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_CONNECT_TIMEOUT_S = 5
+# A desk's connection notices a dropped network within seconds, and no statement holds the
+# window (or a table's locks) for longer than a desk should wait.
+PG_KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 15_000,
+}
+PG_STATEMENT_TIMEOUT_MS = 30_000
 CHANGES_CHANNEL = "dispatch_console_changes"
 
 
 SAVED_URL_FILE = "office-database.url"
 BACKENDS = ("sqlite", "postgresql")
+DRIVERS = {
+    "sqlite": "sqlite",
+    "sqlite+pysqlite": "sqlite",
+    "postgresql": "postgresql+psycopg",
+    "postgresql+psycopg": "postgresql+psycopg",
+    "postgres": "postgresql+psycopg",
+}
+URL_EXAMPLE = "sqlite:///path/to/file.sqlite or postgresql+psycopg://user@host/dbname"
+
+
+class DatabaseProblem(ValueError):
+    """The database named cannot be used; the message says why and is safe to show."""
+
+
+class DatabaseUrlProblem(DatabaseProblem):
+    """A database URL the console cannot use: malformed, another kind of database, incomplete."""
 
 
 def default_database_url() -> str:
@@ -48,26 +75,91 @@ def save_database_url(url: str | None) -> URL | None:
         path.unlink(missing_ok=True)
         return None
     try:
-        parsed = make_url(url.strip())
-    except ArgumentError:
-        raise InputError("database URL", "is not a URL like postgresql://user@host/db") from None
-    if parsed.get_backend_name() not in BACKENDS:
-        raise InputError("database URL", "must be a sqlite:/// or postgresql:// URL")
+        parsed = check_database_url(url)
+    except DatabaseUrlProblem as problem:
+        raise InputError("database URL", str(problem)) from None
     without_password = remember_password(parsed)
     path.write_text(without_password.render_as_string(hide_password=False), encoding="utf-8")
     return without_password
 
 
 def resolve_database_url(explicit: str | None = None) -> str:
-    """The URL chosen by flag, then environment, then Preferences, then the embedded default."""
+    """The URL chosen by flag, then environment, then Preferences, then the embedded default.
+
+    An empty flag is refused rather than passed over: `--database "$UNSET"` must not write to
+    the default database by surprise.
+    """
+    if explicit is not None and not explicit.strip():
+        raise DatabaseUrlProblem(f"--database is empty; give a URL like {URL_EXAMPLE}")
     return (
-        explicit or os.environ.get(DATABASE_ENV) or saved_database_url() or default_database_url()
+        explicit
+        or os.environ.get(DATABASE_ENV, "").strip()
+        or saved_database_url()
+        or default_database_url()
     )
+
+
+def check_database_url(text: str) -> URL:
+    """`text` as a URL the console can open, or DatabaseUrlProblem saying what is wrong.
+
+    The scheme is read regardless of case (`SQLITE:///x` is `sqlite:///x`), `postgresql://`
+    means the psycopg driver, and `~` in an SQLite path is the user's home folder.
+    """
+    stripped = text.strip()
+    shown = mask_url(stripped)
+    scheme, separator, rest = stripped.partition("://")
+    if not separator or not scheme:
+        raise DatabaseUrlProblem(f"{shown!r} is not a database URL; use {URL_EXAMPLE}")
+    driver = DRIVERS.get(scheme.lower())
+    if driver is None:
+        raise DatabaseUrlProblem(
+            f"{mask_url(scheme)}:// is not a database the console works with; use {URL_EXAMPLE}"
+        )
+    # The scheme keeps the user's spelling (lower-cased) so a saved URL reads as it was typed.
+    written = "postgresql" if scheme.lower() == "postgres" else scheme.lower()
+    try:
+        parsed = make_url(f"{written}://{rest}")
+    except (ArgumentError, ValueError) as error:
+        reason = "the port is not a number" if "int()" in str(error) else "it does not parse"
+        raise DatabaseUrlProblem(f"{shown!r} is not a usable database URL: {reason}") from None
+    if driver == "sqlite":
+        return _checked_sqlite(parsed, shown)
+    return _checked_postgresql(parsed, shown)
+
+
+def _checked_sqlite(parsed: URL, shown: str) -> URL:
+    if not parsed.database:
+        raise DatabaseUrlProblem(
+            f"{shown!r} names no file; use sqlite:///relative/path.sqlite or "
+            "sqlite:////absolute/path.sqlite"
+        )
+    if parsed.database == ":memory:" or parsed.database.startswith("file:"):
+        return parsed
+    return parsed.set(database=str(Path(parsed.database).expanduser()))
+
+
+def _checked_postgresql(parsed: URL, shown: str) -> URL:
+    host = parsed.host or ""
+    if "@" in host or any(char.isspace() for char in host):
+        raise DatabaseUrlProblem(
+            f"{shown!r} is not a usable database URL: the host part holds '@'; "
+            "write an @ in a password as %40"
+        )
+    if parsed.port is not None and not 0 < parsed.port < 65_536:
+        raise DatabaseUrlProblem(f"{shown!r}: the port must be between 1 and 65535")
+    if not parsed.database:
+        raise DatabaseUrlProblem(
+            f"{shown!r} names no database; add it after the host, as in host/dbname"
+        )
+    return parsed
 
 
 def display_url(url: str | URL) -> str:
     """The URL as safe to show: never the password."""
-    parsed = make_url(url) if isinstance(url, str) else url
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except (ArgumentError, ValueError):
+        return mask_url(str(url))
     if parsed.get_backend_name() == "sqlite":
         return f"SQLite: {parsed.database or 'in memory'}"
     host = parsed.host or "local socket"
@@ -80,6 +172,16 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def sqlite_file(engine: Engine) -> Path | None:
+    """The file behind an SQLite engine; None for PostgreSQL or an in-memory database."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        return None
+    return Path(database)
+
+
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -90,23 +192,53 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
-    """Create an engine for `url` with the per-backend settings the console relies on."""
-    resolved = make_url(resolve_database_url(url))
-    if resolved.get_backend_name() == "sqlite":
-        if resolved.database and resolved.database != ":memory:":
-            from pathlib import Path
+    """Create an engine for `url` with the per-backend settings the console relies on.
 
-            Path(resolved.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    Nothing is connected yet; a URL the console cannot use raises DatabaseUrlProblem.
+    """
+    resolved = check_database_url(resolve_database_url(url))
+    if resolved.get_backend_name() == "sqlite":
+        resolved = resolved.set(drivername="sqlite")
+        _make_sqlite_folder(resolved)
         engine = create_engine(resolved, **kwargs)
         event.listen(engine, "connect", _configure_sqlite)
         return engine
-    if resolved.get_backend_name() == "postgresql" and resolved.drivername == "postgresql":
-        resolved = resolved.set(drivername="postgresql+psycopg")
+    resolved = resolved.set(drivername=DRIVERS[resolved.drivername])
     kwargs.setdefault("pool_pre_ping", True)
-    # An unreachable server should fail within seconds, not hang the desk for minutes.
     connect_args = kwargs.setdefault("connect_args", {})
+    # An unreachable server should fail within seconds, not hang the desk for minutes.
     connect_args.setdefault("connect_timeout", PG_CONNECT_TIMEOUT_S)
-    return create_engine(resolved, **kwargs)
+    for name, value in PG_KEEPALIVES.items():
+        if name not in resolved.query:
+            connect_args.setdefault(name, value)
+    return create_engine(_with_statement_timeout(resolved), **kwargs)
+
+
+def _make_sqlite_folder(url: URL) -> None:
+    """The folder of a new SQLite file is created; a file standing in its way is reported."""
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    folder = Path(database).parent
+    blocking = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        raise DatabaseProblem(f"cannot use {database}: {blocking} is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseProblem(
+            f"cannot use {database}: its folder {folder} cannot be made ({error.strerror or error})"
+        ) from None
+
+
+def _with_statement_timeout(url: URL) -> URL:
+    """The URL with the desk's statement timeout added to any `options` it already carries."""
+    given = url.query.get("options", ())
+    options = [given] if isinstance(given, str) else list(given)
+    if any("statement_timeout" in option for option in options):
+        return url
+    options.append(f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS}")
+    return url.update_query_dict({"options": " ".join(options)})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

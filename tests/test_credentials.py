@@ -61,15 +61,33 @@ def test_a_url_that_is_not_a_database_is_refused_by_field() -> None:
     assert refused.value.field == "database URL"
 
 
-def test_redact_blanks_passwords_in_urls_and_settings() -> None:
-    assert (
-        redact("could not open postgresql+psycopg://dana:hunter2@db/console")
-        == "could not open postgresql+psycopg://dana:***@db/console"
-    )
-    assert redact("host=db password=hunter2 user=dana") == "host=db password=*** user=dana"
-    assert redact("postgresql://dana@db/console") == "postgresql://dana@db/console"
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (
+            "could not open postgresql+psycopg://dana:hunter2@db/console",
+            "could not open postgresql+psycopg://***@db/console",
+        ),
+        # an unencoded @ in the password: everything up to the last @ goes
+        ("postgresql://bob:p@ss@host/db failed", "postgresql://***@host/db failed"),
+        ("postgresql://bob:p%40ss@host/db", "postgresql://***@host/db"),
+        ("postgresql://bob:a:b:c@host:5433/db", "postgresql://***@host:5433/db"),
+        ("'postgresql://bob:pw/x@host/db'", "'postgresql://***@host/db'"),
+        (
+            "postgresql://bob@host/db?password=hunter2&sslmode=require",
+            "postgresql://bob@host/db?password=***&sslmode=require",
+        ),
+        ("host=db password=hunter2 user=dana", "host=db password=*** user=dana"),
+        ("host=db password='two words' user=dana", "host=db password=*** user=dana"),
+        ("PGPASSWORD=hunter2 psql", "PGPASSWORD=*** psql"),
+        ("postgresql://dana@db/console", "postgresql://dana@db/console"),
+    ],
+)
+def test_redact_blanks_every_shape_of_password(text: str, shown: str) -> None:
+    assert redact(text) == shown
 
 
+@pytest.mark.expect_log("console.test", logging.ERROR)
 def test_log_file_never_holds_the_password() -> None:
     path = configure_logging()
     try:
@@ -88,3 +106,18 @@ def test_command_line_error_does_not_show_the_password(capsys) -> None:  # type:
     assert main(["init-db", "--database", url]) == 1
     err = capsys.readouterr().err
     assert "127.0.0.1" in err and "hunter2" not in err
+
+
+@pytest.mark.expect_log("console.test", logging.WARNING)
+def test_the_terminal_hears_one_masked_line_and_no_traceback(capsys) -> None:  # type: ignore[no-untyped-def]
+    from console.logs import configure_terminal_logging
+
+    configure_terminal_logging()
+    configure_terminal_logging()  # set up twice, still one line per record
+    logger = logging.getLogger("console.test")
+    logger.warning("retrying postgresql://bob:p@ss@db/console\nsecond line")
+    try:
+        raise RuntimeError("password=hunter2")
+    except RuntimeError:
+        logger.warning("kept for the log file", exc_info=True)
+    assert capsys.readouterr().err == "warning: retrying postgresql://***@db/console\n"

@@ -18,44 +18,48 @@ from console.services.briefing.batch import write_day_briefings
 from console.services.briefing.content import briefing_content
 from console.services.briefing.page import PageSize, default_page_size
 from console.services.briefing.render import render_briefing
+from console.services.output_file import atomic_output, check_output_file
 
 
 def cmd_briefing(args: argparse.Namespace) -> int:
     page_size = PageSize(args.page_size) if args.page_size else default_page_size()
+    if args.date is not None:
+        if args.customer:
+            raise CommandError("give either CUSTOMER or --date, not both")
+        return _day_briefings(args, page_size)
+    if not args.customer:
+        raise CommandError("name a CUSTOMER, or give --date YYYY-MM-DD")
+    output = check_output_file(Path(args.output), (".pdf",))
     engine = open_database(args)
-    sessions = session_factory(engine)
     try:
-        if args.date is not None:
-            if args.customer:
-                raise CommandError("give either CUSTOMER or --date, not both")
-            out_dir = Path(args.output)
-            if out_dir.exists() and not out_dir.is_dir():
-                raise CommandError(
-                    f"-o: {out_dir} is a file; --date writes one PDF per appointment into a folder"
-                )
-            result = write_day_briefings(
-                sessions, args.date, out_dir, page_size=page_size, combined=args.combined
-            )
-            for path in result.files:
-                print(path)
-            print(f"{result.appointments} sales appointment(s) on {args.date}", file=sys.stderr)
-            return 0
-        if not args.customer:
-            raise CommandError("name a CUSTOMER, or give --date YYYY-MM-DD")
-        output = Path(args.output)
-        if output.suffix.lower() != ".pdf":
-            raise CommandError(f"-o: {output} should end in .pdf")
-        with sessions() as session:
+        with session_factory(engine)() as session:
             customer = resolve_customer(session, args.customer)
             content = briefing_content(session, customer.id)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        partial = output.with_name(output.name + ".part")
-        partial.write_bytes(render_briefing(content, page_size))
-        partial.replace(output)
-        print(output)
-        return 0
     finally:
         engine.dispose()
+    with atomic_output(output, (".pdf",)) as partial:
+        partial.write_bytes(render_briefing(content, page_size))
+    print(output)
+    return 0
+
+
+def _day_briefings(args: argparse.Namespace, page_size: PageSize) -> int:
+    out_dir = Path(args.output)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise CommandError(
+            f"-o: {out_dir} is a file; --date writes one PDF per appointment into a folder"
+        )
+    engine = open_database(args)
+    try:
+        result = write_day_briefings(
+            session_factory(engine), args.date, out_dir, page_size=page_size, combined=args.combined
+        )
+    finally:
+        engine.dispose()
+    for path in result.files:
+        print(path)
+    print(f"{result.appointments} sales appointment(s) on {args.date}", file=sys.stderr)
+    return 0
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -4,28 +4,31 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import sys
 
 from console.commands.common import (
+    CommandParser,
     add_handler,
     iso_date,
+    limited_text,
     local_datetime,
+    printable,
+    record_id,
     resolve_customer,
     text_value,
     unit_of_work,
 )
 from console.desk_user import desk_user
-from console.models import ReferralStatus, StaffRole, Urgency
+from console.models import ReferralStatus, StaffRole, UpsellNote, Urgency
 from console.services.notes import add_note
 from console.services.referrals import (
     StepDetails,
     create_referral,
     move_referral,
-    return_due_follow_ups,
     tell_tech,
 )
 from console.services.staff import find_staff
+from console.services.transfer.formulas import protect
 from console.services.worklists import WorkItem, Worklist, worklist
 
 LIST_COLUMNS = (
@@ -114,7 +117,6 @@ def cmd_referral_list(args: argparse.Namespace) -> int:
     elif args.tell_tech:
         which = Worklist.TELL_TECH
     with unit_of_work(args) as session:
-        return_due_follow_ups(session, dt.date.today())
         technician_id = (
             find_staff(session, args.technician, StaffRole.TECHNICIAN).id
             if args.technician
@@ -128,12 +130,15 @@ def cmd_referral_list(args: argparse.Namespace) -> int:
         )
     rows = [_row(item) for item in items]
     if args.format == "csv":
+        # A spreadsheet opening this must show a pain point such as "=HYPERLINK(...)" as text.
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(LIST_COLUMNS)
-        writer.writerows(rows)
+        writer.writerows([[protect(cell) for cell in row] for row in rows])
         return 0
     shown = (0, 1, 2, 3, 4, 5, 9)
-    table = [[LIST_COLUMNS[i] for i in shown]] + [[row[i] for i in shown] for row in rows]
+    table = [[LIST_COLUMNS[i] for i in shown]] + [
+        [printable(row[i]) for i in shown] for row in rows
+    ]
     widths = [min(max(len(line[i]) for line in table), 30) for i in range(len(shown))]
     for line in table:
         print(
@@ -165,21 +170,23 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     referral = commands.add_parser(
         "referral", parents=[common], help="record and move technician referrals"
     )
-    steps = referral.add_subparsers(title="referral commands", metavar="COMMAND", required=True)
+    steps = referral.add_subparsers(
+        title="referral commands", metavar="COMMAND", required=True, parser_class=CommandParser
+    )
 
     add = steps.add_parser("add", parents=[common], help="record a technician's referral")
     add.add_argument("customer", metavar="CUSTOMER", help="account number, external id or name")
     add.add_argument("--technician", required=True, metavar="T", help="name or external id")
     add.add_argument("--pain-point", required=True, metavar="TEXT")
     add.add_argument("--recommendation", metavar="TEXT")
-    add.add_argument("--equipment", type=int, metavar="ID")
+    add.add_argument("--equipment", type=record_id, metavar="ID")
     add.add_argument("--urgency", choices=[u.value for u in Urgency], default=Urgency.NORMAL.value)
     add.add_argument("--estimated-value", metavar="N")
     add.add_argument("--salesperson", metavar="S")
     add_handler(add, cmd_referral_add)
 
     move = steps.add_parser("move", parents=[common], help="take one lifecycle step")
-    move.add_argument("id", type=int, metavar="ID")
+    move.add_argument("id", type=record_id, metavar="ID")
     move.add_argument("status", metavar="STATUS", help=", ".join(s.value for s in ReferralStatus))
     move.add_argument("--salesperson", metavar="S", help="for assigned")
     move.add_argument("--at", type=local_datetime, metavar="DATETIME", help="for appointment_set")
@@ -194,7 +201,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     told = steps.add_parser(
         "tell-tech", parents=[common], help="the referring tech was told the outcome"
     )
-    told.add_argument("id", type=int, metavar="ID")
+    told.add_argument("id", type=record_id, metavar="ID")
     told.add_argument("--thanked", action="store_true")
     told.add_argument("--note", metavar="TEXT")
     add_handler(told, cmd_referral_tell_tech)
@@ -208,13 +215,15 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     add_handler(listing, cmd_referral_list)
 
     note = commands.add_parser("note", parents=[common], help="upsell notes")
-    note_steps = note.add_subparsers(title="note commands", metavar="COMMAND", required=True)
+    note_steps = note.add_subparsers(
+        title="note commands", metavar="COMMAND", required=True, parser_class=CommandParser
+    )
     note_add = note_steps.add_parser(
         "add", parents=[common], help="add an upsell note to a customer"
     )
     note_add.add_argument("customer", metavar="CUSTOMER")
     note_add.add_argument("text", metavar="TEXT")
-    note_add.add_argument("--category", metavar="C")
+    note_add.add_argument("--category", metavar="C", type=limited_text(UpsellNote.category))
     note_add.add_argument("--pin", action="store_true")
-    note_add.add_argument("--author", metavar="A")
+    note_add.add_argument("--author", metavar="A", type=limited_text(UpsellNote.author))
     add_handler(note_add, cmd_note_add)

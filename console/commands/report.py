@@ -5,16 +5,18 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from console.commands.common import CommandError, add_handler, database, iso_date
+from console.commands.common import CommandError, CommandParser, add_handler, database, iso_date
 from console.services.briefing.page import default_page_size
 from console.services.metrics import referral_metrics
-from console.services.report import write_report
+from console.services.output_file import check_output_file
+from console.services.report import REPORT_SUFFIXES, write_report
 from console.services.transfer.table_file import FileProblem
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     if args.since and args.until and args.since > args.until:
         raise CommandError("--since must not be after --until")
+    check_output_file(Path(args.output), REPORT_SUFFIXES)
     with database(args, FileProblem) as engine:
         with engine.connect() as connection:
             metrics = referral_metrics(connection, args.since, args.until)
@@ -25,7 +27,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     report = commands.add_parser("report", parents=[common], help="referral metrics per technician")
-    kinds = report.add_subparsers(title="reports", metavar="REPORT", required=True)
+    kinds = report.add_subparsers(
+        title="reports", metavar="REPORT", required=True, parser_class=CommandParser
+    )
     referrals = kinds.add_parser(
         "referrals", parents=[common], help="referrals per technician and salesperson"
     )

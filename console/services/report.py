@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -19,6 +20,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from console.services.briefing.fonts import BOLD, REGULAR, markup, register_fonts
 from console.services.briefing.page import PageSize
 from console.services.metrics import ReferralMetrics
+from console.services.output_file import atomic_output
+from console.services.transfer.formulas import protect, protect_frame
 from console.services.transfer.table_file import FileProblem
 
 HEADINGS = {
@@ -40,7 +43,7 @@ def period_text(metrics: ReferralMetrics) -> str:
     return f"{since} to {until}"
 
 
-def format_cell(column: str, value: object) -> str:
+def format_cell(column: str, value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if column in ("conversion", "told_share"):
@@ -50,7 +53,7 @@ def format_cell(column: str, value: object) -> str:
     if column == "median_hours_to_first_contact":
         return f"{float(value):.1f}"
     if column in ("referrals", "won", "lost"):
-        return str(int(float(value)))  # type: ignore[arg-type]
+        return str(int(float(value)))
     return str(value)
 
 
@@ -66,28 +69,32 @@ def summary_line(totals: dict[str, float]) -> str:
     )
 
 
+REPORT_SUFFIXES = (".csv", ".xlsx", ".pdf")
+SHEETS = (
+    ("Technicians", "by_technician"),
+    ("Salespeople", "by_salesperson"),
+    ("Monthly", "monthly"),
+)
+
+
 def write_report(
     metrics: ReferralMetrics, path: Path, page_size: PageSize = PageSize.LETTER
 ) -> None:
+    """The report as `path`'s extension says; names from the data never run as formulas."""
     suffix = path.suffix.lower()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    if suffix == ".csv":
-        metrics.by_technician.reset_index().to_csv(partial, index=False, encoding="utf-8-sig")
-    elif suffix == ".xlsx":
-        with pd.ExcelWriter(partial, engine="openpyxl") as writer:
-            metrics.by_technician.reset_index().to_excel(
-                writer, sheet_name="Technicians", index=False
-            )
-            metrics.by_salesperson.reset_index().to_excel(
-                writer, sheet_name="Salespeople", index=False
-            )
-            metrics.monthly.reset_index().to_excel(writer, sheet_name="Monthly", index=False)
-    elif suffix == ".pdf":
-        partial.write_bytes(report_pdf(metrics, page_size))
-    else:
+    if suffix not in REPORT_SUFFIXES:
         raise FileProblem(f"{path.name}: the report is written as .csv, .xlsx or .pdf")
-    partial.replace(path)
+    with atomic_output(path, REPORT_SUFFIXES) as partial:
+        if suffix == ".csv":
+            table = protect_frame(metrics.by_technician.reset_index())
+            table.to_csv(partial, index=False, encoding="utf-8-sig")
+        elif suffix == ".xlsx":
+            with pd.ExcelWriter(partial, engine="openpyxl") as writer:
+                for sheet, name in SHEETS:
+                    table = protect_frame(getattr(metrics, name).reset_index())
+                    table.to_excel(writer, sheet_name=str(protect(sheet)), index=False)
+        else:
+            partial.write_bytes(report_pdf(metrics, page_size))
 
 
 def _chart(frame: pd.DataFrame, width: float) -> Drawing:

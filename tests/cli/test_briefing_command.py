@@ -24,6 +24,7 @@ def url(sqlite_engine: Engine) -> str:
 
 def test_briefing_for_one_customer(url: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "sheets" / "petrova.pdf"
+    out.parent.mkdir()
     assert (
         main(["briefing", "Жанна Петрова", "-o", str(out), "--page-size", "a4", "--database", url])
         == 0
@@ -31,7 +32,7 @@ def test_briefing_for_one_customer(url: str, tmp_path: Path, capsys) -> None:  #
     assert capsys.readouterr().out.strip() == str(out)
     text = PdfReader(out).pages[0].extract_text()
     assert "Жанна Петрова" in text
-    assert not list(out.parent.glob("*.part"))
+    assert sorted(out.parent.iterdir()) == [out]
 
 
 def test_ambiguous_name_lists_customers_and_fails(url: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

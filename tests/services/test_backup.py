@@ -18,6 +18,7 @@ def test_backup_is_a_whole_copy(demo_engine: Engine, tmp_path: Path) -> None:
             backup_sqlite(demo_engine, tmp_path / "copy.sqlite")
         return
     target = tmp_path / "backups" / "copy.sqlite"
+    target.parent.mkdir()
     assert backup_sqlite(demo_engine, target) > 0
     with sqlite3.connect(target) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
