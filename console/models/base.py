@@ -44,9 +44,8 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
-        if isinstance(value, str):
-            value = dt.datetime.fromisoformat(value)
-        return value.replace(tzinfo=dt.UTC)
+        stored: dt.datetime = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+        return stored.replace(tzinfo=dt.UTC)
 
 
 Money = Numeric(12, 2, asdecimal=True)

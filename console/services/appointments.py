@@ -1,4 +1,8 @@
-"""Sales appointments: when the salesperson goes, and whether they spoke to the tech first."""
+"""Sales appointments: when the salesperson goes, and whether they spoke to the tech first.
+
+A time typed at the desk without a zone is the office's wall-clock time; times are stored in
+UTC and written back into messages in the office's zone.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +22,14 @@ from console.models import (
     Staff,
     StaffRole,
 )
-from console.services.errors import Conflict, InputError, NotFound
-from console.services.referrals import StepDetails, move_referral
+from console.services.errors import NotFound
+from console.services.office_time import as_utc, local, utc_now
+from console.services.referrals import (
+    StepDetails,
+    changed_elsewhere,
+    move_referral,
+    saving_referral,
+)
 from console.services.staff import find_staff
 
 
@@ -46,24 +56,37 @@ def schedule_appointment(
     actor: str,
     salesperson: str | int | None = None,
     expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> SalesAppointment:
-    """Set the referral's appointment; from contacted this is the appointment_set step."""
+    """Set the referral's appointment; from contacted this is the appointment_set step.
+
+    `starts_at` without a zone is the office's wall-clock time.
+    """
     referral = session.get(Referral, referral_id)
     if referral is None:
         raise NotFound("referral", f"no referral with id {referral_id}")
-    if salesperson is not None:
-        referral.salesperson_id = find_staff(session, salesperson, StaffRole.SALESPERSON).id
-    if referral.status is ReferralStatus.APPOINTMENT_SET:
-        if expected_version is not None and referral.version != expected_version:
-            raise Conflict(
-                f"referral {referral_id} was changed on another desk; reload it and try again"
+    at = now or utc_now()
+    starts = as_utc(starts_at)
+    with saving_referral(referral_id):
+        if salesperson is not None:
+            referral.salesperson_id = find_staff(session, salesperson, StaffRole.SALESPERSON).id
+        if referral.status is not ReferralStatus.APPOINTMENT_SET:
+            move_referral(
+                session,
+                referral,
+                ReferralStatus.APPOINTMENT_SET,
+                actor,
+                StepDetails(appointment_at=starts),
+                expected_version=expected_version,
+                now=at,
             )
-        if starts_at.tzinfo is None:
-            raise InputError("appointment time", "needs a time zone")
+            return _open_appointments(session, referral_id)[-1]
+        if expected_version is not None and referral.version != expected_version:
+            raise changed_elsewhere(referral_id)
         for existing in _open_appointments(session, referral_id):
-            existing.cancelled_at = dt.datetime.now(dt.UTC)
+            existing.cancelled_at = at
         appointment = SalesAppointment(
-            referral_id=referral_id, salesperson_id=referral.salesperson_id, starts_at=starts_at
+            referral_id=referral_id, salesperson_id=referral.salesperson_id, starts_at=starts
         )
         session.add(appointment)
         session.add(
@@ -71,20 +94,12 @@ def schedule_appointment(
                 referral_id=referral_id,
                 actor=actor,
                 kind=EventKind.APPOINTMENT,
-                note=f"Appointment moved to {starts_at.astimezone():%Y-%m-%d %H:%M}",
+                at=at,
+                note=f"Appointment moved to {local(starts):%Y-%m-%d %H:%M}",
             )
         )
         session.flush()
-        return appointment
-    move_referral(
-        session,
-        referral,
-        ReferralStatus.APPOINTMENT_SET,
-        actor,
-        StepDetails(appointment_at=starts_at),
-        expected_version=expected_version,
-    )
-    return _open_appointments(session, referral_id)[-1]
+    return appointment
 
 
 def _open_appointments(session: Session, referral_id: int) -> list[SalesAppointment]:
@@ -105,7 +120,7 @@ def mark_tech_consulted(
     appointment = session.get(SalesAppointment, appointment_id)
     if appointment is None:
         raise NotFound("appointment", f"no sales appointment {appointment_id}")
-    at = now or dt.datetime.now(dt.UTC)
+    at = now or utc_now()
     appointment.tech_consulted_at = at
     session.add(
         ReferralEvent(
@@ -151,10 +166,4 @@ def appointments_between(
         )
         .order_by(SalesAppointment.starts_at, SalesAppointment.id)
     )
-    return [AppointmentRow(*row) for row in session.execute(statement)]
-
-
-def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The local day as a UTC interval."""
-    start = dt.datetime.combine(day, dt.time(0)).astimezone()
-    return start.astimezone(dt.UTC), (start + dt.timedelta(days=1)).astimezone(dt.UTC)
+    return [AppointmentRow(*tuple(row)) for row in session.execute(statement)]

@@ -1,4 +1,8 @@
-"""The dispatcher's day: each technician's visits, the sales appointments, and who is nearby."""
+"""The dispatcher's day: each technician's visits, the sales appointments, and who is nearby.
+
+A day is the office's day: from its local midnight to the next, 23 or 25 hours long when the
+clocks change. Times typed without a zone are the office's wall-clock time.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +23,9 @@ from console.models import (
     StaffRole,
     VisitStatus,
 )
-from console.services.appointments import AppointmentRow, appointments_between, day_bounds
+from console.services.appointments import AppointmentRow, appointments_between
 from console.services.errors import Conflict, InputError, NotFound
+from console.services.office_time import as_utc, day_bounds, local
 from console.services.records import named_customer, named_equipment
 from console.services.staff import find_staff
 
@@ -103,6 +108,7 @@ def same_area(
 
 
 def day_board(session: Session, day: dt.date) -> DayBoard:
+    """The office's `day`: every active technician's visits, and the sales appointments."""
     start, end = day_bounds(day)
     waiting = dict(
         session.execute(
@@ -165,6 +171,7 @@ def visit_conflicts(
     exclude_visit_id: int | None = None,
 ) -> list[Overlap]:
     """The technician's other visits that overlap this slot (each visit takes VISIT_MINUTES)."""
+    starts_at = as_utc(starts_at)
     window_start = starts_at - dt.timedelta(minutes=VISIT_MINUTES)
     window_end = starts_at + dt.timedelta(minutes=minutes)
     statement = (
@@ -187,7 +194,7 @@ def visit_conflicts(
 
 class ScheduleConflict(InputError):
     def __init__(self, conflicts: list[Overlap]) -> None:
-        listed = "; ".join(f"{c.starts_at.astimezone():%H:%M} at {c.customer}" for c in conflicts)
+        listed = "; ".join(f"{local(c.starts_at):%H:%M} at {c.customer}" for c in conflicts)
         super().__init__("time", f"the technician is already booked then: {listed}")
         self.conflicts = conflicts
 
@@ -204,7 +211,7 @@ class VisitChanged(Conflict):
 def visit_summary(session: Session, visit: ServiceVisit) -> str:
     """When, with whom and why, in one line: what a dispatcher compares."""
     technician = session.get(Staff, visit.technician_id) if visit.technician_id else None
-    when = visit.scheduled_for.astimezone().strftime("%Y-%m-%d %H:%M")
+    when = local(visit.scheduled_for).strftime("%Y-%m-%d %H:%M")
     who = technician.name if technician else "no technician"
     return f"{when} with {who}" + (f" ({visit.problem})" if visit.problem else "")
 
@@ -231,10 +238,10 @@ def schedule_visit(
     """Book a visit (or move one); an overlap is refused unless the dispatcher accepts it.
 
     A move names the version it was read at; if another desk changed the visit since, the move
-    is refused with `VisitChanged`, which says how the visit stands now.
+    is refused with `VisitChanged`, which says how the visit stands now. `starts_at` without a
+    zone is the office's wall-clock time.
     """
-    if starts_at.tzinfo is None:
-        raise InputError("time", "needs a time zone")
+    starts_at = as_utc(starts_at)
     named_customer(session, customer_id)
     tech = find_staff(session, technician, StaffRole.TECHNICIAN, "technician")
     if equipment_id is not None:

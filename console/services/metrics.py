@@ -3,6 +3,14 @@
 The database adds up counts and sums per technician, salesperson and month in one grouped
 query; only the medians need a row per referral, and that query fetches three numbers each.
 pandas then rolls the groups up into the tables the desk shows.
+
+Periods and months are the office's, in its time zone: a referral made at 23:30 on the last
+evening of March counts in March even when UTC says April. The database sorts each referral
+into its month by comparing the stored UTC time with the UTC moments the office's months
+begin, so SQLite and PostgreSQL give the same answer and no row has to come back to Python.
+No zone is more than 14 hours from UTC, so only a referral stored on the 1st or after the
+27th of a UTC month can belong to a neighbouring office month; every other one takes the
+UTC month straight from the stored text, which keeps the aggregate as fast as before.
 """
 
 from __future__ import annotations
@@ -17,14 +25,19 @@ from sqlalchemy import (
     Connection,
     Float,
     Select,
+    String,
     and_,
+    case,
     cast,
     func,
+    literal,
     select,
     type_coerce,
 )
+from sqlalchemy.orm import QueryableAttribute
 
 from console.models import Referral, ReferralStatus, Staff
+from console.services.office_time import months_spanning, period_bounds
 
 CLOSED = (ReferralStatus.WON, ReferralStatus.LOST)
 UNASSIGNED = "(unassigned)"
@@ -64,21 +77,9 @@ class ReferralMetrics:
     totals: dict[str, float]
 
 
-def _bounds(
-    since: dt.date | None, until: dt.date | None
-) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """Whole local days: `until` is included."""
-    start = dt.datetime.combine(since, dt.time(0)).astimezone(dt.UTC) if since else None
-    end = (
-        dt.datetime.combine(until + dt.timedelta(days=1), dt.time(0)).astimezone(dt.UTC)
-        if until
-        else None
-    )
-    return start, end
-
-
 def _period(statement: Select, since: dt.date | None, until: dt.date | None) -> Select:
-    start, end = _bounds(since, until)
+    """Referrals made on the office's days from `since` through `until`."""
+    start, end = period_bounds(since, until)
     if start is not None:
         statement = statement.where(Referral.created_at >= start)
     if end is not None:
@@ -86,25 +87,77 @@ def _period(statement: Select, since: dt.date | None, until: dt.date | None) -> 
     return statement
 
 
-def _month(dialect: str) -> ColumnElement[str]:
-    """The UTC month of creation as 'YYYY-MM' (times are stored as naive UTC)."""
+def _creation_span(
+    connection: Connection, since: dt.date | None, until: dt.date | None
+) -> tuple[dt.datetime, dt.datetime] | None:
+    """The first and last moments referrals in the period were made; None when there are none.
+
+    A bound the caller gave is used as it is; only an open end is asked of the database.
+    """
+    start, end = period_bounds(since, until)
+    if start is not None and end is not None:
+        return (start, end - dt.timedelta(microseconds=1)) if start < end else None
+    first, last = connection.execute(
+        _period(select(func.min(Referral.created_at), func.max(Referral.created_at)), since, until)
+    ).one()
+    if first is None or last is None:
+        return None
+    return start or first, (end - dt.timedelta(microseconds=1)) if end else last
+
+
+def _month_of(column: Any, months: list[tuple[str, dt.datetime]]) -> ColumnElement[str]:
+    """The office month of `column` as 'YYYY-MM': a balanced tree of CASEs over the moments
+    the months begin, so each row takes a handful of comparisons however long the period.
+    The first month takes everything before it and the last everything after, so a referral
+    saved while the report runs still lands in a month."""
+    if len(months) == 1:
+        return literal(months[0][0], String)
+    middle = len(months) // 2
+    return case(
+        (column < months[middle][1], _month_of(column, months[:middle])),
+        else_=_month_of(column, months[middle:]),
+    )
+
+
+def _utc_month_and_day(dialect: str) -> tuple[ColumnElement[str], ColumnElement[str]]:
+    """The stored (naive UTC) creation time's month as 'YYYY-MM' and day of month as 'DD'."""
     if dialect == "postgresql":
-        return func.to_char(Referral.created_at, "YYYY-MM")
-    return func.substr(Referral.created_at, 1, 7)
+        return (
+            func.to_char(Referral.created_at, "YYYY-MM"),
+            func.to_char(Referral.created_at, "DD"),
+        )
+    return func.substr(Referral.created_at, 1, 7), func.substr(Referral.created_at, 9, 2)
+
+
+def _month(
+    connection: Connection, since: dt.date | None, until: dt.date | None
+) -> ColumnElement[str]:
+    """The office's month of each referral's creation, as 'YYYY-MM'."""
+    span = _creation_span(connection, since, until)
+    if span is None:
+        return literal("", String)  # no referral in the period: nothing to sort
+    utc_month, utc_day = _utc_month_and_day(connection.dialect.name)
+    return case(
+        (utc_day.between(literal("02", String), literal("27", String)), utc_month),
+        else_=_month_of(Referral.created_at, months_spanning(*span)),
+    )
 
 
 def _hours_to_first_contact(dialect: str) -> ColumnElement[float]:
     if dialect == "postgresql":
         gap = func.extract("epoch", Referral.first_contact_at - Referral.created_at)
-        return cast(gap, Float) / 3600.0
-    return (func.julianday(Referral.first_contact_at) - func.julianday(Referral.created_at)) * 24.0
+        return type_coerce(cast(gap, Float) / 3600.0, Float)
+    days = func.julianday(Referral.first_contact_at) - func.julianday(Referral.created_at)
+    return type_coerce(days * 24.0, Float)
 
 
 def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.count().filter(condition)
 
 
-def _sum_where(condition: ColumnElement[bool], amount: ColumnElement[Any]) -> ColumnElement[Any]:
+def _sum_where(
+    condition: ColumnElement[bool], amount: ColumnElement[Any] | QueryableAttribute[Any]
+) -> ColumnElement[Any]:
     # Summed as a float: per-group Decimals would only be turned into floats by pandas.
     return type_coerce(func.sum(amount).filter(condition), Float)
 
@@ -116,7 +169,7 @@ def group_sums(
     won = Referral.status == ReferralStatus.WON
     lost = Referral.status == ReferralStatus.LOST
     closed = Referral.status.in_(CLOSED)
-    month = _month(connection.dialect.name).label("month")
+    month = _month(connection, since, until).label("month")
     statement = _period(
         select(
             Referral.technician_id,

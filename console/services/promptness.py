@@ -1,50 +1,57 @@
 """When a referral's first contact falls due, and whether it is overdue.
 
 The promise to technicians is prompt attention: a referral not contacted within the office's
-limit is overdue. With business hours on, only working hours on weekdays count towards it.
+limit is overdue. With business hours on, only working hours on weekdays count towards it,
+and a working day is the office's: its opening and closing hours are read on the office's
+clocks in its own time zone on that very day, so a due time stays exact across a daylight
+saving change. Working time is counted in elapsed hours.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_
 
 from console.models import Referral, ReferralStatus
 from console.services.office_settings import OfficeSettings
+from console.services.office_time import office_zone
 
 AWAITING_FIRST_CONTACT = (ReferralStatus.NEW, ReferralStatus.ASSIGNED)
 
 
-def local_zone() -> dt.tzinfo:
-    zone = dt.datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
+def _on_the_clock(day: dt.date, hour: int, zone: ZoneInfo) -> dt.datetime:
+    """The UTC moment the office's clocks show `hour`:00 on `day` (24 is the next midnight).
+
+    An hour the clocks skip is read with the offset before the change (02:00 on a
+    spring-forward night is 03:00); an hour they show twice is its first occurrence, the
+    same rules as a time typed at the desk (`office_time.as_utc`).
+    """
+    wall = dt.datetime.combine(day + dt.timedelta(days=hour // 24), dt.time(hour % 24))
+    return wall.replace(tzinfo=zone).astimezone(dt.UTC)
 
 
-def first_contact_due(
-    created_at: dt.datetime, settings: OfficeSettings, zone: dt.tzinfo | None = None
-) -> dt.datetime:
+def first_contact_due(created_at: dt.datetime, settings: OfficeSettings) -> dt.datetime:
     """The moment a referral created at `created_at` becomes overdue."""
     limit = dt.timedelta(hours=settings.first_contact_hours)
-    if not settings.business_hours_only:
-        return created_at + limit
-    zone = zone or local_zone()
-    cursor = created_at.astimezone(zone)
+    opens, closes = settings.business_day_start, settings.business_day_end
+    if not settings.business_hours_only or closes <= opens:
+        return created_at + limit  # an office day with no working hours counts like calendar time
+    zone = office_zone()
+    cursor = created_at.astimezone(dt.UTC)
+    day = cursor.astimezone(zone).date()
     remaining = limit
     while True:
-        day_start = cursor.replace(
-            hour=settings.business_day_start, minute=0, second=0, microsecond=0
-        )
-        day_end = cursor.replace(hour=settings.business_day_end, minute=0, second=0, microsecond=0)
-        if cursor.weekday() < 5 and cursor < day_end:
-            start = max(cursor, day_start)
-            available = day_end - start
-            if remaining <= available:
-                return (start + remaining).astimezone(dt.UTC)
-            remaining -= available
-        next_day = (cursor + dt.timedelta(days=1)).date()
-        cursor = dt.datetime.combine(next_day, dt.time(0), tzinfo=zone)
+        if day.weekday() < 5:
+            start = max(cursor, _on_the_clock(day, opens, zone))
+            end = _on_the_clock(day, closes, zone)
+            if start < end:
+                if remaining <= end - start:
+                    return start + remaining
+                remaining -= end - start
+        day += dt.timedelta(days=1)
+        cursor = max(cursor, _on_the_clock(day, 0, zone))
 
 
 def is_overdue(
@@ -53,11 +60,10 @@ def is_overdue(
     first_contact_at: dt.datetime | None,
     now: dt.datetime,
     settings: OfficeSettings,
-    zone: dt.tzinfo | None = None,
 ) -> bool:
     if first_contact_at is not None or status not in AWAITING_FIRST_CONTACT:
         return False
-    return now >= first_contact_due(created_at, settings, zone)
+    return now >= first_contact_due(created_at, settings)
 
 
 def overdue_candidates(now: dt.datetime, settings: OfficeSettings) -> ColumnElement[bool]:

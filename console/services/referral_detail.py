@@ -19,6 +19,7 @@ from console.models import (
     Urgency,
 )
 from console.services.office_settings import OfficeSettings, load_office_settings
+from console.services.office_time import utc_now
 from console.services.promptness import is_overdue
 from console.services.referrals import allowed_steps, get_referral
 
@@ -92,7 +93,7 @@ def referral_detail(
     settings: OfficeSettings | None = None,
 ) -> ReferralDetail:
     referral = get_referral(session, referral_id)
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utc_now()
     settings = settings or load_office_settings(session)
     tech = referral.technician
     sales: Staff | None = referral.salesperson

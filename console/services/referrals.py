@@ -2,12 +2,18 @@
 
 Every change is appended to the referral's events with who and when; the history is never
 edited. Each step checks the version the desk last saw, so a step based on a stale status is
-refused instead of silently applied.
+refused instead of silently applied; a step that races another desk's save is refused the
+same way when it is written.
+
+Dates people give (a follow-up date) are office days, and times typed without a zone are the
+office's wall-clock time (`console.services.office_time`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -30,6 +36,7 @@ from console.models import (
 )
 from console.services.errors import Conflict, InputError, NotFound
 from console.services.office_settings import OfficeSettings, load_office_settings
+from console.services.office_time import as_utc, local_date, local_today, utc_now
 from console.services.records import named_customer, named_equipment
 from console.services.staff import find_staff
 
@@ -119,7 +126,25 @@ def _optional_text(value: str | None) -> str | None:
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or dt.datetime.now(dt.UTC)
+    return now or utc_now()
+
+
+def changed_elsewhere(referral_id: int, now_status: ReferralStatus | None = None) -> Conflict:
+    """The refusal a desk sees when another desk changed the referral first."""
+    now = f" (now {now_status.value})" if now_status is not None else ""
+    return Conflict(
+        f"referral {referral_id} was changed on another desk{now}; reload it and try again"
+    )
+
+
+@contextmanager
+def saving_referral(referral_id: int) -> Iterator[None]:
+    """Turn a write that lost a race with another desk (a stale version at flush) into the
+    Conflict that names the referral. Keep the id: a failed flush expires the object."""
+    try:
+        yield
+    except StaleDataError:
+        raise changed_elsewhere(referral_id) from None
 
 
 def get_referral(
@@ -129,10 +154,7 @@ def get_referral(
     if referral is None:
         raise NotFound("referral", f"no referral with id {referral_id}")
     if expected_version is not None and referral.version != expected_version:
-        raise Conflict(
-            f"referral {referral_id} was changed on another desk (now {referral.status.value}); "
-            "reload it and try again"
-        )
+        raise changed_elsewhere(referral_id, referral.status)
     return referral
 
 
@@ -235,9 +257,7 @@ def move_referral(
     if isinstance(referral, int):
         referral = get_referral(session, referral, expected_version)
     elif expected_version is not None and referral.version != expected_version:
-        raise Conflict(
-            f"referral {referral.id} was changed on another desk; reload it and try again"
-        )
+        raise changed_elsewhere(referral.id)
     try:
         target = RS(to)
     except ValueError:
@@ -250,16 +270,11 @@ def move_referral(
         raise StepRefused(current, target)
     settings = settings or load_office_settings(session)
     note = _optional_text(details.note)
-    referral_id = referral.id  # a failed flush expires the object; keep the id for the message
-    _apply_step(session, referral, target, details, settings, at, actor)
-    referral.status = target
-    _event(session, referral, actor, EventKind.STATUS, at, current, target, note)
-    try:
+    with saving_referral(referral.id):
+        _apply_step(session, referral, target, details, settings, at, actor)
+        referral.status = target
+        _event(session, referral, actor, EventKind.STATUS, at, current, target, note)
         session.flush()
-    except StaleDataError:
-        raise Conflict(
-            f"referral {referral_id} was changed on another desk at the same time; reload it"
-        ) from None
     return referral
 
 
@@ -286,15 +301,13 @@ def _apply_step(
     elif target is RS.APPOINTMENT_SET:
         if details.appointment_at is None:
             raise InputError("appointment time", "is required to set an appointment")
-        if details.appointment_at.tzinfo is None:
-            raise InputError("appointment time", "needs a time zone")
         if referral.salesperson_id is None:
             raise InputError("salesperson", "assign a salesperson before setting an appointment")
         session.add(
             SalesAppointment(
                 referral=referral,
                 salesperson_id=referral.salesperson_id,
-                starts_at=details.appointment_at,
+                starts_at=as_utc(details.appointment_at),
             )
         )
     elif target is RS.QUOTED:
@@ -322,8 +335,11 @@ def _apply_step(
     elif target is RS.NOT_NOW:
         if details.follow_up_on is None:
             raise InputError("follow-up date", "is required for not now")
-        if details.follow_up_on <= at.date():
-            raise InputError("follow-up date", "must be in the future")
+        today = local_date(at)
+        if details.follow_up_on <= today:
+            raise InputError(
+                "follow-up date", f"must be in the future (after today, {today.isoformat()})"
+            )
         referral.follow_up_on = details.follow_up_on
     elif target is RS.CANCELLED:
         referral.closed_at = at
@@ -354,13 +370,14 @@ def tell_tech(
             "tech informed", f"the tech was already told on {referral.tech_informed_at:%Y-%m-%d}"
         )
     at = _now(now)
-    referral.tech_informed_at = at
-    referral.tech_thanked = thanked
-    text = "Told the tech the outcome" + (" and thanked them" if thanked else "")
-    if note and note.strip():
-        text += f": {note.strip()}"
-    _event(session, referral, actor, EventKind.TECH_TOLD, at, note=text)
-    session.flush()
+    with saving_referral(referral_id):
+        referral.tech_informed_at = at
+        referral.tech_thanked = thanked
+        text = "Told the tech the outcome" + (" and thanked them" if thanked else "")
+        if note and note.strip():
+            text += f": {note.strip()}"
+        _event(session, referral, actor, EventKind.TECH_TOLD, at, note=text)
+        session.flush()
     return referral
 
 
@@ -377,13 +394,21 @@ def add_referral_note(
 
 
 def return_due_follow_ups(
-    session: Session, today: dt.date, actor: str = "follow-up date"
+    session: Session,
+    today: dt.date | None = None,
+    actor: str = "follow-up date",
+    *,
+    now: dt.datetime | None = None,
 ) -> list[int]:
-    """Not-now referrals whose follow-up date has come go back to the salesperson's list."""
+    """Not-now referrals whose follow-up date has come go back to the salesperson's list.
+
+    The date comes on the office's day: `today` defaults to the office's date at `now`.
+    """
+    at = _now(now)
+    today = today if today is not None else local_today(at)
     due = session.scalars(
         select(Referral).where(Referral.status == RS.NOT_NOW, Referral.follow_up_on <= today)
     ).all()
-    at = dt.datetime.now(dt.UTC)
     for referral in due:
         referral.status = RS.ASSIGNED
         _event(
@@ -396,5 +421,14 @@ def return_due_follow_ups(
             RS.ASSIGNED,
             "Follow-up date reached",
         )
-    session.flush()
-    return [referral.id for referral in due]
+    ids = [referral.id for referral in due]
+    try:
+        session.flush()
+    except StaleDataError:
+        named = ", ".join(str(referral_id) for referral_id in ids)
+        raise Conflict(
+            f"referral {named} was changed on another desk; reload it and try again"
+            if len(ids) == 1
+            else f"one of referrals {named} was changed on another desk; reload and try again"
+        ) from None
+    return ids

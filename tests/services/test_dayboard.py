@@ -15,13 +15,15 @@ from console.services.dayboard import (
     schedule_visit,
     visit_conflicts,
 )
+from console.services.office_time import as_utc
 from tests import factories
 
 DAY = dt.date(2026, 4, 14)
 
 
 def at(hour: int, minute: int = 0, day: dt.date = DAY) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute)).astimezone(dt.UTC)
+    """`hour`:`minute` on the office's clock on `day`."""
+    return as_utc(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
 @pytest.fixture

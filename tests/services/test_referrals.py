@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from console.models import EventKind, ReferralEvent, ReferralStatus, StaffRole
+from console.models import EventKind, Referral, ReferralEvent, ReferralStatus, StaffRole
 from console.services.errors import Conflict, InputError, NotFound
 from console.services.office_settings import OfficeSettings, save_office_settings
 from console.services.referral_detail import referral_detail
@@ -297,3 +297,43 @@ def test_appointment_moves_and_the_old_one_is_cancelled(
     assert detail.status is RS.APPOINTMENT_SET
     assert detail.appointment_at == NOW + dt.timedelta(days=3)
     assert "Appointment moved to" in detail.timeline[-1].text
+
+
+def test_a_step_that_races_another_desk_is_refused_naming_the_referral(
+    sessions: sessionmaker[Session], office: dict[str, int]
+) -> None:
+    referral_id = new_referral(sessions, office)
+    with sessions() as this_desk:
+        seen = this_desk.get(Referral, referral_id)
+        assert seen is not None and seen.status is RS.NEW
+        step(sessions, referral_id, RS.ASSIGNED, salesperson="Sal Es")  # the other desk saves
+        with pytest.raises(Conflict) as refused:
+            move_referral(this_desk, seen, RS.CANCELLED, "this desk", now=NOW)
+    assert str(refused.value) == (
+        f"referral {referral_id} was changed on another desk; reload it and try again"
+    )
+    with sessions() as session:
+        detail = referral_detail(session, referral_id, now=NOW)
+    assert (detail.status, detail.salesperson) == (RS.ASSIGNED, "Sal Es")
+    assert [entry.to_status for entry in detail.timeline] == [RS.NEW, RS.ASSIGNED]
+
+
+def test_telling_the_tech_twice_at_once_is_refused_naming_the_referral(
+    sessions: sessionmaker[Session], office: dict[str, int]
+) -> None:
+    referral_id = new_referral(sessions, office)
+    walk_to_won(sessions, referral_id)
+    with sessions() as this_desk:
+        seen = this_desk.get(Referral, referral_id)  # read before the other desk saves
+        assert seen is not None and seen.tech_informed_at is None
+        with sessions.begin() as other_desk:
+            tell_tech(other_desk, referral_id, "other desk", thanked=True, now=NOW)
+        with pytest.raises(Conflict, match=f"referral {referral_id} was changed on another desk"):
+            tell_tech(this_desk, referral_id, "this desk", note="called him", now=NOW)
+    with sessions() as session:
+        detail = referral_detail(session, referral_id, now=NOW)
+    assert detail.tech_thanked is True
+    told = [entry for entry in detail.timeline if entry.kind is EventKind.TECH_TOLD]
+    assert [(entry.actor, entry.note) for entry in told] == [
+        ("other desk", "Told the tech the outcome and thanked them")
+    ]

@@ -18,9 +18,11 @@ from pypdf import PdfWriter
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.models import SalesAppointment
-from console.services.appointments import AppointmentRow, appointments_between, day_bounds
+from console.services.appointments import AppointmentRow, appointments_between
 from console.services.briefing.content import briefing_content
 from console.services.briefing.render import PageSize, render_briefing
+from console.services.office_time import day_bounds, local, utc_now
+from console.services.output_file import atomic_output, prepare_output_folder
 
 Progress = Callable[[int, int, str], None]
 
@@ -40,19 +42,19 @@ def slug(text: str) -> str:
 
 
 def file_name(appointment: AppointmentRow) -> str:
-    when = appointment.starts_at.astimezone().strftime("%H%M")
+    when = local(appointment.starts_at).strftime("%H%M")
     return (
         f"{when}-{slug(appointment.salesperson)}-{slug(appointment.customer)}-{appointment.id}.pdf"
     )
 
 
 def _write_whole(path: Path, data: bytes) -> None:
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(path)
+    with atomic_output(path) as partial:
+        partial.write_bytes(data)
 
 
 def day_appointments(session: Session, day: dt.date) -> list[AppointmentRow]:
+    """The sales appointments of the office's `day`, in time order."""
     start, end = day_bounds(day)
     return appointments_between(session, start, end)
 
@@ -60,7 +62,7 @@ def day_appointments(session: Session, day: dt.date) -> list[AppointmentRow]:
 def mark_briefing_printed(
     session: Session, appointment_ids: list[int], at: dt.datetime | None = None
 ) -> None:
-    moment = at or dt.datetime.now(dt.UTC)
+    moment = at or utc_now()
     for appointment_id in appointment_ids:
         appointment = session.get(SalesAppointment, appointment_id)
         if appointment is not None:
@@ -76,9 +78,13 @@ def write_day_briefings(
     combined: bool = False,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] = lambda: False,
+    now: dt.datetime | None = None,
 ) -> BatchResult:
-    """Render the day's briefings into `out_dir`; stops cleanly when `cancelled()` turns true."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """Render the day's briefings into `out_dir`; stops cleanly when `cancelled()` turns true.
+
+    `day` is the office's day; `now` (else the clock) is the time printed and recorded.
+    """
+    prepare_output_folder(out_dir)
     with sessions() as session:
         appointments = day_appointments(session, day)
     result = BatchResult(appointments=len(appointments))
@@ -90,7 +96,7 @@ def write_day_briefings(
             return result
         with sessions() as session:
             content = briefing_content(
-                session, appointment.customer_id, appointment_id=appointment.id
+                session, appointment.customer_id, appointment_id=appointment.id, now=now
             )
         pdf = render_briefing(content, page_size)
         if combined:
@@ -115,5 +121,5 @@ def write_day_briefings(
         _write_whole(path, buffer.getvalue())
         result.files.append(path)
     with sessions.begin() as session:
-        mark_briefing_printed(session, done)
+        mark_briefing_printed(session, done, now)
     return result

@@ -20,6 +20,7 @@ from console.services.customers import (
 )
 from console.services.errors import NotFound
 from console.services.office_settings import load_office_settings
+from console.services.office_time import utc_now
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class BriefingContent:
     techs_to_call: list[TechToCall]
     appointment_at: dt.datetime | None = None
     salesperson: str | None = None
-    printed_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    printed_at: dt.datetime = field(default_factory=utc_now)
 
 
 def briefing_content(
@@ -56,7 +57,7 @@ def briefing_content(
     now: dt.datetime | None = None,
 ) -> BriefingContent:
     """One customer's briefing; a referral or appointment narrows the call box to its tech."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utc_now()
     settings = load_office_settings(session)
     overview = customer_overview(session, customer_id, now=now, settings=settings)
     limit = history_visits if history_visits is not None else settings.history_visits_on_briefing

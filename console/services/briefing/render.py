@@ -27,6 +27,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from console.services import office_time
 from console.services.briefing.content import BriefingContent, TechToCall
 from console.services.briefing.fonts import BOLD, REGULAR, markup, register_fonts
 from console.services.briefing.page import PageSize
@@ -84,9 +85,10 @@ def sheet_styles() -> dict[str, ParagraphStyle]:
 
 
 def local(value: dt.datetime | None, with_time: bool = True) -> str:
+    """A stored moment as the office reads it: its date and time in the office's zone."""
     if value is None:
         return ""
-    shown = value.astimezone()
+    shown = office_time.local(value)
     return shown.strftime("%Y-%m-%d %H:%M") if with_time else shown.strftime("%Y-%m-%d")
 
 

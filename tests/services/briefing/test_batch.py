@@ -11,13 +11,14 @@ from sqlalchemy import Engine, select
 from console.database import session_factory
 from console.models import SalesAppointment
 from console.services.briefing.batch import day_appointments, write_day_briefings
+from console.services.office_time import local_date
 
 
 def busiest_day(engine: Engine) -> tuple[dt.date, int]:
     with session_factory(engine)() as session:
         days: dict[dt.date, int] = {}
         for starts in session.scalars(select(SalesAppointment.starts_at)):
-            day = starts.astimezone().date()
+            day = local_date(starts)
             days[day] = days.get(day, 0) + 1
     day = max(days, key=lambda d: (days[d], d))
     with session_factory(engine)() as session:
