@@ -1,4 +1,5 @@
-"""A PostgreSQL server of the test's own, which the test can stop and start at will.
+"""A PostgreSQL server of the tests' own: one for the whole run (see tests/conftest.py), or one
+for a single test that stops and starts it at will.
 
 Made with the machine's `initdb` and `pg_ctl` in a temporary folder on a free port; as root they
 run as the `postgres` user, as PostgreSQL refuses to run as root.
@@ -14,6 +15,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -86,11 +88,15 @@ class PrivateServer:
         )
 
 
-@pytest.fixture
-def private_postgres() -> Iterator[PrivateServer]:
+NO_SERVER = "needs PostgreSQL's initdb and pg_ctl (Debian: apt-get install postgresql)"
+
+
+@contextmanager
+def private_server() -> Iterator[PrivateServer]:
+    """A running server of its own, removed afterwards; `pytest.skip` says why there is none."""
     bin_dir = _bin_dir()
     if bin_dir is None:
-        pytest.skip("needs PostgreSQL's initdb and pg_ctl to run a server of the test's own")
+        pytest.skip(NO_SERVER)
     as_user: list[str] = []
     folder = Path(tempfile.mkdtemp(prefix="console-pg-"))
     if os.geteuid() == 0:
@@ -113,3 +119,10 @@ def private_postgres() -> Iterator[PrivateServer]:
     finally:
         server.stop_quietly()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[PrivateServer]:
+    """A server for one test alone, which it may stop and start."""
+    with private_server() as server:
+        yield server

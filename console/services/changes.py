@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from console.database import CHANGES_CHANNEL as CHANNEL
-from console.database import PG_CONNECT_TIMEOUT_S
+from console.database import PG_CONNECT_TIMEOUT_S, PG_KEEPALIVES
 
 
 def notify_changed(engine: Engine) -> None:
@@ -48,13 +48,21 @@ class ChangeWatcher:
     def _listen(self) -> None:
         import psycopg
 
-        url = self.engine.url.set(drivername="postgresql")
-        self._pg = psycopg.connect(
-            url.render_as_string(hide_password=False),
-            autocommit=True,
-            connect_timeout=PG_CONNECT_TIMEOUT_S,
-        )
+        self._pg = psycopg.connect(**self._connection_parameters(), autocommit=True)
         self._pg.execute(f"LISTEN {CHANNEL}")
+
+    def _connection_parameters(self) -> dict[str, Any]:
+        """The engine's own connection parameters, decoded by its dialect: a URL string handed
+        to libpq would keep the `+` that encodes a space in `options`."""
+        _args, parameters = self.engine.dialect.create_connect_args(self.engine.url)
+        parameters.pop("context", None)  # the dialect's type adapters; plain psycopg needs none
+        options = parameters.get("options")
+        if isinstance(options, (list, tuple)):
+            parameters["options"] = " ".join(options)
+        parameters.setdefault("connect_timeout", PG_CONNECT_TIMEOUT_S)
+        for name, value in PG_KEEPALIVES.items():
+            parameters.setdefault(name, value)
+        return dict(parameters)
 
     def changed(self) -> bool:
         """Raises the driver's error when the server cannot be reached; see `reconnect`."""

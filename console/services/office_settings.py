@@ -1,19 +1,29 @@
-"""Settings that every desk of an office shares, kept in the database."""
+"""Settings that every desk of an office shares, kept in the database.
+
+Each setting is declared once, on `OfficeSettings`, with its default; `validate` is the one
+place that says what a setting may hold, and every save goes through it. Loading or saving the
+settings also puts the office's time zone into effect for this process.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, cast
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import CursorResult, Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from console.models import OfficeSetting
-from console.services.errors import Conflict
+from console.services.errors import Conflict, InputError, stale_as_conflict
+from console.services.office_time import UnknownTimeZone, configure_office_zone, zone_named
+
+log = logging.getLogger(__name__)
 
 DEFAULT_LOST_REASONS = (
     "Price",
@@ -38,11 +48,98 @@ class OfficeSettings:
     spiff_percent: Decimal = Decimal("2.0")
     lost_reasons: tuple[str, ...] = field(default=DEFAULT_LOST_REASONS)
     history_visits_on_briefing: int = 10
+    time_zone: str = ""  # an IANA name such as "America/Chicago"; empty: the machine's zone
 
     def spiff_for(self, won_value: Decimal) -> Decimal:
         if self.spiff_mode == "percent":
             return (won_value * self.spiff_percent / Decimal(100)).quantize(Decimal("0.01"))
         return self.spiff_flat_amount
+
+
+SETTING_LABELS = {
+    "first_contact_hours": "First contact within (hours)",
+    "business_hours_only": "Count only business hours",
+    "business_day_start": "Business day starts",
+    "business_day_end": "Business day ends",
+    "spiff_mode": "Spiff rule",
+    "spiff_flat_amount": "Flat spiff",
+    "spiff_percent": "Spiff percent",
+    "lost_reasons": "Lost reasons",
+    "history_visits_on_briefing": "Visits on a briefing",
+    "time_zone": "Office time zone",
+}
+SPIFF_MODES = ("flat", "percent")
+FIRST_CONTACT_HOURS = (1, 24 * 14)
+BRIEFING_VISITS = (1, 200)
+
+
+class SettingsProblem(InputError):
+    """A setting that may not hold the value given; `setting` is its name on OfficeSettings."""
+
+    def __init__(self, setting: str, message: str) -> None:
+        self.setting = setting
+        super().__init__(SETTING_LABELS[setting], message)
+
+
+def _whole_in(settings: OfficeSettings, name: str, low: int, high: int) -> None:
+    value = getattr(settings, name)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise SettingsProblem(name, f"must be a whole number from {low} to {high}, not {value!r}")
+
+
+def _amount(settings: OfficeSettings, name: str, high: Decimal | None = None) -> None:
+    value = getattr(settings, name)
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise SettingsProblem(name, f"{value} is not an amount")
+    if value < 0:
+        raise SettingsProblem(name, "must not be negative")
+    if high is not None and value > high:
+        raise SettingsProblem(name, f"must be at most {high}")
+
+
+def validate(settings: OfficeSettings) -> None:
+    """Raise `SettingsProblem` for the first setting that holds a value the office cannot use."""
+    _whole_in(settings, "first_contact_hours", *FIRST_CONTACT_HOURS)
+    _whole_in(settings, "business_day_start", 0, 23)
+    _whole_in(settings, "business_day_end", 1, 24)
+    if settings.business_day_end <= settings.business_day_start:
+        raise SettingsProblem(
+            "business_day_end",
+            f"must be after the start ({settings.business_day_start}:00),"
+            f" not {settings.business_day_end}:00",
+        )
+    if settings.spiff_mode not in SPIFF_MODES:
+        raise SettingsProblem("spiff_mode", f"must be flat or percent, not {settings.spiff_mode!r}")
+    _amount(settings, "spiff_flat_amount")
+    _amount(settings, "spiff_percent", Decimal(100))
+    if not settings.lost_reasons:
+        raise SettingsProblem("lost_reasons", "give at least one")
+    if not all(reason.strip() for reason in settings.lost_reasons):
+        raise SettingsProblem("lost_reasons", "a reason must not be empty")
+    _whole_in(settings, "history_visits_on_briefing", *BRIEFING_VISITS)
+    if settings.time_zone:
+        try:
+            zone_named(settings.time_zone)
+        except UnknownTimeZone as error:
+            raise SettingsProblem("time_zone", str(error)) from None
+
+
+def _use_zone(settings: OfficeSettings) -> ZoneInfo:
+    """Cut the office's days in the zone the settings name, from now on, in this process."""
+    try:
+        return configure_office_zone(settings.time_zone or None)
+    except UnknownTimeZone:
+        # Stored by a desk whose zone database knows a name this one does not.
+        log.warning(
+            "office time zone %r is unknown here; using this computer's", settings.time_zone
+        )
+        return configure_office_zone(None)
+
+
+def use_office_zone(session: Session) -> ZoneInfo:
+    """Load the office settings and put their time zone into effect (at start, in every
+    command): returns the zone now in use."""
+    return _use_zone(load_office_settings(session))
 
 
 def _encode(value: Any) -> str:
@@ -75,7 +172,9 @@ def load_office_settings(session: Session) -> OfficeSettings:
     for spec in fields(OfficeSettings):
         if spec.name in stored:
             values[spec.name] = _decode(spec.type, stored[spec.name], getattr(defaults, spec.name))
-    return OfficeSettings(**values)
+    settings = OfficeSettings(**values)
+    _use_zone(settings)
+    return settings
 
 
 class OfficeSettingsChanged(Conflict):
@@ -106,11 +205,16 @@ def save_office_settings(
 ) -> None:
     """Store `settings`. Given `expected` (what the desk loaded), only the settings changed
     since then are written, each only if no other desk changed it meanwhile; other desks'
-    changes to the rest are kept. A clash raises `OfficeSettingsChanged` and writes nothing.
+    changes to the rest are kept. A clash raises `OfficeSettingsChanged` and writes nothing;
+    a value the office cannot use raises `SettingsProblem` and writes nothing.
     """
+    validate(settings)
     if expected is None:
-        for name, value in asdict(settings).items():
-            session.merge(OfficeSetting(key=name, value=_encode(value)))
+        with stale_as_conflict("the office rules"):
+            for name, value in asdict(settings).items():
+                session.merge(OfficeSetting(key=name, value=_encode(value)))
+            session.flush()
+        _use_zone(settings)
         return
     stored = {
         key: value for key, value in session.execute(select(OfficeSetting.key, OfficeSetting.value))
@@ -125,18 +229,23 @@ def save_office_settings(
             session.add(OfficeSetting(key=spec.name, value=new))
             continue
         # Compare-and-set: the row changes only if it still holds what this desk loaded.
-        written = session.execute(
-            update(OfficeSetting)
-            .where(OfficeSetting.key == spec.name, OfficeSetting.value == old)
-            .values(value=new)
-            .execution_options(synchronize_session=False)
+        written = cast(
+            "CursorResult[Any]",
+            session.execute(
+                update(OfficeSetting)
+                .where(OfficeSetting.key == spec.name, OfficeSetting.value == old)
+                .values(value=new)
+                .execution_options(synchronize_session=False)
+            ),
         )
         if written.rowcount == 0 and stored[spec.name] != new:
             clashes.append(spec.name)
     try:
-        session.flush()
+        with stale_as_conflict("the office rules"):
+            session.flush()
     except IntegrityError:  # another desk stored a first value for the same setting
         clashes.append("a new setting")
     if clashes:
         with Session(session.get_bind()) as fresh:
             raise OfficeSettingsChanged(load_office_settings(fresh), clashes)
+    _use_zone(settings)

@@ -9,10 +9,9 @@ from decimal import Decimal
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from console.models import EventKind, Referral, ReferralEvent, ReferralStatus, Staff, StaffRole
-from console.services.errors import Conflict, InputError
+from console.services.errors import InputError, stale_as_conflict
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,26 +62,33 @@ def mark_spiffs_paid(
     """Record payment of the given referrals' spiffs; returns the total paid."""
     at = now or dt.datetime.now(dt.UTC)
     total = Decimal("0")
-    for referral_id in referral_ids:
-        referral = session.get(Referral, referral_id)
-        if referral is None or referral.status is not ReferralStatus.WON:
-            raise InputError("referral", f"referral {referral_id} is not a won referral")
-        if referral.spiff_paid_at is not None:
-            raise InputError("referral", f"the spiff of referral {referral_id} is already paid")
-        referral.spiff_paid_at = at
-        amount = referral.spiff_amount or Decimal("0")
-        total += amount
-        session.add(
-            ReferralEvent(
-                referral_id=referral.id,
-                actor=actor,
-                kind=EventKind.SPIFF_PAID,
-                at=at,
-                note=f"Spiff of ${amount:,.2f} paid",
+    paid: list[int] = []
+    # Nothing is flushed until every referral is checked, so a clash surfaces in one place.
+    with session.no_autoflush:
+        for referral_id in referral_ids:
+            referral = session.get(Referral, referral_id)
+            if referral is None or referral.status is not ReferralStatus.WON:
+                raise InputError("referral", f"referral {referral_id} is not a won referral")
+            if referral.spiff_paid_at is not None:
+                raise InputError("referral", f"the spiff of referral {referral_id} is already paid")
+            referral.spiff_paid_at = at
+            amount = referral.spiff_amount or Decimal("0")
+            total += amount
+            paid.append(referral.id)
+            session.add(
+                ReferralEvent(
+                    referral_id=referral.id,
+                    actor=actor,
+                    kind=EventKind.SPIFF_PAID,
+                    at=at,
+                    note=f"Spiff of ${amount:,.2f} paid",
+                )
             )
-        )
-    try:
+    what = (
+        f"the spiff of referral {paid[0]}"
+        if len(paid) == 1
+        else f"the spiffs of referrals {', '.join(map(str, paid))}"
+    )
+    with stale_as_conflict(what):
         session.flush()
-    except StaleDataError:
-        raise Conflict("another desk recorded these spiffs as paid at the same time") from None
     return total

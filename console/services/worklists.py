@@ -1,4 +1,9 @@
-"""The coordinator's worklists: what needs doing next, and for whom."""
+"""The coordinator's worklists: what needs doing next, and for whom.
+
+Reading a worklist never writes. A not-now referral whose follow-up date has come is "due"
+by the query's own condition; it stays `not_now` until someone takes the next step with it
+through the lifecycle service, so two desks reading at once can never collide.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,12 @@ import enum
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from console.models import Customer, Referral, ReferralStatus, SalesAppointment, Staff, Urgency
 from console.services.office_settings import OfficeSettings, load_office_settings
+from console.services.office_time import local
 from console.services.promptness import first_contact_due, is_overdue, overdue_candidates
 
 RS = ReferralStatus
@@ -27,8 +33,8 @@ class Worklist(enum.StrEnum):
     OPEN = "open"
     ALL = "all"
 
-    @property
-    def title(self) -> str:
+    @property  # shadows str.title on purpose: the views ask a worklist for its title
+    def title(self) -> str:  # type: ignore[override]
         return WORKLIST_TITLES[self]
 
 
@@ -74,6 +80,20 @@ class WorkItem:
     follow_up_on: dt.date | None
     overdue: bool
     due_at: dt.datetime | None
+    follow_up_due: bool
+
+
+def follow_up_due(today: dt.date) -> ColumnElement[bool]:
+    """Referrals put off with "not now" whose follow-up date (an office day) has come."""
+    return and_(Referral.status == RS.NOT_NOW, Referral.follow_up_on <= today)
+
+
+def _is_follow_up_due(referral: Referral, today: dt.date) -> bool:
+    return (
+        referral.status is RS.NOT_NOW
+        and referral.follow_up_on is not None
+        and referral.follow_up_on <= today
+    )
 
 
 def _next_appointment() -> Select:
@@ -97,10 +117,11 @@ def worklist(
     status: ReferralStatus | None = None,
     limit: int | None = None,
 ) -> list[WorkItem]:
-    """The referrals on one worklist, most urgent first."""
+    """The referrals on one worklist, most urgent first. Reads only."""
     which = Worklist(which)
     now = now or dt.datetime.now(dt.UTC)
-    settings = settings or load_office_settings(session)
+    settings = settings or load_office_settings(session)  # also puts the office's zone in use
+    today = local(now).date()
     technician = aliased(Staff)
     salesperson = aliased(Staff)
     appointments = _next_appointment().subquery()
@@ -143,9 +164,10 @@ def worklist(
         order = [Referral.closed_at.asc(), Referral.id]
     elif which is Worklist.FOLLOW_UP:
         statement = statement.where(
-            Referral.follow_up_on.is_not(None),
-            Referral.follow_up_on <= now.date(),
-            Referral.status.in_((RS.NOT_NOW, RS.ASSIGNED)),
+            or_(
+                follow_up_due(today),
+                and_(Referral.status == RS.ASSIGNED, Referral.follow_up_on <= today),
+            )
         )
         order = [Referral.follow_up_on.asc(), Referral.id]
     elif which is Worklist.OPEN:
@@ -193,6 +215,7 @@ def worklist(
                 follow_up_on=referral.follow_up_on,
                 overdue=overdue,
                 due_at=first_contact_due(referral.created_at, settings) if awaiting else None,
+                follow_up_due=_is_follow_up_due(referral, today),
             )
         )
     return items[:limit] if limit is not None else items

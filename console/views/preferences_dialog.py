@@ -1,11 +1,16 @@
-"""Preferences: this desk's own settings (QSettings) and the office's shared rules (database)."""
+"""Preferences: this desk's own settings (QSettings) and the office's shared rules (database).
+
+The desk's settings object is always the one the window was given, never a new `QSettings()`,
+so a test or a second profile never touches the real user's settings. The office rules are
+checked by the settings service; a refused value is named beside the form and nothing is saved.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,27 +33,19 @@ from console.desk_user import os_login_name
 from console.services.briefing import PageSize, default_page_size
 from console.services.errors import InputError
 from console.services.office_settings import (
+    SETTING_LABELS,
     OfficeSettings,
     OfficeSettingsChanged,
+    SettingsProblem,
     load_office_settings,
     rebase_settings,
     save_office_settings,
+    validate,
 )
+from console.services.office_time import known_zones, machine_zone
 from console.views.common.forms import error_label, keep_mine, save_cancel_buttons
 from console.views.common.outage import keeps_input_when_offline
 from console.views.context import DeskContext
-
-SETTING_LABELS = {
-    "first_contact_hours": "First contact within (hours)",
-    "business_hours_only": "Count only business hours",
-    "business_day_start": "Business day starts",
-    "business_day_end": "Business day ends",
-    "spiff_mode": "Spiff rule",
-    "spiff_flat_amount": "Flat spiff",
-    "spiff_percent": "Spiff percent",
-    "lost_reasons": "Lost reasons",
-    "history_visits_on_briefing": "Visits on a briefing",
-}
 
 
 def _shown(value: object) -> str:
@@ -143,6 +140,20 @@ class PreferencesDialog(QDialog):
         self.history_visits.setRange(1, 200)
         self.history_visits.setValue(office.history_visits_on_briefing)
         self.history_visits.setAccessibleName("Visits shown on a briefing")
+        self.time_zone = QComboBox(self)
+        self.time_zone.setObjectName("officeTimeZone")
+        self.time_zone.setAccessibleName("Office time zone")
+        self.time_zone.setEditable(True)
+        self.time_zone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.time_zone.addItem("")
+        self.time_zone.addItems(known_zones())
+        self.time_zone.setCurrentText(office.time_zone)
+        time_zone_entry = self.time_zone.lineEdit()
+        if time_zone_entry is not None:
+            time_zone_entry.setPlaceholderText(f"this computer's: {machine_zone().key}")
+        zone_completer = self.time_zone.completer()
+        if zone_completer is not None:  # typing part of a name ("York") finds the zone
+            zone_completer.setFilterMode(Qt.MatchFlag.MatchContains)
         shared = QGroupBox("The office (shared by every desk)", self)
         office_form = QFormLayout(shared)
         office_form.addRow("First &contact within", self.first_contact)
@@ -154,6 +165,19 @@ class PreferencesDialog(QDialog):
         office_form.addRow("Spiff percent", self.spiff_percent)
         office_form.addRow("&Lost reasons", self.lost_reasons)
         office_form.addRow("&Visits on a briefing", self.history_visits)
+        office_form.addRow("Office &time zone", self.time_zone)
+        self.setting_fields: dict[str, QWidget] = {
+            "first_contact_hours": self.first_contact,
+            "business_hours_only": self.business_hours,
+            "business_day_start": self.day_start,
+            "business_day_end": self.day_end,
+            "spiff_mode": self.spiff_mode,
+            "spiff_flat_amount": self.spiff_amount,
+            "spiff_percent": self.spiff_percent,
+            "lost_reasons": self.lost_reasons,
+            "history_visits_on_briefing": self.history_visits,
+            "time_zone": self.time_zone,
+        }
 
         self.error = error_label(self)
         buttons = save_cancel_buttons(self, self.save)
@@ -165,32 +189,44 @@ class PreferencesDialog(QDialog):
         layout.addWidget(buttons)
 
     def office_settings(self) -> OfficeSettings:
-        """The office rules as entered; raises ValueError naming the field that is wrong."""
+        """The office rules as entered and checked; `SettingsProblem` names the wrong one."""
+        typed = self.spiff_amount.text().strip().replace("$", "").replace(",", "")
         try:
-            amount = Decimal(self.spiff_amount.text().strip().replace("$", "") or "0")
+            amount = Decimal(typed or "0")
         except InvalidOperation:
-            raise ValueError(f"flat spiff: {self.spiff_amount.text()!r} is not an amount") from None
-        if amount < 0:
-            raise ValueError("flat spiff: must not be negative")
+            raise SettingsProblem(
+                "spiff_flat_amount", f"{self.spiff_amount.text()!r} is not an amount"
+            ) from None
         reasons = tuple(
             line.strip() for line in self.lost_reasons.toPlainText().splitlines() if line.strip()
         )
-        if not reasons:
-            raise ValueError("lost reasons: give at least one")
-        if self.day_start.value() >= self.day_end.value():
-            raise ValueError("business day: must start before it ends")
-        return replace(
+        entered = replace(
             self.office,
             first_contact_hours=self.first_contact.value(),
             business_hours_only=self.business_hours.isChecked(),
             business_day_start=self.day_start.value(),
             business_day_end=self.day_end.value(),
             spiff_mode=str(self.spiff_mode.currentData()),
-            spiff_flat_amount=amount.quantize(Decimal("0.01")),
+            spiff_flat_amount=amount.quantize(Decimal("0.01")) if amount.is_finite() else amount,
             spiff_percent=Decimal(str(self.spiff_percent.value())),
             lost_reasons=reasons,
             history_visits_on_briefing=self.history_visits.value(),
+            time_zone=self.time_zone.currentText().strip(),
         )
+        validate(entered)
+        return entered
+
+    def show_problem(self, problem: SettingsProblem) -> None:
+        """Say which rule is refused and why, and put the cursor on it; the dialog stays open."""
+        self.error.setText(str(problem))
+        self.error.show()
+        field = self.setting_fields.get(problem.setting)
+        if field is not None:
+            field.setFocus()
+            if isinstance(field, QLineEdit):
+                field.selectAll()
+            elif isinstance(field, QComboBox) and (entry := field.lineEdit()) is not None:
+                entry.selectAll()
 
     def resolve_conflict(
         self, mine: OfficeSettings, changed: OfficeSettingsChanged
@@ -234,9 +270,8 @@ class PreferencesDialog(QDialog):
     def save(self) -> None:
         try:
             office = self.office_settings()
-        except ValueError as error:
-            self.error.setText(str(error))
-            self.error.show()
+        except SettingsProblem as problem:
+            self.show_problem(problem)
             return
         try:
             self.save_database_choice()
@@ -253,6 +288,9 @@ class PreferencesDialog(QDialog):
             except OfficeSettingsChanged as changed:
                 office = self.resolve_conflict(office, changed)
                 self.office = changed.theirs
+            except SettingsProblem as problem:  # this desk's rules and another's do not fit
+                self.show_problem(problem)
+                return
         user = self.desk_user.text().strip()
         self.settings.setValue("desk/user", user)
         self.settings.setValue("briefing/page_size", self.page_size.currentData())

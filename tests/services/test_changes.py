@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
-from console.database import make_engine, session_factory
+from console.database import CHANGES_CHANNEL, make_engine, session_factory
 from console.services.changes import ChangeWatcher
 from tests import factories
 
@@ -28,4 +28,36 @@ def test_other_desk_commit_is_noticed(engine: Engine) -> None:
         assert watcher.changed() is False
     finally:
         watcher.close()
+        other_desk.dispose()
+
+
+def test_the_watcher_connects_with_the_engines_server_options(
+    postgres_server_url: str,
+) -> None:
+    """Server options in the URL (a space is `+` there) reach PostgreSQL as the engine sends
+    them, so the watcher's own connection is set up like every other desk connection."""
+    engine = make_engine(f"{postgres_server_url}?options=-c+application_name%3Dfront-desk")
+    other_desk = make_engine(postgres_server_url)
+    watcher = ChangeWatcher(engine)
+    try:
+        assert watcher.changed() is False
+        with other_desk.connect() as connection:
+            listening = connection.execute(
+                text(
+                    "SELECT query FROM pg_stat_activity"
+                    " WHERE application_name = 'front-desk' AND pid <> pg_backend_pid()"
+                )
+            ).scalars()
+            assert [query.split()[0] for query in listening] == ["SELECT"]
+            connection.execute(text(f"NOTIFY {CHANGES_CHANNEL}"))
+            connection.commit()
+        deadline = time.monotonic() + 5
+        seen = False
+        while not seen and time.monotonic() < deadline:
+            seen = watcher.changed()
+            time.sleep(0.05)
+        assert seen
+    finally:
+        watcher.close()
+        engine.dispose()
         other_desk.dispose()

@@ -18,7 +18,9 @@ def test_backoff_doubles_up_to_its_ceiling_and_starts_over_when_reset() -> None:
 
 
 def test_unreachable_server_is_a_connection_error_and_a_refused_row_is_not() -> None:
-    unreachable = OperationalError("SELECT 1", {}, sqlite3.OperationalError("unable to open"))
+    cannot_open = sqlite3.OperationalError("unable to open database file")
+    cannot_open.sqlite_errorcode = 14  # SQLITE_CANTOPEN, as the sqlite3 module sets it
+    unreachable = OperationalError("SELECT 1", {}, cannot_open)
     refused = IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed"))
     assert is_connection_error(unreachable)
     assert not is_connection_error(refused)

@@ -1,4 +1,8 @@
-"""Window fixtures: a main window on a seeded SQLite database with its own settings file."""
+"""Window fixtures: a main window on a seeded SQLite database with its own settings file.
+
+Views are handed the `QSettings` they use (`desk_settings` here), so no test ever reads or
+writes the real user's settings.
+"""
 
 from __future__ import annotations
 
@@ -32,13 +36,19 @@ def settings_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def desk_settings(settings_path: Path) -> QSettings:
+    """This desk's settings, in a file of the test's own."""
+    return QSettings(str(settings_path), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
 def context(view_engine: Engine) -> DeskContext:
     return DeskContext.for_engine(view_engine, desk_user="sam")
 
 
 @pytest.fixture
-def window(qtbot, context: DeskContext, settings_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    main = MainWindow(context, QSettings(str(settings_path), QSettings.Format.IniFormat))
+def window(qtbot, context: DeskContext, desk_settings: QSettings) -> MainWindow:  # type: ignore[no-untyped-def]
+    main = MainWindow(context, desk_settings)
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)

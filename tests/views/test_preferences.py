@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings
 
 from console.services.office_settings import load_office_settings
@@ -43,11 +44,11 @@ def test_bad_values_name_the_field_and_save_nothing(
     dialog.first_contact.setValue(2)
     dialog.spiff_amount.setText("fifty")
     dialog.save()
-    assert dialog.error.text() == "flat spiff: 'fifty' is not an amount"
+    assert dialog.error.text() == "Flat spiff: 'fifty' is not an amount"
     dialog.spiff_amount.setText("50")
     dialog.lost_reasons.setPlainText("  ")
     dialog.save()
-    assert dialog.error.text() == "lost reasons: give at least one"
+    assert dialog.error.text() == "Lost reasons: give at least one"
     with context.read() as session:
         assert load_office_settings(session).first_contact_hours == 24
 
@@ -84,6 +85,7 @@ def other_desk_sets(context: DeskContext, **change: object) -> None:
         save_office_settings(session, replace(loaded, **change), expected=loaded)
 
 
+@pytest.mark.expect_message_box
 def test_other_desks_rule_changes_are_kept_or_chosen_over(  # type: ignore[no-untyped-def]
     qtbot, context: DeskContext, tmp_path: Path
 ) -> None:
@@ -114,3 +116,89 @@ def test_other_desks_rule_changes_are_kept_or_chosen_over(  # type: ignore[no-un
     assert office.first_contact_hours == 8
     assert office.history_visits_on_briefing == 4
     assert office.spiff_percent == Decimal("4.0")
+
+
+def _dialog(qtbot, context: DeskContext, tmp_path: Path) -> PreferencesDialog:  # type: ignore[no-untyped-def]
+    dialog = PreferencesDialog(
+        context, QSettings(str(tmp_path / "p.ini"), QSettings.Format.IniFormat)
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+@pytest.mark.parametrize(
+    ("enter", "message", "field"),
+    [
+        (
+            lambda d: d.spiff_amount.setText("NaN"),
+            "Flat spiff: NaN is not an amount",
+            "spiff_amount",
+        ),
+        (
+            lambda d: d.spiff_amount.setText("-Infinity"),
+            "Flat spiff: -Infinity is not an amount",
+            "spiff_amount",
+        ),
+        (
+            lambda d: d.spiff_amount.setText("-20"),
+            "Flat spiff: must not be negative",
+            "spiff_amount",
+        ),
+        (
+            lambda d: (d.day_start.setValue(17), d.day_end.setValue(8)),
+            "Business day ends: must be after the start (17:00), not 8:00",
+            "day_end",
+        ),
+        (
+            lambda d: d.time_zone.setCurrentText("Atlantis/Capital"),
+            "Office time zone: 'Atlantis/Capital' is not a time zone;"
+            " use a name like America/New_York",
+            "time_zone",
+        ),
+    ],
+)
+def test_a_refused_rule_is_named_the_dialog_stays_open_and_nothing_is_saved(  # type: ignore[no-untyped-def]
+    qtbot, context: DeskContext, tmp_path: Path, enter, message: str, field: str
+) -> None:
+    dialog = _dialog(qtbot, context, tmp_path)
+    with context.read() as session:
+        before = load_office_settings(session)
+    dialog.first_contact.setValue(6)
+    enter(dialog)
+    dialog.save()
+    assert dialog.error.text() == message
+    assert dialog.isVisible() and dialog.result() != dialog.DialogCode.Accepted
+    refused = getattr(dialog, field)
+    assert dialog.focusWidget() in (refused, getattr(refused, "lineEdit", lambda: None)())
+    with context.read() as session:
+        assert load_office_settings(session) == before
+
+
+def test_the_office_time_zone_is_chosen_from_the_known_zones_and_takes_effect(  # type: ignore[no-untyped-def]
+    qtbot, context: DeskContext, tmp_path: Path
+) -> None:
+    from console.services import office_time
+
+    dialog = _dialog(qtbot, context, tmp_path)
+    assert dialog.time_zone.currentText() == ""
+    assert dialog.time_zone.findText("America/Chicago") > 0
+    dialog.time_zone.setCurrentText("America/Chicago")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    with context.read() as session:
+        assert load_office_settings(session).time_zone == "America/Chicago"
+    assert office_time.office_zone().key == "America/Chicago"
+    reopened = _dialog(qtbot, context, tmp_path)
+    assert reopened.time_zone.currentText() == "America/Chicago"
+
+
+def test_the_dialog_writes_only_the_settings_it_was_given(  # type: ignore[no-untyped-def]
+    qtbot, context: DeskContext, tmp_path: Path
+) -> None:
+    dialog = _dialog(qtbot, context, tmp_path)
+    dialog.desk_user.setText("Dana")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert "Dana" in (tmp_path / "p.ini").read_text(encoding="utf-8")
+    assert QSettings().allKeys() == []  # the default (user's) settings were never touched
