@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import platformdirs
 
+# The names of the data and settings folders (`~/.local/share/DispatchConsole` on Linux).
+# Existing desks keep their databases, logs and settings there: never rename these.
 APP_NAME = "DispatchConsole"
 ORG_NAME = "DispatchConsole"
+# What people see: window titles, the task bar, the About box.
+DISPLAY_NAME = "Dispatch Console"
+# The freedesktop id: packaging/linux/dispatch-console.desktop and the icon carry this name.
+DESKTOP_ID = "dispatch-console"
 
-RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
+# The top-level resources/ folder, installed inside the package (see setup.py).
+RESOURCES_PACKAGE = "console.resources"
 
 
 def data_dir() -> Path:
@@ -21,5 +30,18 @@ def data_dir() -> Path:
     return path
 
 
-def resource(*parts: str) -> Path:
-    return RESOURCES_DIR.joinpath(*parts)
+def resource(*parts: str) -> Traversable:
+    """A file shipped with the console, found wherever it is installed: wheel, bundle or checkout.
+
+    Read it with `read_bytes()`/`read_text()`; where a library needs a real file name, wrap it in
+    `importlib.resources.as_file`.
+    """
+    try:
+        package = files(RESOURCES_PACKAGE)
+    except ModuleNotFoundError as missing:
+        # Only a checkout whose editable install predates the mapping gets here.
+        raise ModuleNotFoundError(
+            f"{RESOURCES_PACKAGE} is not installed; run `pip install -e .` (or .ci/setup) again",
+            name=RESOURCES_PACKAGE,
+        ) from missing
+    return package.joinpath(*parts)

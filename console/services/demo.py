@@ -1,8 +1,10 @@
 """Realistic, deterministic demo data, written in bulk so that office scale takes minutes.
 
 Everything is derived from one `random.Random(seed)` and an anchor day, so the same seed on the
-same day gives the same database. Rows are inserted through Core in chunks with ids assigned
-here, never one ORM object at a time.
+same day (in the same office time zone) gives the same database. The anchor day is the
+office's today, and visits and appointments are booked on the office's clocks: a visit at
+8:00 is at 8:00 where the office is. Rows are inserted through Core in chunks with ids
+assigned here, never one ORM object at a time.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy import Engine, Table, func, insert, select
 
 from console.models import Base, Customer, ReferralStatus
 from console.paths import resource
+from console.services.office_time import local_today, office_zone
 
 CHUNK = 20_000
 HISTORY_YEARS = 10
@@ -61,7 +64,10 @@ class DemoSummary:
 
 @cache
 def vocabulary() -> dict[str, Any]:
-    return json.loads(resource("demo", "vocabulary.json").read_text(encoding="utf-8"))
+    words: dict[str, Any] = json.loads(
+        resource("demo", "vocabulary.json").read_text(encoding="utf-8")
+    )
+    return words
 
 
 def _table(name: str) -> Table:
@@ -107,10 +113,15 @@ class DemoBuilder:
         self.size = size
         self.rng = random.Random(seed)
         self.today = today
-        self.now = dt.datetime.combine(today, dt.time(15, 0), tzinfo=dt.UTC)
+        self.zone = office_zone()
+        self.now = self.on_the_clock(today, dt.time(15, 0))
         self.words = vocabulary()
         self.kinds = list(self.words["equipment"])
         self.next_id: dict[str, int] = {}
+
+    def on_the_clock(self, day: dt.date, time: dt.time) -> dt.datetime:
+        """The UTC moment the office's clocks show `time` on `day`."""
+        return dt.datetime.combine(day, time, tzinfo=self.zone).astimezone(dt.UTC)
 
     def new_id(self, table: str) -> int:
         value = self.next_id.get(table, 0) + 1
@@ -212,9 +223,7 @@ class DemoBuilder:
                 continue
             for tech in technicians[:-1]:
                 for hour in sorted(rng.sample((8, 10, 13, 15), k=rng.randint(2, 4))):
-                    start = dt.datetime.combine(
-                        day, dt.time(hour, rng.choice((0, 30))), tzinfo=dt.UTC
-                    )
+                    start = self.on_the_clock(day, dt.time(hour, rng.choice((0, 30))))
                     kind = rng.choice(self.kinds)
                     done = start + dt.timedelta(hours=1) < self.now
                     visit_id = self.new_id("service_visits")
@@ -297,10 +306,9 @@ class DemoBuilder:
             tech = rng.choice(regulars)
             in_service_days = min(365 * HISTORY_YEARS, (self.today - installed).days)
             days_ago = rng.randrange(-7, in_service_days)
-            start = dt.datetime.combine(
+            start = self.on_the_clock(
                 self.today - dt.timedelta(days=days_ago),
                 dt.time(rng.randrange(7, 17), rng.choice((0, 30))),
-                tzinfo=dt.UTC,
             )
             future = start > self.now
             status = (
@@ -456,13 +464,13 @@ class DemoBuilder:
                 "tech_thanked": bool(tech_informed) and rng.random() < 0.8,
                 "spiff_amount": Decimal("50.00") if status is RS.WON else None,
                 "spiff_paid_at": (closed + dt.timedelta(days=30))
-                if status is RS.WON and not recent
+                if status is RS.WON and closed and not recent
                 else None,
                 "version": 1,
             },
         )
         coordinator = "demo"
-        for event_at, previous, step in events:
+        for event_at, before, after in events:
             writer.add(
                 "referral_events",
                 {
@@ -470,9 +478,9 @@ class DemoBuilder:
                     "referral_id": referral_id,
                     "at": event_at,
                     "actor": coordinator,
-                    "kind": "created" if previous is None else "status",
-                    "from_status": previous.value if previous else None,
-                    "to_status": step.value,
+                    "kind": "created" if before is None else "status",
+                    "from_status": before.value if before else None,
+                    "to_status": after.value,
                     "note": None,
                 },
             )
@@ -492,14 +500,14 @@ class DemoBuilder:
             )
         if appointment_at and salesperson:
             if status is RS.APPOINTMENT_SET:
-                starts = dt.datetime.combine(
+                starts = self.on_the_clock(
                     self.today + dt.timedelta(days=rng.randrange(0, 6)),
                     dt.time(rng.randrange(8, 17)),
-                    tzinfo=dt.UTC,
                 )
             else:
-                day = (appointment_at + dt.timedelta(days=rng.randrange(1, 5))).date()
-                starts = dt.datetime.combine(day, dt.time(rng.randrange(8, 17)), tzinfo=dt.UTC)
+                later = appointment_at + dt.timedelta(days=rng.randrange(1, 5))
+                day = later.astimezone(self.zone).date()
+                starts = self.on_the_clock(day, dt.time(rng.randrange(8, 17)))
             writer.add(
                 "sales_appointments",
                 {
@@ -551,14 +559,26 @@ class DemoBuilder:
         )
 
 
+def is_empty(engine: Engine) -> bool:
+    """True when the database has no customers yet: the only kind that takes demo data."""
+    with engine.connect() as connection:
+        return not connection.execute(
+            select(func.count()).select_from(Customer.__table__)
+        ).scalar_one()
+
+
 def seed_demo(
     engine: Engine,
     customers: int = 300,
     seed: int = 1,
     today: dt.date | None = None,
     progress: ProgressCallback | None = None,
+    now: dt.datetime | None = None,
 ) -> DemoSummary:
-    """Fill an empty database with a demo office; refuses a database that has customers."""
+    """Fill an empty database with a demo office; refuses a database that has customers.
+
+    The office's `today` defaults to its date at `now` (else at this moment).
+    """
     with engine.begin() as connection:
         existing = connection.execute(
             select(func.count()).select_from(Customer.__table__)
@@ -568,7 +588,8 @@ def seed_demo(
                 f"the database already has {existing} customers; demo data goes into an empty one"
             )
         writer = _Writer(connection, progress)
-        DemoBuilder(DemoSize(customers=customers), seed, today or dt.date.today()).build(writer)
+        anchor = today if today is not None else local_today(now)
+        DemoBuilder(DemoSize(customers=customers), seed, anchor).build(writer)
         if connection.dialect.name == "postgresql":
             _reset_postgres_sequences(connection)
     return DemoSummary(counts=dict(writer.counts))

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 from console.database import make_engine
 from console.migrate import upgrade_database
 from console.models import Base, Referral, ReferralStatus, SalesAppointment
-from console.services.demo import DatabaseNotEmpty, seed_demo
+from console.services.demo import DatabaseNotEmpty, is_empty, seed_demo
 from console.services.office_settings import OfficeSettings
 from console.services.promptness import is_overdue
 
@@ -66,3 +66,9 @@ def test_every_referral_state_and_the_worklists_have_work(demo_engine: Engine) -
 def test_refuses_a_database_with_customers(demo_engine: Engine) -> None:
     with pytest.raises(DatabaseNotEmpty):
         seed_demo(demo_engine, customers=5)
+
+
+def test_only_a_database_without_customers_counts_as_empty(engine: Engine) -> None:
+    assert is_empty(engine)
+    seed_demo(engine, customers=5, seed=3, today=TODAY)
+    assert not is_empty(engine)

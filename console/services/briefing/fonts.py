@@ -7,6 +7,7 @@ Droid Sans Fallback, run by run, so ReportLab never draws a missing-glyph box.
 from __future__ import annotations
 
 from functools import cache
+from importlib.resources import as_file
 from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
@@ -23,15 +24,21 @@ FALLBACK = "BriefingFallback"
 @cache
 def register_fonts() -> frozenset[int]:
     """Register the fonts once; returns the code points the main font covers."""
-    regular = TTFont(REGULAR, str(resource("fonts", "DejaVuSans.ttf")))
+    regular = _shipped_font(REGULAR, "DejaVuSans.ttf")
     pdfmetrics.registerFont(regular)
-    pdfmetrics.registerFont(TTFont(BOLD, str(resource("fonts", "DejaVuSans-Bold.ttf"))))
-    pdfmetrics.registerFont(TTFont(FALLBACK, str(resource("fonts", "DroidSansFallbackFull.ttf"))))
+    pdfmetrics.registerFont(_shipped_font(BOLD, "DejaVuSans-Bold.ttf"))
+    pdfmetrics.registerFont(_shipped_font(FALLBACK, "DroidSansFallbackFull.ttf"))
     addMapping(REGULAR, 0, 0, REGULAR)
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, REGULAR)
     addMapping(REGULAR, 1, 1, BOLD)
     return frozenset(regular.face.charToGlyph)
+
+
+def _shipped_font(name: str, file_name: str) -> TTFont:
+    """A font from the installed resources; ReportLab reads the whole file while it loads it."""
+    with as_file(resource("fonts", file_name)) as path:
+        return TTFont(name, str(path))
 
 
 def markup(text: str | None) -> str:
