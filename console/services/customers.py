@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, aliased
@@ -86,6 +88,12 @@ class ReferralRow:
     equipment: str | None
     overdue: bool
     awaiting_tell_tech: bool
+    won_value: Decimal | None = None
+
+    @property
+    def value(self) -> Decimal | None:
+        """What the referral is worth as far as the desk knows: the won value once won."""
+        return self.won_value if self.won_value is not None else self.estimated_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +172,13 @@ def _equipment(session: Session, customer_id: int, today: dt.date) -> list[Equip
     rows = session.connection().execute(_equipment_statement(), {"customer_id": customer_id})
     return [
         EquipmentRow(
-            *row,
+            row.id,
+            row.kind,
+            row.make,
+            row.model,
+            row.serial,
+            row.installed_on,
+            row.location,
             age_years=(today - row.installed_on).days / 365.25 if row.installed_on else None,
         )
         for row in rows
@@ -192,6 +206,7 @@ def _referral_statement() -> Select:
             Equipment.kind,
             Equipment.make,
             Equipment.model,
+            Referral.won_value,
         )
         .join(technician, Referral.technician_id == technician.id)
         .outerjoin(salesperson, Referral.salesperson_id == salesperson.id)
@@ -224,6 +239,7 @@ def referral_rows(
         kind,
         make,
         model,
+        won_value,
     ) in session.connection().execute(_referral_statement(), {"customer_id": customer_id}):
         rows.append(
             ReferralRow(
@@ -240,6 +256,7 @@ def referral_rows(
                 equipment=equipment_label(kind, make, model) if kind else None,
                 overdue=is_overdue(status, created_at, first_contact_at, now, settings),
                 awaiting_tell_tech=awaits_tell_tech(status, tech_informed_at),
+                won_value=won_value,
             )
         )
     return rows
@@ -345,7 +362,7 @@ def customer_overview(
     )
 
 
-_HISTORY_ORDER = {
+_HISTORY_ORDER: dict[HistoryColumn, Callable[[], list[Any]]] = {
     HistoryColumn.DATE: lambda: [ServiceVisit.scheduled_for],
     HistoryColumn.TECHNICIAN: lambda: [Staff.name, ServiceVisit.scheduled_for],
     HistoryColumn.EQUIPMENT: lambda: [equipment_label_sql(), ServiceVisit.scheduled_for],

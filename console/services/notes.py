@@ -104,3 +104,9 @@ def remove_note(
     note.removed_by = actor
     _flush(session, note_id)
     return note
+
+
+def stored_note(session: Session, note_id: int) -> UpsellNote | None:
+    """The note as it is stored now, or None once removed: what another desk's save left."""
+    note = session.get(UpsellNote, note_id)
+    return None if note is None or note.removed_at is not None else note

@@ -2,26 +2,33 @@
 
 It appears on the first failed read or save, keeps retrying on a widening schedule off the UI
 thread, and goes away by itself when the database answers again; nothing on screen is lost.
+A try that meets silence (a dropped VPN answers nothing at all) is given up after a few seconds
+and the next one starts, so the window notices the database's return within seconds.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from shiboken6 import isValid
 
 from console.services.connection import Backoff, probe, short_reason
+from console.views.common.off_thread import start_job
 from console.views.context import DeskContext
 
 log = logging.getLogger(__name__)
 
+# Tries come every RETRY_CEILING_S at the most, and one that has not answered in PROBE_SILENCE_MS
+# is given up, so the banner goes within about five seconds of the database's return.
+RETRY_CEILING_S = 2.0
+PROBE_SILENCE_MS = 2_500
+
 
 class ConnectionBanner(QFrame):
     restored = Signal()
-    _probed = Signal(object)
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,7 +51,8 @@ class ConnectionBanner(QFrame):
         layout.addWidget(self.retry_button)
         self.hide()
 
-        self.backoff = Backoff()
+        self.backoff = Backoff(ceiling=RETRY_CEILING_S)
+        self.attempt = 0
         self.reason = ""
         self.next_try_at = 0.0
         self.probing = False
@@ -55,7 +63,6 @@ class ConnectionBanner(QFrame):
         self.countdown = QTimer(self)
         self.countdown.setInterval(1000)
         self.countdown.timeout.connect(self._show_message)
-        self._probed.connect(self._after_probe)
         context.hub.trouble.connect(self.report)
 
     def report(self, error: BaseException | None) -> None:
@@ -74,18 +81,41 @@ class ConnectionBanner(QFrame):
         if self.probing:
             return
         self.probing = True
+        self.attempt += 1
+        attempt = self.attempt
         self.retry_timer.stop()
         self._show_message()
         engine = self.context.engine
-        threading.Thread(
-            target=lambda: self._probed.emit(probe(engine)), name="database-probe", daemon=True
-        ).start()
+        start_job(
+            lambda: probe(engine),
+            lambda answer, error: self._probe_answered(attempt, answer, error),
+        )
+        QTimer.singleShot(PROBE_SILENCE_MS, self, lambda: self._silent(attempt))
 
-    def _after_probe(self, error: BaseException | None) -> None:
+    def _probe_answered(
+        self, attempt: int, answer: BaseException | None, error: BaseException | None
+    ) -> None:
+        if not isValid(self):
+            return  # the window closed meanwhile
+        if error is not None:  # the try itself broke: logged in full, counted as no answer
+            log.error("could not try the database", exc_info=error)
+            answer = error
+        self._after_probe(attempt, answer)
+
+    def _silent(self, attempt: int) -> None:
+        """The try has not answered: give it up (its thread ends by itself) and plan the next."""
+        if attempt != self.attempt or not self.probing:
+            return
+        self._after_probe(attempt, TimeoutError("no answer from the database"))
+
+    def _after_probe(self, attempt: int, error: BaseException | None) -> None:
+        if attempt != self.attempt or not self.probing:
+            return  # a try given up on earlier
         self.probing = False
+        self.attempt += 1
         if error is not None:
             self.reason = short_reason(error)
-            log.info("database still not answering: %s", self.reason)
+            log.info("database still not answering: %s", self.reason, exc_info=error)
             self._schedule()
             return
         log.info("database answering again")

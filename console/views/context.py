@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -14,11 +14,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from console.database import display_url, session_factory
 from console.desk_user import desk_user as desk_user_name
-from console.services.connection import is_connection_error
 from console.services.errors import Conflict, InputError
+from console.views.common.off_thread import Latest, NoAnswer, call_off_thread, database_away
 from console.views.common.outage import NOT_SAVED_OFFLINE
 
+NOT_CONFIRMED = (
+    "Not saved yet: the database stopped answering. What you typed is kept here. If the save"
+    " still reaches it once the banner at the top has gone, the window shows it; look before"
+    " saving again."
+)
+
 T = TypeVar("T")
+
+Slot = Callable[[str], None]
 
 
 class ChangeHub(QObject):
@@ -38,6 +46,7 @@ class DeskContext:
     desk_user: str
     hub: ChangeHub = field(default_factory=ChangeHub)
     online: bool = True
+    _followers: list[tuple[QWidget, Slot]] = field(default_factory=list, repr=False)
 
     @classmethod
     def for_engine(cls, engine: Engine, desk_user: str | None = None) -> DeskContext:
@@ -52,30 +61,108 @@ class DeskContext:
         self.online = False
         self.hub.trouble.emit(error)
 
+    def follow_changes(self, owner: QWidget, slot: Slot) -> None:
+        """`slot` hears of every change until `stop_following` is called for `owner`'s window."""
+        self.hub.changed.connect(slot)
+        self._followers.append((owner, slot))
+        owner.destroyed.connect(lambda _object=None: self._forget(owner))
+
+    def stop_following(self, root: QWidget) -> None:
+        """A window or dialog closed: none of its widgets hears of changes any more."""
+        for owner, slot in list(self._followers):
+            if owner is root or root.isAncestorOf(owner):
+                self._followers.remove((owner, slot))
+                with suppress(RuntimeError, TypeError):  # already gone with its widget
+                    self.hub.changed.disconnect(slot)
+
+    def _forget(self, owner: QWidget) -> None:
+        self._followers[:] = [(o, s) for o, s in self._followers if o is not owner]
+
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A session on this thread, for code already off the GUI thread (and tests)."""
         with self.sessions() as session:
             yield session
 
+    def fetch(self, work: Callable[[Session], T], latest: Latest | None = None) -> T:
+        """`work(session)` in a session of its own on a pool thread; the window stays alive.
+
+        Raises `NoAnswer` once the window learns the database is away, and with `latest`,
+        `Superseded` when a newer read of the same thing ended first; views guard their reads
+        with `survives_outage`, which takes both in its stride.
+        """
+        sessions = self.sessions
+
+        def in_own_session() -> T:
+            with sessions() as session:
+                return work(session)
+
+        def read() -> T:
+            if not self.online:
+                raise NoAnswer("the database is not answering")  # the banner says so
+            return call_off_thread(in_own_session, give_up=self.hub.trouble)
+
+        return latest.newest(read) if latest is not None else read()
+
     def write(
-        self, parent: QWidget | None, work: Callable[[Session], T], what: str = "data"
+        self,
+        parent: QWidget | None,
+        work: Callable[[Session], T],
+        what: str | None = "data",
+        *,
+        refused: Callable[[InputError], None] | None = None,
+        conflict: Callable[[Conflict], None] | None = None,
+        offline: Callable[[str], None] | None = None,
     ) -> T | None:
-        """Run `work` in one transaction; a refusal is shown to the user and nothing is saved."""
+        """The one way to save: run `work` in one transaction, then tell every view.
+
+        A refusal, another desk's newer version, or a database that does not answer saves
+        nothing; each is shown by a message box, or handed to the form's own handler when it
+        has one (a form shows the message beside the field and keeps what was typed).
+        `what=None` saves without announcing, for housekeeping done while reading. The
+        transaction runs on a pool thread, so the window keeps painting while it commits.
+        """
+        sessions = self.sessions
+
+        def transaction() -> T:
+            with sessions.begin() as session:
+                return work(session)
+
         try:
-            with self.sessions.begin() as session:
-                result = work(session)
+            result = call_off_thread(
+                transaction, give_up=self.hub.trouble, late=lambda _r, e: self._late(what, e)
+            )
         except InputError as error:
-            QMessageBox.warning(parent, "Not saved", str(error))
+            if refused is not None:
+                refused(error)
+            else:
+                QMessageBox.warning(parent, "Not saved", str(error))
             return None
         except Conflict as error:
-            QMessageBox.warning(parent, "Changed on another desk", f"{error}\n\nNothing was saved.")
-            self.hub.changed.emit(what)
+            if what is not None:
+                self.hub.changed.emit(what)  # every view shows the other desk's version
+            if conflict is not None:
+                conflict(error)
+            else:
+                QMessageBox.warning(
+                    parent, "Changed on another desk", f"{error}\n\nNothing was saved."
+                )
             return None
         except Exception as error:
-            if not is_connection_error(error):
+            if not database_away(error):
                 raise
             self.report_trouble(error)
-            QMessageBox.warning(parent, "Not saved", NOT_SAVED_OFFLINE)
+            message = NOT_CONFIRMED if isinstance(error, NoAnswer) else NOT_SAVED_OFFLINE
+            if offline is not None:
+                offline(message)
+            else:
+                QMessageBox.warning(parent, "Not saved", message)
             return None
-        self.hub.changed.emit(what)
+        if what is not None:
+            self.hub.changed.emit(what)
         return result
+
+    def _late(self, what: str | None, error: BaseException | None) -> None:
+        """A save given up on reached the database after all: every view shows it."""
+        if error is None and what is not None:
+            self.hub.changed.emit(what)

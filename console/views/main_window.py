@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console import __version__
+from console.logs import log_path
 from console.services.briefing.page import PageSize, default_page_size
-from console.services.changes import ChangeWatcher
 from console.services.dayboard import BoardVisit
 from console.services.worklists import Worklist
+from console.views.about_dialog import AboutDialog
+from console.views.change_poll import ChangePoll
 from console.views.command_palette import CommandPalette
+from console.views.common.background import Background
 from console.views.common.lazy import BuiltOnFirstShow
 from console.views.common.outage import survives_outage
 from console.views.connection_banner import ConnectionBanner
@@ -40,7 +42,6 @@ from console.views.referrals.spiff_view import SpiffView
 from console.views.referrals.worklist_view import WorklistView
 from console.views.search.search_panel import SearchPanel
 
-WATCH_INTERVAL_MS = 1_000
 EMPTY_STATE = (
     "<h2>No customer open</h2>"
     "<p>Type a name, phone number, street or account number in the search on the left,"
@@ -124,12 +125,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.desk_label)
         self.restore_layout()
         self.search.focus_search()
-        self.watcher = ChangeWatcher(context.engine)
-        self.watch_timer = QTimer(self)
-        self.watch_timer.setInterval(WATCH_INTERVAL_MS)
-        self.watch_timer.timeout.connect(self.check_other_desks)
-        self.watch_timer.start()
-        context.hub.changed.connect(self._views_are_current)
+        self.exports = Background(context, self, "export")
+        self.changes = ChangePoll(context, self)
+        self.changes.otherDesks.connect(lambda: self.context.hub.changed.emit("elsewhere"))
+        self.changes.start()
+        context.follow_changes(self, self._views_are_current)
 
     @property
     def dashboard(self) -> DashboardView:
@@ -138,13 +138,9 @@ class MainWindow(QMainWindow):
     def _views_are_current(self, what: str) -> None:
         """Views just re-read the database, so commits so far (ours too) need no second look."""
         if what != "elsewhere":
-            self._catch_up_with_watcher()
+            self.changes.catch_up()
         if self.customer.overview is not None:
             self.setWindowTitle(f"{self.customer.overview.name} — Dispatch Console")
-
-    @survives_outage
-    def _catch_up_with_watcher(self) -> None:
-        self.watcher.changed()
 
     def _database_is_back(self) -> None:
         self.statusBar().showMessage(
@@ -152,11 +148,9 @@ class MainWindow(QMainWindow):
         )
         self.context.hub.changed.emit("reconnected")
 
-    @survives_outage
     def check_other_desks(self) -> None:
-        """Other desks' commits refresh what is open here, keeping selection and scroll."""
-        if self.watcher.changed():
-            self.context.hub.changed.emit("elsewhere")
+        """Look now, off the GUI thread, for other desks' commits; open views then refresh."""
+        self.changes.look()
 
     def _build_actions(self) -> None:
         menu = self.menuBar()
@@ -267,6 +261,7 @@ class MainWindow(QMainWindow):
         except ValueError:
             return default_page_size()
 
+    @survives_outage
     def print_briefing(self) -> None:
         """Preview the briefing of the referral selected on a worklist, else the open customer."""
         referral = (
@@ -291,6 +286,7 @@ class MainWindow(QMainWindow):
             self.page_size(),
             referral_id=referral_id,
             appointment_id=appointment_id,
+            settings=self.settings,
             parent=self,
         ).exec()
 
@@ -312,12 +308,20 @@ class MainWindow(QMainWindow):
             self, "Export records", f"{kind}.csv", "CSV (*.csv);;Excel (*.xlsx)"
         )
         if path:
-            count = export_kind(self.context.engine, kind, Path(path))
-            self.statusBar().showMessage(f"Exported {count} {kind} to {path}", 8000)
+            engine = self.context.engine
+            self.statusBar().showMessage(f"Exporting {kind} to {path}…")
+            self.exports.submit(
+                lambda: export_kind(engine, kind, Path(path)),
+                lambda count: self.statusBar().showMessage(
+                    f"Exported {count} {kind} to {path}", 8000
+                ),
+                self._export_failed,
+            )
 
     def export_focused_table(self) -> None:
-        """Export the table that has the keyboard focus, as it is shown."""
+        """Export the table that has the keyboard focus, as it is shown, off the GUI thread."""
         from console.views.common.table_export import export_table
+        from console.views.common.table_snapshot import detached_copy
 
         widget = QApplication.focusWidget()
         while widget is not None and not isinstance(widget, QAbstractItemView):
@@ -333,8 +337,22 @@ class MainWindow(QMainWindow):
             "CSV (*.csv);;Excel (*.xlsx)",
         )
         if path:
-            count = export_table(widget.model(), Path(path))
-            self.statusBar().showMessage(f"Exported {count} rows to {path}", 8000)
+            copy = detached_copy(widget.model())
+            self.statusBar().showMessage(f"Exporting {name} to {path}…")
+            self.exports.submit(
+                lambda: export_table(copy(), Path(path)),
+                lambda count: self.statusBar().showMessage(
+                    f"Exported {count} rows to {path}", 8000
+                ),
+                self._export_failed,
+            )
+
+    def _export_failed(self, error: BaseException) -> None:
+        self.statusBar().clearMessage()
+        if isinstance(error, OSError):
+            QMessageBox.warning(self, "Not exported", f"Could not write the file:\n{error}")
+            return
+        self.exports.report(error)
 
     def show_preferences(self) -> None:
         if PreferencesDialog(self.context, self.settings, self).exec():
@@ -348,6 +366,7 @@ class MainWindow(QMainWindow):
     def show_palette(self) -> None:
         CommandPalette(self).exec()
 
+    @survives_outage
     def book_visit(self) -> None:
         overview = self.customer.overview
         if overview is None:
@@ -383,13 +402,9 @@ class MainWindow(QMainWindow):
         self.customer.history.setFocus()
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Dispatch Console",
-            f"<b>Dispatch Console</b> {__version__}<br>"
-            "Technician referrals, customer history and sales briefings.<br>"
-            f"Database: {self.context.database_label}",
-        )
+        dialog = AboutDialog(self.context.engine.url, log_path(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -413,7 +428,7 @@ class MainWindow(QMainWindow):
         self.customer.restore_state(self.settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.watch_timer.stop()
-        self.watcher.close()
+        self.changes.close()
+        self.context.stop_following(self)
         self.save_layout()
         super().closeEvent(event)

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from pypdf import PdfReader
+from PySide6.QtCore import QSettings
 from sqlalchemy import select
 
 from console.models import SalesAppointment
@@ -23,7 +24,10 @@ def test_preview_shows_the_pdf_pages_and_saves(qtbot, context: DeskContext, tmp_
     with context.read() as session:
         appointment = session.scalars(select(SalesAppointment).limit(1)).one()
         customer_id, appointment_id = appointment.referral.customer_id, appointment.id
-    dialog = BriefingPreviewDialog(context, customer_id, PageSize.A4, appointment_id=appointment_id)
+    settings = QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat)
+    dialog = BriefingPreviewDialog(
+        context, customer_id, PageSize.A4, settings=settings, appointment_id=appointment_id
+    )
     qtbot.addWidget(dialog)
     expected_pages = len(PdfReader(io.BytesIO(dialog.pdf)).pages)
     assert dialog.page_count == expected_pages >= 1

@@ -34,6 +34,7 @@ def office_engine(private_postgres: PrivateServer) -> Iterator[Engine]:  # noqa:
     engine.dispose()
 
 
+@pytest.mark.expect_log("console.views.connection_banner", logging.WARNING)
 def test_banner_while_the_server_is_away_and_work_goes_on_after(  # type: ignore[no-untyped-def]
     qtbot,
     caplog,
@@ -74,7 +75,8 @@ def test_banner_while_the_server_is_away_and_work_goes_on_after(  # type: ignore
     private_postgres.start()
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=60_000)
     assert context.online
-    assert window.search.model.rowCount() > 0, "what was typed is searched once it is back"
+    # What was typed is searched once it is back.
+    qtbot.waitUntil(lambda: window.search.model.rowCount() > 0, timeout=10_000)
 
     dialog.save()
     assert dialog.result() == NoteDialog.DialogCode.Accepted

@@ -66,8 +66,8 @@ def test_ctrl_k_returns_to_search(qtbot, window: MainWindow) -> None:  # type: i
 def test_garbage_search_says_nothing_matches(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     qtbot.keyClicks(window.search.field, "qqzzxx")
     window.search.run_search()
+    qtbot.waitUntil(lambda: "No customer matches" in window.search.summary.text())
     assert window.search.model.rowCount() == 0
-    assert "No customer matches" in window.search.summary.text()
 
 
 def test_status_bar_names_the_database(window: MainWindow, context: DeskContext) -> None:
@@ -104,8 +104,8 @@ def test_export_what_a_table_shows(window: MainWindow, tmp_path: Path) -> None:
 
 
 def test_another_desks_change_shows_without_losing_the_selection(
-    window: MainWindow, context: DeskContext
-) -> None:
+    qtbot, window: MainWindow, context: DeskContext
+) -> None:  # type: ignore[no-untyped-def]
     from console.database import make_engine, session_factory
     from console.services.notes import add_note
 
@@ -117,17 +117,24 @@ def test_another_desks_change_shows_without_losing_the_selection(
         add_note(session, 5, "Noticed at desk 2", author="Desk 2", pinned=True)
     other_desk.dispose()
     window.check_other_desks()
+    qtbot.waitUntil(lambda: window.customer.note_model.rowCount() == before + 1)
     notes = [note.text for note in window.customer.note_model.rows]
     assert len(notes) == before + 1 and notes[0] == "Noticed at desk 2"
     assert window.customer.history.currentIndex().row() == 2
 
 
 def test_own_saves_do_not_refresh_the_window_a_second_time(
-    window: MainWindow, context: DeskContext
-) -> None:
+    qtbot, window: MainWindow, context: DeskContext
+) -> None:  # type: ignore[no-untyped-def]
     from console.services.notes import add_note
 
     window.open_customer(5)
+    elsewhere: list[str] = []
+    context.hub.changed.connect(
+        lambda what: elsewhere.append(what) if what == "elsewhere" else None
+    )
     context.write(window, lambda session: add_note(session, 5, "Mine", author="sam"), "note")
     assert "Mine" in [note.text for note in window.customer.note_model.rows]
-    assert window.watcher.changed() is False
+    looks = window.changes.looks
+    qtbot.waitUntil(lambda: window.changes.looks >= looks + 3, timeout=6_000)
+    assert elsewhere == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from console.services.customers import customer_overview
@@ -35,6 +36,7 @@ def current_text(context: DeskContext, note_id: int) -> str:
         return next(n.text for n in customer_overview(session, 4).notes_list if n.id == note_id)
 
 
+@pytest.mark.expect_message_box
 def test_both_versions_shown_and_mine_kept_on_request(qtbot, context: DeskContext) -> None:  # type: ignore[no-untyped-def]
     dialog = stale_note_dialog(qtbot, context)
     seen: list[str] = []
@@ -44,6 +46,7 @@ def test_both_versions_shown_and_mine_kept_on_request(qtbot, context: DeskContex
     assert current_text(context, dialog.note.id) == "Desk one's words"
 
 
+@pytest.mark.expect_message_box
 def test_keep_theirs_loses_nothing_of_theirs(qtbot, context: DeskContext) -> None:  # type: ignore[no-untyped-def]
     dialog = stale_note_dialog(qtbot, context)
     when_dialog_opens(QMessageBox, choose("Keep theirs", []))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
@@ -56,6 +57,7 @@ def choose(button_text: str, seen: list[str]):  # type: ignore[no-untyped-def]
     return act
 
 
+@pytest.mark.expect_message_box
 def test_both_times_shown_and_mine_saved_on_request(qtbot, context: DeskContext) -> None:  # type: ignore[no-untyped-def]
     dialog, visit = stale_move(qtbot, context)
     seen: list[str] = []
@@ -65,6 +67,7 @@ def test_both_times_shown_and_mine_saved_on_request(qtbot, context: DeskContext)
     assert stored_start(context, visit.id) == visit.scheduled_for - dt.timedelta(hours=1)
 
 
+@pytest.mark.expect_message_box
 def test_keep_theirs_leaves_their_move(qtbot, context: DeskContext) -> None:  # type: ignore[no-untyped-def]
     dialog, visit = stale_move(qtbot, context)
     when_dialog_opens(QMessageBox, choose("Keep theirs", []))

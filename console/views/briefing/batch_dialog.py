@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 
 from console.services.briefing import PageSize
 from console.services.briefing.batch import BatchResult, day_appointments, write_day_briefings
+from console.services.connection import is_connection_error
 from console.views.common.forms import path_row
-from console.views.common.task import BackgroundTask
+from console.views.common.outage import survives_outage
+from console.views.common.task import BackgroundTask, short_message
 from console.views.context import DeskContext
 
 
@@ -46,7 +48,7 @@ class BatchBriefingDialog(QDialog):
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
         self.day.setAccessibleName("Day of the sales appointments")
-        self.day.dateChanged.connect(self._count)
+        self.day.dateChanged.connect(lambda _day: self._count())
         self.folder = QLineEdit(str(Path.home() / "Briefings"), self)
         self.folder.setAccessibleName("Folder for the PDF files")
         folder_row = path_row(self.folder, self._browse, "Browse…")
@@ -76,9 +78,10 @@ class BatchBriefingDialog(QDialog):
         layout.addLayout(buttons)
         self._count()
 
+    @survives_outage
     def _count(self) -> None:
-        with self.context.read() as session:
-            count = len(day_appointments(session, self.day.date().toPython()))  # type: ignore[arg-type]
+        day: dt.date = self.day.date().toPython()  # type: ignore[assignment]
+        count = self.context.fetch(lambda session: len(day_appointments(session, day)))
         self.summary.setText(f"{count} sales appointment{'s' if count != 1 else ''} that day.")
         self.start.setEnabled(count > 0)
 
@@ -112,7 +115,7 @@ class BatchBriefingDialog(QDialog):
         self.task = BackgroundTask(work, self)
         self.task.progressed.connect(self._progressed)
         self.task.succeeded.connect(self._finished)
-        self.task.failed.connect(self._failed)
+        self.task.error.connect(self._failed)
         self.progress.setRange(0, 0)
         self.progress.show()
         self.start.setEnabled(False)
@@ -138,9 +141,11 @@ class BatchBriefingDialog(QDialog):
         self.start.setEnabled(True)
         self.worker_finished.emit()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: BaseException) -> None:
         self.task = None
-        self.summary.setText(f"Stopped: {message}")
+        if is_connection_error(error):
+            self.context.report_trouble(error)
+        self.summary.setText(f"Stopped: {short_message(error)}")
         self.cancel.setText("&Close")
         self.start.setEnabled(True)
         self.worker_finished.emit()

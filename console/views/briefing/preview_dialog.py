@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from console.services.briefing.batch import mark_briefing_printed, slug
 from console.services.briefing.content import briefing_content
@@ -37,20 +38,26 @@ class BriefingPreviewDialog(QDialog):
         customer_id: int,
         page_size: PageSize,
         *,
+        settings: QSettings,
         appointment_id: int | None = None,
         referral_id: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`settings` are the window's, so the folder last saved to is remembered there."""
         super().__init__(parent)
         self.context = context
+        self.settings = settings
         self.appointment_id = appointment_id
         self.setObjectName("briefingPreview")
-        with context.read() as session:
+
+        def pages(session: Session) -> tuple[str, bytes]:
             content = briefing_content(
                 session, customer_id, appointment_id=appointment_id, referral_id=referral_id
             )
-        self.customer_name = content.customer.name
-        self.pdf = render_briefing(content, page_size)
+            return content.customer.name, render_briefing(content, page_size)
+
+        # Read and drawn on a pool thread: the window keeps painting while the PDF is made.
+        self.customer_name, self.pdf = context.fetch(pages)
         self.setWindowTitle(f"Briefing — {self.customer_name}")
 
         self.buffer = QBuffer(self)
@@ -93,7 +100,7 @@ class BriefingPreviewDialog(QDialog):
         return f"briefing-{slug(self.customer_name)}-{dt.date.today().isoformat()}.pdf"
 
     def ask_save(self) -> None:
-        settings = QSettings()
+        settings = self.settings
         folder = str(settings.value("briefing/folder", str(Path.home())))
         path, _filter = QFileDialog.getSaveFileName(
             self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,27 +15,24 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from console.models import StaffRole
-from console.services.staff import staff_list
+from console.models import Staff
 
 
 def staff_combo(
-    session: Session,
-    role: StaffRole,
+    people: Sequence[Staff],
     accessible_name: str,
     allow_none: str | None = None,
     parent: QWidget | None = None,
 ) -> QComboBox:
-    """A combo of active staff of one role, the staff id as item data."""
+    """A combo of staff (read with `staff_list`), the staff id as item data."""
     combo = QComboBox(parent)
     combo.setAccessibleName(accessible_name)
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(14)
     if allow_none is not None:
         combo.addItem(allow_none, None)
-    for person in staff_list(session, role):
+    for person in people:
         label = f"{person.name} · {person.phone}" if person.phone else person.name
         combo.addItem(label, person.id)
     return combo

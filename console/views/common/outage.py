@@ -12,7 +12,7 @@ from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from PySide6.QtWidgets import QLabel
 
-from console.services.connection import is_connection_error
+from console.views.common.off_thread import Superseded, call_off_thread, database_away
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -42,7 +42,9 @@ class _Outage:
         return self
 
     def __exit__(self, kind: object, error: BaseException | None, trace: object) -> bool:
-        if error is None or not is_connection_error(error):
+        if isinstance(error, Superseded):
+            return True  # a newer read of the same thing is shown instead
+        if error is None or not database_away(error):
             return False
         self.context.report_trouble(error)
         self.met = True
@@ -72,10 +74,30 @@ def keeps_input_when_offline(
 
     @functools.wraps(method)
     def guarded(self: _Form, *args: P.args, **kwargs: P.kwargs) -> R | None:
-        with _Outage(self.context):
+        with _Outage(self.context) as outage:
             return method(self, *args, **kwargs)
-        self.error.setText(NOT_SAVED_OFFLINE)
-        self.error.show()
+        if outage.met:
+            self.error.setText(NOT_SAVED_OFFLINE)
+            self.error.show()
         return None
 
     return guarded
+
+
+class OutageSafePages:
+    """A page source for a table model: an outage met while scrolling shows as the banner.
+
+    `source` is the page source itself, for work off the GUI thread that handles its own errors.
+    """
+
+    def __init__(self, context: Any, source: Callable[..., list[Any]]) -> None:
+        self.context = context
+        self.source = source
+
+    def __call__(self, *args: Any) -> list[Any]:
+        if not self.context.online:
+            return []
+        source = self.source
+        with _Outage(self.context):
+            return call_off_thread(lambda: source(*args), give_up=self.context.hub.trouble)
+        return []

@@ -86,6 +86,7 @@ class PagedTableModel(RowTableModel[Row]):
         super().__init__(columns, parent)
         self.page_size = page_size
         self.fetcher: PageFetcher | None = None
+        self.loads = 0
         self.exhausted = True
         self.sort_key: str | None = None
         self.descending = True
@@ -93,6 +94,7 @@ class PagedTableModel(RowTableModel[Row]):
     def load(self, fetcher: PageFetcher | None) -> None:
         """Start over with a new source of pages (or none, to show nothing)."""
         self.fetcher = fetcher
+        self.loads += 1
         self.beginResetModel()
         self.rows = []
         self._text.clear()
@@ -107,7 +109,10 @@ class PagedTableModel(RowTableModel[Row]):
     def fetchMore(self, parent: Index) -> None:
         if parent.isValid() or self.exhausted or self.fetcher is None:
             return
-        page = self.fetcher(len(self.rows), self.page_size, self.sort_key, self.descending)
+        loads, offset = self.loads, len(self.rows)
+        page = self.fetcher(offset, self.page_size, self.sort_key, self.descending)
+        if loads != self.loads or offset != len(self.rows):
+            return  # the model was loaded anew while this page was on its way
         self.exhausted = len(page) < self.page_size
         if page:
             first = len(self.rows)

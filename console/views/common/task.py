@@ -1,20 +1,44 @@
-"""Long work off the UI thread: progress in, a result or an error out, and a cancel flag."""
+"""Long work off the UI thread: progress in, a result or an error out, and a cancel flag.
+
+An error is never swallowed: it is logged with its traceback and handed to the task's owner,
+as the exception (`error`) and as a short message (`failed`).
+"""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from console.services.connection import is_connection_error
+from console.services.errors import InputError
+
+log = logging.getLogger(__name__)
+
 Work = Callable[[Callable[[int, int | None, str], None], Callable[[], bool]], Any]
+
+
+def log_failure(error: BaseException) -> None:
+    """A refusal is the user's to read; anything else goes to the log in full."""
+    if isinstance(error, InputError):
+        log.info("background work refused: %s", error)
+    elif is_connection_error(error):
+        log.warning("background work met an unreachable database", exc_info=error)
+    else:
+        log.error("background work failed", exc_info=error)
+
+
+def short_message(error: BaseException) -> str:
+    return str(error) or type(error).__name__
 
 
 class _Worker(QObject):
     progressed = Signal(int, object, str)
     succeeded = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)
 
     def __init__(self, work: Work, stop: threading.Event) -> None:
         super().__init__()
@@ -27,8 +51,9 @@ class _Worker(QObject):
                 lambda done, total, text="": self.progressed.emit(done, total, text),
                 self.stop.is_set,
             )
-        except Exception as error:  # shown to the user by the task's owner
-            self.failed.emit(f"{type(error).__name__}: {error}" if not str(error) else str(error))
+        except Exception as error:  # logged and handed to the task's owner to show
+            log_failure(error)
+            self.failed.emit(error)
             return
         self.succeeded.emit(result)
 
@@ -39,6 +64,7 @@ class BackgroundTask(QObject):
     progressed = Signal(int, object, str)
     succeeded = Signal(object)
     failed = Signal(str)
+    error = Signal(object)
     finished = Signal()
 
     def __init__(self, work: Work, parent: QObject | None = None) -> None:
@@ -77,6 +103,7 @@ class BackgroundTask(QObject):
         self._done()
         self.succeeded.emit(result)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: BaseException) -> None:
         self._done()
-        self.failed.emit(message)
+        self.error.emit(error)
+        self.failed.emit(short_message(error))

@@ -39,7 +39,12 @@ REFERRAL_COLUMNS: list[Column[ReferralRow]] = [
     Column("Created", lambda r: local_time(r.created_at, with_time=False)),
     Column("Technician", lambda r: r.technician, tooltip=lambda r: r.technician_phone),
     Column("Pain point", lambda r: r.pain_point, tooltip=lambda r: r.recommendation),
-    Column("Value", lambda r: money(r.estimated_value), align_right=True),
+    Column(
+        "Value",
+        lambda r: money(r.value),
+        tooltip=lambda r: "won" if r.won_value is not None else "estimated",
+        align_right=True,
+    ),
     Column("Salesperson", lambda r: r.salesperson or "unassigned"),
 ]
 

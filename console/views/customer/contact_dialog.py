@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -21,25 +20,25 @@ from console.services.contacts import (
     read_contact,
     update_contact,
 )
-from console.services.errors import InputError
+from console.services.errors import Conflict, InputError
 from console.views.common.columns import local_time
-from console.views.common.forms import error_label, save_cancel_buttons
-from console.views.common.outage import keeps_input_when_offline
+from console.views.common.form_dialog import FormDialog
+from console.views.common.forms import save_cancel_buttons
 from console.views.context import DeskContext
 from console.views.customer.contact_conflict_dialog import ContactConflictDialog, Resolution
 
 MNEMONICS = {"name": "&Name", "phone": "&Phone", "email": "&Email", "street": "S&treet"}
 
 
-class ContactDialog(QDialog):
+class ContactDialog(FormDialog):
     def __init__(
         self, context: DeskContext, customer_id: int, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self.setObjectName("contactDialog")
-        with context.read() as session:
-            self.contact: CustomerContact = read_contact(session, customer_id)
+        self.contact: CustomerContact = context.fetch(
+            lambda session: read_contact(session, customer_id)
+        )
         self.setWindowTitle(f"Contact details — {self.contact.details.name}")
         self.inputs: dict[str, QLineEdit | QPlainTextEdit] = {}
         form = QFormLayout()
@@ -59,7 +58,6 @@ class ContactDialog(QDialog):
         saved_by = f" by {self.contact.updated_by}" if self.contact.updated_by else ""
         self.last_saved = QLabel(f"Last saved {local_time(self.contact.updated_at)}{saved_by}")
         self.last_saved.setObjectName("contactLastSaved")
-        self.error = error_label(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.last_saved)
@@ -85,42 +83,43 @@ class ContactDialog(QDialog):
             }
         )
 
-    @keeps_input_when_offline
     def save(self) -> None:
-        try:
-            with self.context.sessions.begin() as session:
-                update_contact(
-                    session,
-                    self.contact.customer_id,
-                    self.details(),
-                    expected_version=self.contact.version,
-                    actor=self.context.desk_user,
-                )
-        except InputError as error:
-            self.error.setText(str(error))
-            self.error.show()
-            field = next((n for n, label in FIELD_LABELS.items() if label == error.field), None)
-            if field:
-                self.inputs[field].setFocus()
-            return
-        except ContactConflict as conflict:
-            self.resolve_conflict(conflict.theirs)
-            return
-        self.context.hub.changed.emit("customer")
-        self.accept()
+        contact, details = self.contact, self.details()
+        saved = self.save_form(
+            lambda session: update_contact(
+                session,
+                contact.customer_id,
+                details,
+                expected_version=contact.version,
+                actor=self.context.desk_user,
+            ),
+            "customer",
+            conflict=self._changed_elsewhere,
+        )
+        if saved is not None:
+            self.accept()
+
+    def refused(self, error: InputError) -> None:
+        """Services name contact fields by their label; the cursor goes to that field."""
+        self.show_error(str(error))
+        field = next((n for n, label in FIELD_LABELS.items() if label == error.field), None)
+        if field:
+            self.inputs[field].setFocus()
+
+    def _changed_elsewhere(self, error: Conflict) -> None:
+        if isinstance(error, ContactConflict):
+            self.resolve_conflict(error.theirs)
+        else:
+            self.show_error(f"{error}. Nothing was saved.")
 
     def resolve_conflict(self, theirs: CustomerContact) -> None:
         """Show both versions; save the chosen mix on top of theirs, keep theirs, or go back."""
         choice = ContactConflictDialog(self.contact.details, self.details(), theirs, self)
         choice.exec()
         if choice.resolution is Resolution.BACK_TO_EDITING:
-            self.error.setText(
-                "Another desk changed this customer. Save again to compare once more."
-            )
-            self.error.show()
+            self.show_error("Another desk changed this customer. Save again to compare once more.")
             return
         if choice.resolution is Resolution.KEEP_THEIRS:
-            self.context.hub.changed.emit("customer")
             self.reject()
             return
         chosen = choice.chosen()

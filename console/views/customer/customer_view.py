@@ -30,8 +30,9 @@ from console.services.customers import (
 )
 from console.services.notes import edit_note, remove_note
 from console.views.common.columns import local_time
-from console.views.common.outage import survives_outage
-from console.views.common.table_model import PagedTableModel, RowTableModel
+from console.views.common.off_thread import Latest
+from console.views.common.outage import OutageSafePages, survives_outage
+from console.views.common.table_model import PagedTableModel, PageFetcher, RowTableModel
 from console.views.common.tables import fit_columns_once, make_table
 from console.views.context import DeskContext
 from console.views.customer.columns import (
@@ -97,6 +98,7 @@ class CustomerView(QWidget):
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.loading = Latest()
         self.overview: CustomerOverview | None = None
         self.header = CustomerHeader(self)
         self.header.edit_button.clicked.connect(self.edit_contact)
@@ -175,7 +177,7 @@ class CustomerView(QWidget):
 
         self.referrals.doubleClicked.connect(lambda _index: self.open_referral())
         self.notes.doubleClicked.connect(lambda _index: self.edit_note())
-        context.hub.changed.connect(lambda _what: self.refresh())
+        context.follow_changes(self, self._changed)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -186,10 +188,14 @@ class CustomerView(QWidget):
     def customer_id(self) -> int | None:
         return self.overview.id if self.overview else None
 
+    def _changed(self, _what: str) -> None:
+        self.refresh()
+
     @survives_outage
     def show_customer(self, customer_id: int) -> None:
-        with self.context.sessions() as session:
-            overview = customer_overview(session, customer_id)
+        overview = self.context.fetch(
+            lambda session: customer_overview(session, customer_id), self.loading
+        )
         self.overview = overview
         self.header.show_customer(overview)
         self.referral_model.set_rows(overview.referrals)
@@ -202,7 +208,7 @@ class CustomerView(QWidget):
         self.note_box.setTitle(f"Upsell notes ({len(overview.notes_list)})")
         self.equipment_box.setTitle(f"Equipment ({len(overview.equipment)})")
         self.history_detail.clear()
-        self.history_model.load(self._history_page)
+        self.history_model.load(OutageSafePages(self.context, self._history_pages(overview.id)))
         if self.history_model.rowCount():
             self.history.selectRow(0)
         for table in (self.history, self.referrals, self.notes, self.equipment):
@@ -241,6 +247,7 @@ class CustomerView(QWidget):
             **known,  # type: ignore[arg-type]
         )
 
+    @survives_outage
     def run_new_referral(self, draft: ReferralDraft) -> int | None:
         dialog = NewReferralDialog(self.context, draft, self)
         dialog.exec()
@@ -331,25 +338,22 @@ class CustomerView(QWidget):
             )
         )
 
-    def _history_page(
-        self, offset: int, limit: int, sort_key: str | None, descending: bool
-    ) -> list[VisitRow]:
-        return self._read_history_page(offset, limit, sort_key, descending) or []
+    def _history_pages(self, customer_id: int) -> PageFetcher:
+        """Pages of one customer's visits, each read in a session of its own (any thread)."""
+        sessions = self.context.sessions
 
-    @survives_outage
-    def _read_history_page(
-        self, offset: int, limit: int, sort_key: str | None, descending: bool
-    ) -> list[VisitRow]:
-        assert self.overview is not None
-        with self.context.sessions() as session:
-            return visit_history(
-                session,
-                self.overview.id,
-                offset=offset,
-                limit=limit,
-                order_by=HistoryColumn(sort_key or HistoryColumn.DATE),
-                descending=descending,
-            )
+        def page(offset: int, limit: int, sort_key: str | None, descending: bool) -> list[VisitRow]:
+            with sessions() as session:
+                return visit_history(
+                    session,
+                    customer_id,
+                    offset=offset,
+                    limit=limit,
+                    order_by=HistoryColumn(sort_key or HistoryColumn.DATE),
+                    descending=descending,
+                )
+
+        return page
 
     def _show_visit(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = self.history_model.row_at(current)

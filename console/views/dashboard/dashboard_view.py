@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from console.services.metrics import ReferralMetrics, referral_metrics
 from console.services.report import HEADINGS, format_cell, summary_line, write_report
 from console.views.common.lazy import LazyView
+from console.views.common.off_thread import Latest, call_off_thread
 from console.views.context import DeskContext
 
 PRESETS = ("Last 90 days", "This month", "This year", "Last 12 months", "All time")
@@ -48,6 +49,7 @@ class DashboardView(LazyView):
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.loading = Latest()
         self.metrics: ReferralMetrics | None = None
         self.setObjectName("dashboardView")
         self.preset = QComboBox(self)
@@ -112,7 +114,7 @@ class DashboardView(LazyView):
         self.since.dateChanged.connect(lambda _d: self.request_reload())
         self.until.dateChanged.connect(lambda _d: self.request_reload())
         self.group.currentIndexChanged.connect(lambda _i: self.show_figures())
-        context.hub.changed.connect(lambda _what: self.request_reload())
+        context.follow_changes(self, self._changed)
 
     def apply_preset(self, name: str) -> None:
         since, until = preset_range(name, dt.date.today())
@@ -129,10 +131,22 @@ class DashboardView(LazyView):
         until: dt.date = self.until.date().toPython()  # type: ignore[assignment]
         return (None if since.year <= 2000 else since), until
 
+    def _changed(self, _what: str) -> None:
+        self.request_reload()
+
     def reload(self) -> None:
         since, until = self.period()
-        with self.context.engine.connect() as connection:
-            self.metrics = referral_metrics(connection, since, until)
+        engine = self.context.engine
+
+        def figures() -> ReferralMetrics:
+            with engine.connect() as connection:
+                return referral_metrics(connection, since, until)
+
+        if not self.context.online:
+            return
+        self.metrics = self.loading.newest(
+            lambda: call_off_thread(figures, give_up=self.context.hub.trouble)
+        )
         self.totals.setText(summary_line(self.metrics.totals))
         self.show_figures()
 

@@ -24,10 +24,14 @@ from PySide6.QtWidgets import (
 from console.services.briefing.page import default_page_size
 from console.services.dayboard import BoardVisit, DayBoard, day_board
 from console.views.common.lazy import LazyView
+from console.views.common.off_thread import Latest
+from console.views.common.outage import survives_outage
 from console.views.context import DeskContext
 from console.views.dayboard.visit_dialog import VisitDialog
+from console.views.referrals.referral_dialog import ReferralDialog
 
 VISIT_ROLE = int(Qt.ItemDataRole.UserRole) + 2
+REFERRAL_ROLE = int(Qt.ItemDataRole.UserRole) + 3
 
 
 def _time(value: dt.datetime) -> str:
@@ -41,6 +45,7 @@ class DayBoardView(LazyView):
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.loading = Latest()
         self.board: DayBoard | None = None
         self.setObjectName("dayBoardView")
         self.date = QDateEdit(QDate.currentDate(), self)
@@ -83,6 +88,11 @@ class DayBoardView(LazyView):
         self.referral_button.clicked.connect(self.referral_from_selected)
         self.move_button = QPushButton("&Move visit…", self)
         self.move_button.clicked.connect(self.move_selected)
+        self.open_referral_button = QPushButton("Appointment's re&ferral…", self)
+        self.open_referral_button.setAccessibleName(
+            "Open the referral of the selected sales appointment"
+        )
+        self.open_referral_button.clicked.connect(self.open_selected_referral)
         self.print_button = QPushButton("Print &day sheet…", self)
         self.print_button.setAccessibleName(
             "Save the day sheet as PDF, for the selected technician or everyone"
@@ -96,7 +106,13 @@ class DayBoardView(LazyView):
         top.addStretch(1)
         top.addWidget(self.summary)
         actions = QHBoxLayout()
-        for widget in (self.open_button, self.referral_button, self.move_button, self.print_button):
+        for widget in (
+            self.open_button,
+            self.referral_button,
+            self.move_button,
+            self.open_referral_button,
+            self.print_button,
+        ):
             actions.addWidget(widget)
         actions.addStretch(1)
         split = QSplitter(Qt.Orientation.Vertical, self)
@@ -108,7 +124,10 @@ class DayBoardView(LazyView):
         layout.addLayout(actions)
         layout.addWidget(split, 1)
         self.date.dateChanged.connect(lambda _d: self.request_reload())
-        context.hub.changed.connect(lambda _what: self.request_reload())
+        context.follow_changes(self, self._changed)
+
+    def _changed(self, _what: str) -> None:
+        self.request_reload()
 
     @property
     def day(self) -> dt.date:
@@ -118,8 +137,8 @@ class DayBoardView(LazyView):
         self.date.setDate(self.date.date().addDays(step))
 
     def reload(self) -> None:
-        with self.context.read() as session:
-            self.board = day_board(session, self.day)
+        day = self.day
+        self.board = self.context.fetch(lambda session: day_board(session, day), self.loading)
         board = self.board
         self.visits.clear()
         count = 0
@@ -169,6 +188,7 @@ class DayBoardView(LazyView):
                 ]
             )
             item.setData(0, VISIT_ROLE, appointment.customer_id)
+            item.setData(0, REFERRAL_ROLE, appointment.referral_id)
             item.setToolTip(4, near.replace("; ", "\n"))
             self.appointments.addTopLevelItem(item)
         for column in range(4):
@@ -233,11 +253,25 @@ class DayBoardView(LazyView):
         if item is not None:
             self._activated(item, 0)
 
+    def open_selected_referral(self) -> None:
+        """The referral behind the selected sales appointment, to take its next step."""
+        item = self.appointments.currentItem()
+        referral_id = item.data(0, REFERRAL_ROLE) if item is not None else None
+        if referral_id is None:
+            QMessageBox.information(
+                self, "Open referral", "Select a sales appointment below first."
+            )
+            return
+        dialog = ReferralDialog(self.context, int(referral_id), self)
+        dialog.openCustomer.connect(self.openCustomer)
+        dialog.exec()
+
     def referral_from_selected(self) -> None:
         visit = self.selected_visit()
         if visit is not None:
             self.referralFromVisit.emit(visit)
 
+    @survives_outage
     def move_selected(self) -> None:
         visit = self.selected_visit()
         if visit is None:

@@ -7,7 +7,6 @@ import datetime as dt
 from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import (
     QDateTimeEdit,
-    QDialog,
     QFormLayout,
     QLineEdit,
     QMessageBox,
@@ -17,19 +16,14 @@ from PySide6.QtWidgets import (
 
 from console.models import StaffRole
 from console.services.dayboard import ScheduleConflict, VisitChanged, schedule_visit
-from console.services.errors import InputError
-from console.views.common.forms import (
-    error_label,
-    keep_mine,
-    save_cancel_buttons,
-    select_data,
-    staff_combo,
-)
-from console.views.common.outage import keeps_input_when_offline
+from console.services.errors import Conflict, InputError
+from console.services.staff import staff_list
+from console.views.common.form_dialog import FormDialog
+from console.views.common.forms import keep_mine, save_cancel_buttons, select_data, staff_combo
 from console.views.context import DeskContext
 
 
-class VisitDialog(QDialog):
+class VisitDialog(FormDialog):
     def __init__(
         self,
         context: DeskContext,
@@ -43,15 +37,14 @@ class VisitDialog(QDialog):
         problem: str = "",
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self.customer_id = customer_id
         self.visit_id = visit_id
         self.version = version
         self.setObjectName("visitDialog")
         self.setWindowTitle(f"{'Move' if visit_id else 'Book'} a visit — {customer_name}")
-        with context.read() as session:
-            self.technician = staff_combo(session, StaffRole.TECHNICIAN, "Technician", None, self)
+        technicians = context.fetch(lambda session: staff_list(session, StaffRole.TECHNICIAN))
+        self.technician = staff_combo(technicians, "Technician", None, self)
         select_data(self.technician, technician_id)
         start = (
             QDateTime(starts_at.astimezone().replace(tzinfo=None))
@@ -64,7 +57,9 @@ class VisitDialog(QDialog):
         self.when.setAccessibleName("Visit time")
         self.problem = QLineEdit(problem, self)
         self.problem.setAccessibleName("Problem")
-        self.error = error_label(self)
+        self.fields.update(
+            {"technician": self.technician, "time": self.when, "problem": self.problem}
+        )
         form = QFormLayout()
         form.addRow("&Technician", self.technician)
         form.addRow("&When", self.when)
@@ -86,41 +81,53 @@ class VisitDialog(QDialog):
             self.version = changed.version
             self.save(accept_overlap=accept_overlap)
         else:
-            self.context.hub.changed.emit("visit")
             self.reject()
 
     def starts_at(self) -> dt.datetime:
         return self.when.dateTime().toPython().astimezone(dt.UTC)  # type: ignore[union-attr]
 
-    @keeps_input_when_offline
     def save(self, accept_overlap: bool = False) -> None:
-        try:
-            with self.context.sessions.begin() as session:
-                schedule_visit(
-                    session,
-                    customer_id=self.customer_id,
-                    technician=self.technician.currentData(),
-                    starts_at=self.starts_at(),
-                    problem=self.problem.text(),
-                    visit_id=self.visit_id,
-                    expected_version=self.version,
-                    accept_overlap=accept_overlap,
-                )
-        except VisitChanged as changed:
-            self.resolve_conflict(changed, accept_overlap)
-            return
-        except ScheduleConflict as conflict:
+        technician, starts_at, problem = (
+            self.technician.currentData(),
+            self.starts_at(),
+            self.problem.text(),
+        )
+        visit_id, version = self.visit_id, self.version
+
+        def refused(error: InputError) -> None:
+            if not isinstance(error, ScheduleConflict):
+                self.refused(error)
+                return
             answer = QMessageBox.question(
                 self,
                 "Technician already booked",
-                f"{conflict.message}.\n\nBook this visit anyway?",
+                f"{error.message}.\n\nBook this visit anyway?",
             )
             if answer == QMessageBox.StandardButton.Yes:
                 self.save(accept_overlap=True)
-            return
-        except InputError as error:
-            self.error.setText(str(error))
-            self.error.show()
-            return
-        self.context.hub.changed.emit("visit")
-        self.accept()
+
+        def conflict(error: Conflict) -> None:
+            if isinstance(error, VisitChanged):
+                self.resolve_conflict(error, accept_overlap)
+            else:
+                self.show_error(f"{error}. Nothing was saved.")
+
+        saved = self.context.write(
+            self,
+            lambda session: schedule_visit(
+                session,
+                customer_id=self.customer_id,
+                technician=technician,
+                starts_at=starts_at,
+                problem=problem,
+                visit_id=visit_id,
+                expected_version=version,
+                accept_overlap=accept_overlap,
+            ),
+            "visit",
+            refused=refused,
+            conflict=conflict,
+            offline=self.not_saved_offline,
+        )
+        if saved is not None:
+            self.accept()

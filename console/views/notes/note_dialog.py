@@ -7,23 +7,24 @@ from dataclasses import replace
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from console.models import NOTE_CATEGORIES, UpsellNote
 from console.services.customers import NoteRow
-from console.services.errors import Conflict, InputError
-from console.services.notes import add_note, edit_note
-from console.views.common.forms import error_label, keep_mine, save_cancel_buttons
-from console.views.common.outage import keeps_input_when_offline
+from console.services.errors import Conflict
+from console.services.notes import add_note, edit_note, stored_note
+from console.views.common.form_dialog import FormDialog
+from console.views.common.forms import keep_mine, save_cancel_buttons
+from console.views.common.outage import survives_outage
 from console.views.context import DeskContext
 
 
-class NoteDialog(QDialog):
+class NoteDialog(FormDialog):
     def __init__(
         self,
         context: DeskContext,
@@ -31,8 +32,7 @@ class NoteDialog(QDialog):
         note: NoteRow | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self.customer_id = customer_id
         self.note = note
         self.setObjectName("noteDialog")
@@ -48,7 +48,7 @@ class NoteDialog(QDialog):
             self.category.setCurrentText(note.category)
         self.pinned = QCheckBox("&Pin to the top", self)
         self.pinned.setChecked(bool(note and note.pinned))
-        self.error = error_label(self)
+        self.fields.update({"text": self.text, "category": self.category})
         form = QFormLayout()
         form.addRow("&Note", self.text)
         form.addRow("&Category", self.category)
@@ -61,46 +61,44 @@ class NoteDialog(QDialog):
         self.resize(480, 300)
         self.text.setFocus()
 
-    @keeps_input_when_offline
     def save(self) -> None:
-        try:
-            with self.context.sessions.begin() as session:
-                if self.note is None:
-                    add_note(
-                        session,
-                        self.customer_id,
-                        self.text.toPlainText(),
-                        author=self.context.desk_user,
-                        category=self.category.currentText(),
-                        pinned=self.pinned.isChecked(),
-                    )
-                else:
-                    edit_note(
-                        session,
-                        self.note.id,
-                        text=self.text.toPlainText(),
-                        category=self.category.currentText(),
-                        pinned=self.pinned.isChecked(),
-                        expected_version=self.note.version,
-                    )
-        except Conflict:
-            self.resolve_conflict()
-            return
-        except InputError as error:
-            self.error.setText(str(error))
-            self.error.show()
-            return
-        self.context.hub.changed.emit("note")
-        self.accept()
+        text, category, pinned = (
+            self.text.toPlainText(),
+            self.category.currentText(),
+            self.pinned.isChecked(),
+        )
+        note = self.note
 
-    def resolve_conflict(self) -> None:
+        def work(session: Session) -> UpsellNote:
+            if note is None:
+                return add_note(
+                    session,
+                    self.customer_id,
+                    text,
+                    author=self.context.desk_user,
+                    category=category,
+                    pinned=pinned,
+                )
+            return edit_note(
+                session,
+                note.id,
+                text=text,
+                category=category,
+                pinned=pinned,
+                expected_version=note.version,
+            )
+
+        if self.save_form(work, "note", conflict=self.resolve_conflict) is not None:
+            self.accept()
+
+    @survives_outage
+    def resolve_conflict(self, _error: Conflict | None = None) -> None:
         """Another desk saved this note first: show both versions and let the user choose."""
         assert self.note is not None
-        with self.context.read() as session:
-            current = session.get(UpsellNote, self.note.id)
-        if current is None or current.removed_at is not None:
-            self.error.setText("Another desk removed this note; your text is still here to copy.")
-            self.error.show()
+        note_id = self.note.id
+        current = self.context.fetch(lambda session: stored_note(session, note_id))
+        if current is None:
+            self.show_error("Another desk removed this note; your text is still here to copy.")
             return
         if keep_mine(
             self,
@@ -110,5 +108,4 @@ class NoteDialog(QDialog):
             self.note = replace(self.note, version=current.version)
             self.save()
         else:
-            self.context.hub.changed.emit("note")
             self.reject()

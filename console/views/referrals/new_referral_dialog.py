@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -19,8 +18,9 @@ from console.models import StaffRole, Urgency
 from console.services.customers import EquipmentRow
 from console.services.errors import InputError
 from console.services.referrals import create_referral
-from console.views.common.forms import error_label, save_cancel_buttons, select_data, staff_combo
-from console.views.common.outage import keeps_input_when_offline
+from console.services.staff import staff_list
+from console.views.common.form_dialog import FormDialog
+from console.views.common.forms import save_cancel_buttons, select_data, staff_combo
 from console.views.context import DeskContext
 
 
@@ -38,23 +38,23 @@ class ReferralDraft:
     pain_point: str = ""
 
 
-class NewReferralDialog(QDialog):
+class NewReferralDialog(FormDialog):
     def __init__(
         self, context: DeskContext, draft: ReferralDraft, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self.draft = draft
         self.created_id: int | None = None
         self.setWindowTitle(f"New referral — {draft.customer_name}")
         self.setObjectName("newReferralDialog")
-        with context.read() as session:
-            self.technician = staff_combo(
-                session, StaffRole.TECHNICIAN, "Referring technician", "Choose…", self
+        technicians, salespeople = context.fetch(
+            lambda session: (
+                staff_list(session, StaffRole.TECHNICIAN),
+                staff_list(session, StaffRole.SALESPERSON),
             )
-            self.salesperson = staff_combo(
-                session, StaffRole.SALESPERSON, "Assign to salesperson", "Not yet", self
-            )
+        )
+        self.technician = staff_combo(technicians, "Referring technician", "Choose…", self)
+        self.salesperson = staff_combo(salespeople, "Assign to salesperson", "Not yet", self)
         select_data(self.technician, draft.technician_id)
         self.equipment = QComboBox(self)
         self.equipment.setAccessibleName("Equipment")
@@ -79,7 +79,6 @@ class NewReferralDialog(QDialog):
         self.value = QLineEdit(self)
         self.value.setAccessibleName("Estimated value")
         self.value.setPlaceholderText("e.g. 8500")
-        self.error = error_label(self)
 
         form = QFormLayout()
         form.addRow("Referring &technician", self.technician)
@@ -89,14 +88,16 @@ class NewReferralDialog(QDialog):
         form.addRow("&Urgency", self.urgency)
         form.addRow("Estimated &value ($)", self.value)
         form.addRow("Assign to &salesperson", self.salesperson)
-        self.fields = {
-            "technician": self.technician,
-            "pain point": self.pain_point,
-            "estimated value": self.value,
-            "salesperson": self.salesperson,
-            "equipment": self.equipment,
-            "urgency": self.urgency,
-        }
+        self.fields.update(
+            {
+                "technician": self.technician,
+                "pain point": self.pain_point,
+                "estimated value": self.value,
+                "salesperson": self.salesperson,
+                "equipment": self.equipment,
+                "urgency": self.urgency,
+            }
+        )
         buttons = save_cancel_buttons(self, self.save)
         self.buttons = buttons
         layout = QVBoxLayout(self)
@@ -106,11 +107,10 @@ class NewReferralDialog(QDialog):
         self.resize(560, 480)
         (self.pain_point if draft.technician_id else self.technician).setFocus()
 
-    @keeps_input_when_offline
     def save(self) -> None:
         technician_id = self.technician.currentData()
         if technician_id is None:
-            self.show_error(InputError("technician", "choose the technician who saw it"))
+            self.refused(InputError("technician", "choose the technician who saw it"))
             return
 
         def work(session: Session) -> int:
@@ -130,19 +130,7 @@ class NewReferralDialog(QDialog):
             )
             return referral.id
 
-        try:
-            with self.context.sessions.begin() as session:
-                self.created_id = work(session)
-        except InputError as error:
-            self.show_error(error)
-            return
-        self.context.hub.changed.emit("referral")
-        self.accept()
-
-    def show_error(self, error: InputError) -> None:
-        """Say what is wrong and put the cursor in the field it is about."""
-        self.error.setText(str(error))
-        self.error.show()
-        widget = self.fields.get(error.field or "")
-        if widget is not None:
-            widget.setFocus()
+        created = self.save_form(work, "referral")
+        if created is not None:
+            self.created_id = created
+            self.accept()

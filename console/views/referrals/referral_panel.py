@@ -24,6 +24,7 @@ from console.services.appointments import mark_tech_consulted
 from console.services.referral_detail import ReferralDetail, referral_detail
 from console.services.referrals import add_referral_note, move_referral, tell_tech
 from console.views.common.columns import local_time, money
+from console.views.common.off_thread import Latest
 from console.views.common.outage import survives_outage
 from console.views.context import DeskContext
 from console.views.referrals.appointment_dialog import MoveAppointmentDialog
@@ -92,6 +93,7 @@ class ReferralPanel(QWidget):
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.loading = Latest()
         self.detail: ReferralDetail | None = None
         self.setObjectName("referralPanel")
         self.summary = QLabel(self)
@@ -175,8 +177,9 @@ class ReferralPanel(QWidget):
 
     @survives_outage
     def show_referral(self, referral_id: int) -> None:
-        with self.context.read() as session:
-            self.detail = referral_detail(session, referral_id)
+        self.detail = self.context.fetch(
+            lambda session: referral_detail(session, referral_id), self.loading
+        )
         detail = self.detail
         self.summary.setText(detail_html(detail))
         while self.steps_layout.count():
@@ -216,6 +219,7 @@ class ReferralPanel(QWidget):
         if self.detail is not None:
             self.show_referral(self.detail.id)
 
+    @survives_outage
     def take_step(self, target: ReferralStatus) -> None:
         assert self.detail is not None
         detail = self.detail
@@ -234,6 +238,7 @@ class ReferralPanel(QWidget):
             return
         StepDialog(self.context, detail, target, self).exec()
 
+    @survives_outage
     def move_appointment_time(self) -> None:
         if self.detail is not None:
             MoveAppointmentDialog(self.context, self.detail, self).exec()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVB
 from console.services.spiffs import SpiffLine, mark_spiffs_paid, spiff_ledger, unpaid_spiffs
 from console.views.common.columns import Column, money
 from console.views.common.lazy import LazyView
+from console.views.common.off_thread import Latest
 from console.views.common.outage import survives_outage
 from console.views.common.table_model import RowTableModel
 from console.views.common.tables import make_table
@@ -27,6 +28,7 @@ class SpiffView(LazyView):
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.loading = Latest()
         self.setObjectName("spiffView")
         self.table = make_table("spiffTable", "Spiffs per technician", self)
         self.model: RowTableModel[SpiffLine] = RowTableModel(SPIFF_COLUMNS, self)
@@ -42,11 +44,13 @@ class SpiffView(LazyView):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addLayout(bar)
-        context.hub.changed.connect(lambda _what: self.request_reload())
+        context.follow_changes(self, self._changed)
+
+    def _changed(self, _what: str) -> None:
+        self.request_reload()
 
     def reload(self) -> None:
-        with self.context.read() as session:
-            lines = spiff_ledger(session)
+        lines = self.context.fetch(spiff_ledger, self.loading)
         self.model.set_rows(lines)
         self.table.resizeColumnsToContents()
         owed = sum((line.owed for line in lines), Decimal(0))
@@ -59,8 +63,10 @@ class SpiffView(LazyView):
         if line is None or line.owed == 0:
             QMessageBox.information(self, "Spiffs", "Select a technician who is owed spiffs.")
             return
-        with self.context.read() as session:
-            referral_ids = [referral.id for referral in unpaid_spiffs(session, line.technician_id)]
+        technician_id = line.technician_id
+        referral_ids = self.context.fetch(
+            lambda session: [referral.id for referral in unpaid_spiffs(session, technician_id)]
+        )
         answer = QMessageBox.question(
             self,
             "Mark spiffs paid",

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -19,12 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from console.models import ReferralStatus, StaffRole
-from console.services.errors import Conflict, InputError
+from console.services.errors import Conflict
 from console.services.office_settings import load_office_settings
 from console.services.referral_detail import ReferralDetail
 from console.services.referrals import StepDetails, move_referral
-from console.views.common.forms import error_label, select_data, staff_combo
-from console.views.common.outage import keeps_input_when_offline
+from console.services.staff import staff_list
+from console.views.common.form_dialog import FormDialog
+from console.views.common.forms import select_data, staff_combo
 from console.views.context import DeskContext
 
 RS = ReferralStatus
@@ -48,7 +48,7 @@ def step_label(detail: ReferralDetail, target: ReferralStatus) -> str:
     return STEP_LABELS[target]
 
 
-class StepDialog(QDialog):
+class StepDialog(FormDialog):
     def __init__(
         self,
         context: DeskContext,
@@ -56,29 +56,29 @@ class StepDialog(QDialog):
         target: ReferralStatus,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self.detail = detail
         self.target = target
         self.setObjectName("stepDialog")
         self.setWindowTitle(f"{target.label} — referral {detail.id}, {detail.customer}")
         form = QFormLayout()
-        self.fields: dict[str, QWidget] = {}
         self.salesperson: QComboBox | None = None
         self.when: QDateTimeEdit | None = None
         self.value: QLineEdit | None = None
         self.reason: QComboBox | None = None
         self.reason_detail: QLineEdit | None = None
         self.follow_up: QDateEdit | None = None
-        with context.read() as session:
-            settings = load_office_settings(session)
-            if target is RS.ASSIGNED:
-                self.salesperson = staff_combo(
-                    session, StaffRole.SALESPERSON, "Salesperson", None, self
-                )
-                select_data(self.salesperson, detail.salesperson_id)
-                form.addRow("&Salesperson", self.salesperson)
-                self.fields["salesperson"] = self.salesperson
+        settings, salespeople = context.fetch(
+            lambda session: (
+                load_office_settings(session),
+                staff_list(session, StaffRole.SALESPERSON) if target is RS.ASSIGNED else [],
+            )
+        )
+        if target is RS.ASSIGNED:
+            self.salesperson = staff_combo(salespeople, "Salesperson", None, self)
+            select_data(self.salesperson, detail.salesperson_id)
+            form.addRow("&Salesperson", self.salesperson)
+            self.fields["salesperson"] = self.salesperson
         if target is RS.APPOINTMENT_SET:
             tomorrow = QDateTime(QDate.currentDate().addDays(1), QTime(10, 0))
             self.when = QDateTimeEdit(tomorrow, self)
@@ -115,7 +115,6 @@ class StepDialog(QDialog):
         self.note.setAccessibleName("Note")
         self.note.setPlaceholderText("Optional note for the timeline")
         form.addRow("&Note", self.note)
-        self.error = error_label(self)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -150,29 +149,22 @@ class StepDialog(QDialog):
             note=self.note.text(),
         )
 
-    @keeps_input_when_offline
     def save(self) -> None:
-        try:
-            with self.context.sessions.begin() as session:
-                move_referral(
-                    session,
-                    self.detail.id,
-                    self.target,
-                    self.context.desk_user,
-                    self.details(),
-                    expected_version=self.detail.version,
-                )
-        except InputError as error:
-            self.error.setText(str(error))
-            self.error.show()
-            widget = self.fields.get(error.field or "")
-            if widget is not None:
-                widget.setFocus()
-            return
-        except Conflict as error:
-            self.error.setText(f"{error}. Nothing was saved.")
-            self.error.show()
-            self.context.hub.changed.emit("referral")
-            return
-        self.context.hub.changed.emit("referral")
-        self.accept()
+        detail, target, details = self.detail, self.target, self.details()
+        saved = self.save_form(
+            lambda session: move_referral(
+                session,
+                detail.id,
+                target,
+                self.context.desk_user,
+                details,
+                expected_version=detail.version,
+            ),
+            "referral",
+            conflict=self._changed_elsewhere,
+        )
+        if saved is not None:
+            self.accept()
+
+    def _changed_elsewhere(self, error: Conflict) -> None:
+        self.show_error(f"{error}. Nothing was saved.")

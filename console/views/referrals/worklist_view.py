@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -17,11 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from console.models import StaffRole
-from console.services.referrals import return_due_follow_ups
+from console.services.staff import staff_list
 from console.services.worklists import DESK_WORKLISTS, WorkItem, Worklist, desk_worklists
 from console.views.common.columns import Column, local_time, money
 from console.views.common.forms import staff_combo
 from console.views.common.lazy import LazyView
+from console.views.common.off_thread import Latest
 from console.views.common.table_model import RowTableModel
 from console.views.common.tables import fit_columns_once, make_table
 from console.views.context import DeskContext
@@ -64,6 +64,7 @@ class WorklistView(LazyView):
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.loading = Latest()
         self.setObjectName("worklistView")
         self.tabs = QTabBar(self)
         self.tabs.setObjectName("worklistTabs")
@@ -72,13 +73,16 @@ class WorklistView(LazyView):
         self.tabs.setExpanding(False)
         for which in DESK_WORKLISTS:
             self.tabs.addTab(which.title)
-        with context.read() as session:
-            self.salesperson = staff_combo(
-                session, StaffRole.SALESPERSON, "Filter by salesperson", "All salespeople", self
+        salespeople, technicians = context.fetch(
+            lambda session: (
+                staff_list(session, StaffRole.SALESPERSON),
+                staff_list(session, StaffRole.TECHNICIAN),
             )
-            self.technician = staff_combo(
-                session, StaffRole.TECHNICIAN, "Filter by technician", "All technicians", self
-            )
+        )
+        self.salesperson = staff_combo(
+            salespeople, "Filter by salesperson", "All salespeople", self
+        )
+        self.technician = staff_combo(technicians, "Filter by technician", "All technicians", self)
         self.table = make_table("worklistTable", "Referrals on this worklist", self)
         self.model: RowTableModel[WorkItem] = RowTableModel(WORK_COLUMNS, self)
         self.model.decorate = self._decorate
@@ -117,7 +121,7 @@ class WorklistView(LazyView):
         self.technician.currentIndexChanged.connect(lambda _index: self.switch_list())
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.table.doubleClicked.connect(self._open)
-        context.hub.changed.connect(lambda _what: self.request_reload())
+        context.follow_changes(self, self._changed)
 
     @property
     def current_worklist(self) -> Worklist:
@@ -132,6 +136,9 @@ class WorklistView(LazyView):
         self.panel.show_nothing()
         self.reload()
 
+    def _changed(self, _what: str) -> None:
+        self.request_reload()
+
     def reload(self) -> None:
         """Read the lists again, keeping the selected referral selected where it still is."""
         selected = self.panel.detail.id if self.panel.detail else None
@@ -139,10 +146,7 @@ class WorklistView(LazyView):
             "salesperson_id": self.salesperson.currentData(),
             "technician_id": self.technician.currentData(),
         }
-        with self.context.sessions.begin() as session:
-            return_due_follow_ups(session, dt.date.today())
-        with self.context.read() as session:
-            lists = desk_worklists(session, **filters)
+        lists = self.context.fetch(lambda session: desk_worklists(session, **filters), self.loading)
         items = lists[self.current_worklist]
         for index, which in enumerate(DESK_WORKLISTS):
             self.tabs.setTabText(index, f"{which.title} ({len(lists[which])})")
