@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session
 
 from console.database import save_database_url, saved_database_url
 from console.desk_user import os_login_name
@@ -66,8 +67,7 @@ class PreferencesDialog(QDialog):
         self.setObjectName("preferencesDialog")
         self.setWindowTitle("Preferences")
         self.setMinimumWidth(600)
-        with context.read() as session:
-            self.office = load_office_settings(session)
+        self.office = context.fetch(load_office_settings)
 
         self.desk_user = QLineEdit(str(settings.value("desk/user", "") or ""), self)
         self.desk_user.setAccessibleName("Desk user name")
@@ -280,21 +280,39 @@ class PreferencesDialog(QDialog):
             self.error.show()
             self.database_url.setFocus()
             return
+        outcome: dict[str, object] = {}  # what the one save path reported, this round
         while True:
-            try:
-                with self.context.sessions.begin() as session:
-                    save_office_settings(session, office, expected=self.office)
+            outcome.clear()
+
+            def store(session: Session, rules: OfficeSettings = office) -> bool:
+                save_office_settings(session, rules, expected=self.office)
+                return True
+
+            saved = self.context.write(
+                self,
+                store,
+                "settings",
+                refused=lambda error: outcome.update(refused=error),
+                conflict=lambda error: outcome.update(conflict=error),
+                offline=lambda message: outcome.update(offline=message),
+            )
+            if saved:
                 break
-            except OfficeSettingsChanged as changed:
+            changed = outcome.get("conflict")
+            if isinstance(changed, OfficeSettingsChanged):
                 office = self.resolve_conflict(office, changed)
                 self.office = changed.theirs
-            except SettingsProblem as problem:  # this desk's rules and another's do not fit
-                self.show_problem(problem)
-                return
+                continue
+            refused = outcome.get("refused")
+            if isinstance(refused, SettingsProblem):  # this desk's rules and another's clash
+                self.show_problem(refused)
+            else:
+                self.error.setText(str(refused or changed or outcome.get("offline", "")))
+                self.error.show()
+            return
         user = self.desk_user.text().strip()
         self.settings.setValue("desk/user", user)
         self.settings.setValue("briefing/page_size", self.page_size.currentData())
         self.settings.sync()
         self.context.desk_user = user or os_login_name()
-        self.context.hub.changed.emit("settings")
         self.accept()
