@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -36,7 +35,7 @@ from console.models import (
 )
 from console.services.errors import Conflict, InputError, NotFound
 from console.services.office_settings import OfficeSettings, load_office_settings
-from console.services.office_time import as_utc, local_date, local_today, utc_now
+from console.services.office_time import as_utc, local_date, utc_now
 from console.services.records import named_customer, named_equipment
 from console.services.staff import find_staff
 
@@ -391,44 +390,3 @@ def add_referral_note(
     )
     session.flush()
     return event
-
-
-def return_due_follow_ups(
-    session: Session,
-    today: dt.date | None = None,
-    actor: str = "follow-up date",
-    *,
-    now: dt.datetime | None = None,
-) -> list[int]:
-    """Not-now referrals whose follow-up date has come go back to the salesperson's list.
-
-    The date comes on the office's day: `today` defaults to the office's date at `now`.
-    """
-    at = _now(now)
-    today = today if today is not None else local_today(at)
-    due = session.scalars(
-        select(Referral).where(Referral.status == RS.NOT_NOW, Referral.follow_up_on <= today)
-    ).all()
-    for referral in due:
-        referral.status = RS.ASSIGNED
-        _event(
-            session,
-            referral,
-            actor,
-            EventKind.STATUS,
-            at,
-            RS.NOT_NOW,
-            RS.ASSIGNED,
-            "Follow-up date reached",
-        )
-    ids = [referral.id for referral in due]
-    try:
-        session.flush()
-    except StaleDataError:
-        named = ", ".join(str(referral_id) for referral_id in ids)
-        raise Conflict(
-            f"referral {named} was changed on another desk; reload it and try again"
-            if len(ids) == 1
-            else f"one of referrals {named} was changed on another desk; reload and try again"
-        ) from None
-    return ids

@@ -39,8 +39,8 @@ from console.services.referrals import (
     StepDetails,
     create_referral,
     move_referral,
-    return_due_follow_ups,
 )
+from console.services.worklists import Worklist, worklist
 from tests import factories
 
 RS = ReferralStatus
@@ -128,7 +128,7 @@ def test_at_eight_in_the_evening_tomorrow_is_in_the_future(
     assert (accepted.status, accepted.follow_up_on) == (RS.NOT_NOW, dt.date(2026, 3, 8))
 
 
-def test_not_now_returns_when_its_date_begins_in_the_office(
+def test_not_now_is_due_when_its_date_begins_in_the_office(
     sessions: sessionmaker[Session], office: dict[str, int]
 ) -> None:
     referral_id = contacted_referral(sessions, office)
@@ -142,20 +142,14 @@ def test_not_now_returns_when_its_date_begins_in_the_office(
             now=EVENING_IN_NEW_YORK,
         )
     late_on_the_seventh = utc(2026, 3, 8, 4, 59)  # 23:59 EST: UTC is already on the 8th
-    with sessions.begin() as session:
-        assert return_due_follow_ups(session, now=late_on_the_seventh) == []
-    with sessions() as session:
-        assert referral_detail(session, referral_id).status is RS.NOT_NOW
     midnight = utc(2026, 3, 8, 5)
-    with sessions.begin() as session:
-        assert return_due_follow_ups(session, now=midnight) == [referral_id]
     with sessions() as session:
+        before = worklist(session, Worklist.FOLLOW_UP, now=late_on_the_seventh)
+        due = worklist(session, Worklist.FOLLOW_UP, now=midnight)
         detail = referral_detail(session, referral_id, now=midnight)
-    assert detail.status is RS.ASSIGNED
-    assert (detail.timeline[-1].at, detail.timeline[-1].note) == (
-        midnight,
-        "Follow-up date reached",
-    )
+    assert referral_id not in [item.id for item in before]
+    assert [(item.id, item.follow_up_due) for item in due] == [(referral_id, True)]
+    assert detail.status is RS.NOT_NOW  # reading the list changes nothing
 
 
 def test_an_appointment_typed_at_the_desk_is_office_wall_clock(

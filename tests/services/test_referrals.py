@@ -18,7 +18,6 @@ from console.services.referrals import (
     StepRefused,
     create_referral,
     move_referral,
-    return_due_follow_ups,
     tell_tech,
 )
 from console.services.spiffs import mark_spiffs_paid, spiff_ledger
@@ -220,23 +219,21 @@ def test_overdue_follows_the_office_limit(
         assert worklist(session, Worklist.OVERDUE, now=NOW + dt.timedelta(hours=60)) == []
 
 
-def test_not_now_returns_on_its_follow_up_date(
+def test_not_now_is_due_on_its_follow_up_date(
     sessions: sessionmaker[Session], office: dict[str, int]
 ) -> None:
     referral_id = new_referral(sessions, office)
     step(sessions, referral_id, RS.ASSIGNED, salesperson="Sal Es")
     step(sessions, referral_id, RS.CONTACTED)
     step(sessions, referral_id, RS.NOT_NOW, follow_up_on=dt.date(2026, 4, 1))
-    with sessions.begin() as session:
-        assert return_due_follow_ups(session, dt.date(2026, 3, 31)) == []
-        assert return_due_follow_ups(session, dt.date(2026, 4, 1)) == [referral_id]
-    later = dt.datetime(2026, 4, 1, 9, tzinfo=dt.UTC)
+    eve = dt.datetime(2026, 3, 31, 12, tzinfo=dt.UTC)
+    later = dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC)
     with sessions() as session:
+        assert worklist(session, Worklist.FOLLOW_UP, now=eve) == []
+        due = worklist(session, Worklist.FOLLOW_UP, now=later)
         detail = referral_detail(session, referral_id, now=later)
-        assert detail.status is RS.ASSIGNED and detail.salesperson == "Sal Es"
-        assert [item.id for item in worklist(session, Worklist.FOLLOW_UP, now=later)] == [
-            referral_id
-        ]
+    assert [(item.id, item.follow_up_due) for item in due] == [(referral_id, True)]
+    assert detail.status is RS.NOT_NOW and detail.salesperson == "Sal Es"
 
 
 def test_spiffs_accrue_for_won_and_are_paid(
