@@ -22,6 +22,7 @@ from console.views.common.columns import Column, local_time, money
 from console.views.common.forms import staff_combo
 from console.views.common.lazy import LazyView
 from console.views.common.off_thread import Latest
+from console.views.common.outage import survives_outage
 from console.views.common.table_model import RowTableModel
 from console.views.common.tables import fit_columns_once, make_table
 from console.views.context import DeskContext
@@ -139,6 +140,7 @@ class WorklistView(LazyView):
     def _changed(self, _what: str) -> None:
         self.request_reload()
 
+    @survives_outage
     def reload(self) -> None:
         """Read the lists again, keeping the selected referral selected where it still is."""
         selected = self.panel.detail.id if self.panel.detail else None
