@@ -10,6 +10,7 @@ when the window learns that the database is away, or after a deadline.
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -58,6 +59,8 @@ def thread_pool() -> QThreadPool:
     return _pool
 
 
+log = logging.getLogger(__name__)
+
 Deliver = Callable[[Any, BaseException | None], None]
 
 
@@ -90,10 +93,18 @@ def _run(work: Callable[[], Any], relay: _Relay, token: int) -> None:
         result = work()
     except BaseException as error:  # re-raised or reported on the GUI thread
         del work  # let go of what the work holds here, before the answer is handed over
-        relay.delivered.emit(token, None, error)
+        _hand_over(relay, token, None, error)
         return
     del work
-    relay.delivered.emit(token, result, None)
+    _hand_over(relay, token, result, None)
+
+
+def _hand_over(relay: _Relay, token: int, result: object, error: BaseException | None) -> None:
+    """Give the answer to the GUI thread; after the application has quit nobody waits for it."""
+    try:
+        relay.delivered.emit(token, result, error)
+    except RuntimeError:  # the relay went with the application at shutdown
+        log.debug("an answer arrived after the window closed; dropped")
 
 
 def start_job(work: Callable[[], Any], deliver: Deliver) -> None:
