@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from email_validator import EmailNotValidError, validate_email
 
+from console.services.office_time import as_utc
 from console.services.transfer.formulas import unprotect
 from console.services.transfer.kinds import Field, FieldType
 
@@ -157,16 +158,21 @@ def _numeric_date(text: str, day_first: bool | None) -> dt.datetime:
 
 
 def parse_datetime(text: str, day_first: bool | None) -> dt.datetime:
-    """ISO 8601, or day/month/year figures in the column's order; naive means local time."""
+    """ISO 8601, or day/month/year figures in the column's order, as a UTC moment.
+
+    A time without a zone is the office's wall-clock time, read as one typed at the desk
+    (`as_utc`), so a file means the same on every desk whatever the computer's own zone: a
+    time the clocks skip moves forward by the gap (02:30 on a spring-forward night is 03:30),
+    a time the clocks show twice is its first occurrence (01:30 on a fall-back night is the
+    one before the change).
+    """
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
         value = _numeric_date(text, day_first)
     _in_range(value.year, text)
     try:
-        if value.tzinfo is None:
-            value = value.astimezone()
-        value = value.astimezone(dt.UTC)
+        value = as_utc(value)
     except (OverflowError, ValueError):
         raise CellProblem(f"{text!r} is out of range") from None
     _in_range(value.year, text)
