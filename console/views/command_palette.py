@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
@@ -66,7 +66,7 @@ class CommandPalette(QDialog):
         self.accept()
         action.trigger()
 
-    def eventFilter(self, watched: object, event: object) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Up and Down move through the matches without leaving the text field."""
         arrows = (Qt.Key.Key_Down, Qt.Key.Key_Up)
         if watched is self.query and isinstance(event, QKeyEvent) and event.key() in arrows:
@@ -76,4 +76,4 @@ class CommandPalette(QDialog):
                     min(max(self.list.currentRow() + step, 0), self.list.count() - 1)
                 )
             return True
-        return super().eventFilter(watched, event)  # type: ignore[arg-type]
+        return super().eventFilter(watched, event)

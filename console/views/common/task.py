@@ -46,11 +46,12 @@ class _Worker(QObject):
         self.stop = stop
 
     def run(self) -> None:
+        def progress(done: int, total: int | None, text: str = "") -> None:
+            """Queued to the owner's thread: the work never touches a widget."""
+            self.progressed.emit(done, total, text)
+
         try:
-            result = self.work(
-                lambda done, total, text="": self.progressed.emit(done, total, text),
-                self.stop.is_set,
-            )
+            result = self.work(progress, self.stop.is_set)
         except Exception as error:  # logged and handed to the task's owner to show
             log_failure(error)
             self.failed.emit(error)

@@ -74,6 +74,7 @@ class ContactConflictDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.yours: dict[str, QTableWidgetItem] = {}
         for row, name in enumerate(self.fields):
             self.table.setItem(row, 0, QTableWidgetItem(FIELD_LABELS[name]))
             self.table.setItem(row, self.THEIRS, QTableWidgetItem(_shown(theirs.details, name)))
@@ -83,6 +84,7 @@ class ContactConflictDialog(QDialog):
                 Qt.CheckState.Checked if defaults[name] else Qt.CheckState.Unchecked
             )
             self.table.setItem(row, self.YOURS, yours)
+            self.yours[name] = yours
 
         buttons = QDialogButtonBox(self)
         self.save_button = QPushButton("&Save the chosen values", self)
@@ -104,8 +106,7 @@ class ContactConflictDialog(QDialog):
 
     def keep_mine(self) -> dict[str, bool]:
         return {
-            name: self.table.item(row, self.YOURS).checkState() == Qt.CheckState.Checked
-            for row, name in enumerate(self.fields)
+            name: item.checkState() == Qt.CheckState.Checked for name, item in self.yours.items()
         }
 
     def chosen(self) -> ContactDetails:
