@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 from console.services.briefing import PageSize
 from console.services.briefing.batch import BatchResult, day_appointments, write_day_briefings
 from console.services.connection import is_connection_error
+from console.services.office_time import local_today
 from console.views.common.forms import path_row
 from console.views.common.outage import survives_outage
+from console.views.common.qt_dates import from_qdate, to_qdate
 from console.views.common.task import BackgroundTask, short_message
 from console.views.context import DeskContext
 
@@ -44,7 +46,7 @@ class BatchBriefingDialog(QDialog):
         self.outcome: BatchResult | None = None
         self.setObjectName("batchBriefingDialog")
         self.setWindowTitle("Print the day's briefings")
-        self.day = QDateEdit(QDate.currentDate().addDays(1), self)
+        self.day = QDateEdit(to_qdate(local_today() + dt.timedelta(days=1)), self)
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
         self.day.setAccessibleName("Day of the sales appointments")
@@ -65,7 +67,9 @@ class BatchBriefingDialog(QDialog):
         self.cancel.clicked.connect(self.cancel_or_close)
         form = QFormLayout()
         form.addRow("&Day", self.day)
-        form.addRow("&Folder", folder_row)
+        folder_label = QLabel("&Folder", self)  # a text label would show the & and lack Alt+F
+        folder_label.setBuddy(self.folder)
+        form.addRow(folder_label, folder_row)
         form.addRow("", self.combined)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -80,7 +84,7 @@ class BatchBriefingDialog(QDialog):
 
     @survives_outage
     def _count(self) -> None:
-        day: dt.date = self.day.date().toPython()  # type: ignore[assignment]
+        day = from_qdate(self.day.date())
         count = self.context.fetch(lambda session: len(day_appointments(session, day)))
         self.summary.setText(f"{count} sales appointment{'s' if count != 1 else ''} that day.")
         self.start.setEnabled(count > 0)
@@ -93,7 +97,7 @@ class BatchBriefingDialog(QDialog):
             self.folder.setText(folder)
 
     def start_batch(self) -> None:
-        day: dt.date = self.day.date().toPython()  # type: ignore[assignment]
+        day = from_qdate(self.day.date())
         folder, combined, page_size = (
             Path(self.folder.text()),
             self.combined.isChecked(),
