@@ -37,6 +37,9 @@ SAMPLE_EVERY_S = 0.01
 # A stall is worth naming once a user could feel it.
 SAMPLE_AFTER_S = 0.05
 QT_OR_SCRIPT = "(no console code on the stack)"
+# A modal dialog's Save: its own input may wait for the database (the window keeps painting),
+# so such steps are reported apart from the window's stalls.
+SAVE_PREFIX = "save: "
 CONSOLE_PACKAGE = str(Path(__file__).resolve().parent.parent / "console") + os.sep
 
 
@@ -78,6 +81,8 @@ class StallMeter(QObject):
         # When the script expects the window to hand control back; infinite while it does not.
         self.expected_back = math.inf
         self.stalls: list[Stall] = []
+        # How late a key typed just as a read began was handled, per phase.
+        self.key_latencies: dict[str, list[float]] = defaultdict(list)
         self.phase_started: dict[str, float] = {}
         self._step_times: list[float] = [self.last_tick]
         self._steps: list[tuple[str, str]] = [(self.phase, "")]
@@ -125,6 +130,14 @@ class StallMeter(QObject):
         if late > SAMPLE_AFTER_S:
             self.stalls.append(Stall(began, late, *self._steps[index], "input held"))
 
+    def key_handled(self, seconds: float) -> None:
+        """A key typed at the start of an action was handled `seconds` later."""
+        self.key_latencies[self.phase].append(seconds)
+
+    def key_latency_ms(self, phase: str) -> float:
+        """The latest a key typed during a read was handled in `phase`, in milliseconds."""
+        return max(self.key_latencies.get(phase, []), default=0.0) * 1000
+
     def _tick(self) -> None:
         now = time.perf_counter()
         due = self.last_tick + TICK_MS / 1000
@@ -140,15 +153,26 @@ class StallMeter(QObject):
         now = time.perf_counter()
         return max(now - self.last_tick, now - self.expected_back) > SAMPLE_AFTER_S
 
-    def _actions(self, phase: str) -> list[tuple[str, float, float]]:
+    def _actions(self, phase: str, saves: bool | None = False) -> list[tuple[str, float, float]]:
+        """The phase's actions: without dialog saves, only those (`saves=True`), or all (None)."""
         return [
             (name, blocked, held)
             for (p, name), blocked, held in zip(self._steps, self._blocked, self._held, strict=True)
-            if p == phase
+            if p == phase and (saves is None or name.startswith(SAVE_PREFIX) == saves)
         ]
 
-    def figures(self, phase: str) -> StallFigures:
-        actions = self._actions(phase)
+    def save_wait_ms(self, phase: str) -> float:
+        """The longest a dialog's Save kept its input waiting in `phase`."""
+        return (
+            max(
+                (max(blocked, held) for _, blocked, held in self._actions(phase, saves=True)),
+                default=0.0,
+            )
+            * 1000
+        )
+
+    def figures(self, phase: str, saves: bool | None = False) -> StallFigures:
+        actions = self._actions(phase, saves)
         worst = sorted(max(blocked, held) for _, blocked, held in actions) or [0.0]
         return StallFigures(
             longest_ms=worst[-1] * 1000,
@@ -163,7 +187,7 @@ class StallMeter(QObject):
     def worst_steps(self, phase: str, count: int) -> list[tuple[str, float]]:
         """The actions that stalled the window longest, by name (repeats keep their worst)."""
         by_name: dict[str, float] = {}
-        for name, blocked, held in self._actions(phase):
+        for name, blocked, held in self._actions(phase, saves=None):
             by_name[name] = max(by_name.get(name, 0.0), blocked, held)
         return sorted(by_name.items(), key=lambda item: -item[1])[:count]
 

@@ -13,6 +13,7 @@ from bench.stall_meter import StallFigures, StallMeter, StallSampler
 TARGET_STALL_MS = 50
 TARGET_BLACKHOLE_STALL_MS = 100
 TARGET_RECOVER_S = 5.0
+TARGET_KEY_LATENCY_MS = 100
 
 
 @dataclass
@@ -72,6 +73,11 @@ class StallReport:
             blackhole_stall_p95_ms=round(dead.p95_ms, 1),
             blackhole_actions_over_50ms=dead.over_50_ms,
             recovery_stall_ms=round(back.longest_ms, 1),
+            stall_with_saves_ms=round(self.meter.figures("slow", saves=None).longest_ms, 1),
+            save_wait_ms=round(self.meter.save_wait_ms("slow"), 1),
+            blackhole_save_wait_ms=round(self.meter.save_wait_ms("blackhole"), 1),
+            key_latency_ms=round(self.meter.key_latency_ms("slow"), 1),
+            blackhole_key_latency_ms=round(self.meter.key_latency_ms("blackhole"), 1),
         )
         recover = figures.get("recover_s")
         figures["stall_ok"] = slow.longest_ms < TARGET_STALL_MS
@@ -81,6 +87,10 @@ class StallReport:
             and figures.get("typed_ok")
         )
         figures["recover_ok"] = recover is not None and recover < TARGET_RECOVER_S
+        figures["key_latency_ok"] = (
+            figures["key_latency_ms"] < TARGET_KEY_LATENCY_MS
+            and figures["blackhole_key_latency_ms"] < TARGET_KEY_LATENCY_MS
+        )
         self.rows += self._summary_rows(warm.longest_ms, slow, dead, back.longest_ms)
         self._collect_culprits()
 
@@ -116,6 +126,16 @@ class StallReport:
                 "",
             ),
             ("  actions that stalled over 50 ms", f"{slow.over_50_ms} of {slow.actions}", "0"),
+            (
+                "  a key typed as a worklist or customer read began, handled after",
+                f"{figures['key_latency_ms']:.0f} ms",
+                f"< {TARGET_KEY_LATENCY_MS} ms",
+            ),
+            (
+                "  a dialog's Save kept the dialog's input waiting (not counted above)",
+                f"{figures['save_wait_ms']:.0f} ms",
+                "",
+            ),
             ("  searches answered, customers opened, notes saved", done, "all"),
             (
                 f"longest stall, link black-holed {self.blackhole_s:.0f} s",
@@ -128,6 +148,16 @@ class StallReport:
                 "",
             ),
             ("  actions that stalled over 50 ms", f"{dead.over_50_ms} of {dead.actions}", "0"),
+            (
+                "  a key typed as a read began, handled after",
+                f"{figures['blackhole_key_latency_ms']:.0f} ms",
+                f"< {TARGET_KEY_LATENCY_MS} ms",
+            ),
+            (
+                "  a dialog's Save kept the dialog's input waiting (not counted above)",
+                f"{figures['blackhole_save_wait_ms']:.0f} ms",
+                "",
+            ),
             ("  banner shown while black-holed", banner, "yes"),
             ("  typed input kept", yes_no[figures.get("typed_ok")], "yes"),
             (

@@ -7,15 +7,16 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.database import display_url, session_factory
 from console.desk_user import desk_user as desk_user_name
+from console.services.connection import probe
 from console.services.errors import Conflict, InputError
-from console.views.common.off_thread import Latest, NoAnswer, call_off_thread, database_away
+from console.views.common.off_thread import NoAnswer, call_off_thread, database_away, start_job
 from console.views.common.outage import NOT_SAVED_OFFLINE
 
 NOT_CONFIRMED = (
@@ -27,6 +28,48 @@ NOT_CONFIRMED = (
 T = TypeVar("T")
 
 Slot = Callable[[str], None]
+
+# A save still unanswered after SAVE_QUIET_MS has the link tried with a trivial question; if
+# that gets no answer within PROBE_SILENCE_MS either, the database is away: the banner shows
+# and the form keeps what was typed, instead of waiting for the window's regular look.
+SAVE_QUIET_MS = 700
+PROBE_SILENCE_MS = 1_000
+
+
+class _SaveWatch(QObject):
+    """While a save waits, asks whether the link itself still answers."""
+
+    def __init__(self, context: DeskContext) -> None:
+        super().__init__()
+        self.context = context
+        self.active = True
+        self.quiet = QTimer(self)
+        self.quiet.setSingleShot(True)
+        self.quiet.timeout.connect(self._try_link)
+        self.silence = QTimer(self)
+        self.silence.setSingleShot(True)
+        self.silence.timeout.connect(lambda: self._away(NoAnswer("the database did not answer")))
+        self.quiet.start(SAVE_QUIET_MS)
+
+    def _try_link(self) -> None:
+        engine = self.context.engine
+        self.silence.start(PROBE_SILENCE_MS)
+        start_job(lambda: probe(engine), self._answered)
+
+    def _answered(self, answer: object, error: BaseException | None) -> None:
+        self.silence.stop()
+        failure = error if error is not None else answer
+        if isinstance(failure, BaseException) and database_away(failure):
+            self._away(failure)
+
+    def _away(self, error: BaseException) -> None:
+        if self.active:  # the save waiting on it gives up, whether or not the banner shows
+            self.context.report_trouble(error)
+
+    def stop(self) -> None:
+        self.active = False
+        self.quiet.stop()
+        self.silence.stop()
 
 
 class ChangeHub(QObject):
@@ -84,12 +127,13 @@ class DeskContext:
         with self.sessions() as session:
             yield session
 
-    def fetch(self, work: Callable[[Session], T], latest: Latest | None = None) -> T:
-        """`work(session)` in a session of its own on a pool thread; the window stays alive.
+    def fetch(self, work: Callable[[Session], T]) -> T:
+        """`work(session)` in a session of its own on a pool thread; the window keeps painting.
 
-        Raises `NoAnswer` once the window learns the database is away, and with `latest`,
-        `Superseded` when a newer read of the same thing ended first; views guard their reads
-        with `survives_outage`, which takes both in its stride.
+        Waits in a nested event loop that holds keys and clicks back, so it is kept for the
+        few reads a dialog needs before it can open. Views read with `Background` instead.
+        Raises `NoAnswer` once the window learns the database is away; callers guard their
+        reads with `survives_outage`.
         """
         sessions = self.sessions
 
@@ -97,12 +141,9 @@ class DeskContext:
             with sessions() as session:
                 return work(session)
 
-        def read() -> T:
-            if not self.online:
-                raise NoAnswer("the database is not answering")  # the banner says so
-            return call_off_thread(in_own_session, give_up=self.hub.trouble)
-
-        return latest.newest(read) if latest is not None else read()
+        if not self.online:
+            raise NoAnswer("the database is not answering")  # the banner says so
+        return call_off_thread(in_own_session, give_up=self.hub.trouble)
 
     def write(
         self,
@@ -120,7 +161,9 @@ class DeskContext:
         nothing; each is shown by a message box, or handed to the form's own handler when it
         has one (a form shows the message beside the field and keeps what was typed).
         `what=None` saves without announcing, for housekeeping done while reading. The
-        transaction runs on a pool thread, so the window keeps painting while it commits.
+        transaction runs on a pool thread, so the window keeps painting while it commits; the
+        form's own input waits. A save that meets silence has the link tried at once, so the
+        banner shows within about two seconds and the form keeps what was typed.
         """
         sessions = self.sessions
 
@@ -128,10 +171,11 @@ class DeskContext:
             with sessions.begin() as session:
                 return work(session)
 
+        attempted = self.online  # while the banner shows, saves wait until it has gone
         try:
-            result = call_off_thread(
-                transaction, give_up=self.hub.trouble, late=lambda _r, e: self._late(what, e)
-            )
+            if not attempted:
+                raise NoAnswer("the database is not answering")
+            result = self._wait_for(transaction, what)
         except InputError as error:
             if refused is not None:
                 refused(error)
@@ -152,7 +196,8 @@ class DeskContext:
             if not database_away(error):
                 raise
             self.report_trouble(error)
-            message = NOT_CONFIRMED if isinstance(error, NoAnswer) else NOT_SAVED_OFFLINE
+            unconfirmed = attempted and isinstance(error, NoAnswer)
+            message = NOT_CONFIRMED if unconfirmed else NOT_SAVED_OFFLINE
             if offline is not None:
                 offline(message)
             else:
@@ -161,6 +206,16 @@ class DeskContext:
         if what is not None:
             self.hub.changed.emit(what)
         return result
+
+    def _wait_for(self, transaction: Callable[[], T], what: str | None) -> T:
+        """The transaction's answer, with the link tried meanwhile should it stay silent."""
+        watch = _SaveWatch(self)
+        try:
+            return call_off_thread(
+                transaction, give_up=self.hub.trouble, late=lambda _r, e: self._late(what, e)
+            )
+        finally:
+            watch.stop()
 
     def _late(self, what: str | None, error: BaseException | None) -> None:
         """A save given up on reached the database after all: every view shows it."""

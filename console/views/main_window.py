@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,11 +31,12 @@ from console.views.about_dialog import AboutDialog
 from console.views.change_poll import ChangePoll
 from console.views.command_palette import CommandPalette
 from console.views.common.background import Background
-from console.views.common.lazy import BuiltOnFirstShow
+from console.views.common.off_thread import settle_long_lived
 from console.views.common.outage import survives_outage
 from console.views.connection_banner import ConnectionBanner
 from console.views.context import DeskContext
 from console.views.customer.customer_view import CustomerView
+from console.views.dashboard.numbers_tab import NumbersTab
 from console.views.dayboard.day_board_view import DayBoardView
 from console.views.dayboard.visit_dialog import VisitDialog
 from console.views.preferences_dialog import PreferencesDialog
@@ -54,11 +56,12 @@ if TYPE_CHECKING:
     from console.views.dashboard.dashboard_view import DashboardView
 
 
-def _dashboard(context: DeskContext, parent: QWidget) -> DashboardView:
-    # pandas and QtCharts load with the Numbers tab, not at start-up.
-    from console.views.dashboard.dashboard_view import DashboardView
-
-    return DashboardView(context, parent)
+def _action(
+    text: str, parent: QWidget, shortcut: QKeySequence | QKeySequence.StandardKey
+) -> QAction:
+    action = QAction(text, parent)
+    action.setShortcut(shortcut)
+    return action
 
 
 class MainWindow(QMainWindow):
@@ -88,9 +91,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.pages, "C&ustomer")
         self.tabs.addTab(self.worklists, "&Referrals")
         self.tabs.addTab(self.spiffs, "S&piffs")
-        self.numbers_tab: BuiltOnFirstShow[DashboardView] = BuiltOnFirstShow(
-            lambda parent: _dashboard(context, parent), self
-        )
+        # pandas and QtCharts load on a worker when the tab is first shown, not at start-up.
+        self.numbers_tab = NumbersTab(context, self)
         self.tabs.addTab(self.numbers_tab, "&Numbers")
         self.day_board = DayBoardView(context, self)
         self.tabs.addTab(self.day_board, "&Day board")
@@ -112,6 +114,8 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.split, 1)
         self.setCentralWidget(central)
 
+        self._opening: tuple[int, str, Callable[[], None] | None] | None = None
+        self.customer.shown.connect(self._customer_shown)
         self.search.customerActivated.connect(self.open_customer)
         self.worklists.openCustomer.connect(self.open_customer)
         self.day_board.openCustomer.connect(self.open_customer)
@@ -130,6 +134,7 @@ class MainWindow(QMainWindow):
         self.changes.otherDesks.connect(lambda: self.context.hub.changed.emit("elsewhere"))
         self.changes.start()
         context.follow_changes(self, self._views_are_current)
+        settle_long_lived("start-up")
 
     @property
     def dashboard(self) -> DashboardView:
@@ -155,31 +160,29 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
-        print_briefing = QAction("&Print briefing…", self, shortcut=QKeySequence.StandardKey.Print)
+        print_briefing = _action("&Print briefing…", self, QKeySequence.StandardKey.Print)
         print_briefing.triggered.connect(self.print_briefing)
         file_menu.addAction(print_briefing)
-        print_day = QAction(
-            "Print the &day's briefings…", self, shortcut=QKeySequence("Ctrl+Alt+P")
-        )
+        print_day = _action("Print the &day's briefings…", self, QKeySequence("Ctrl+Alt+P"))
         print_day.triggered.connect(self.print_day)
         file_menu.addAction(print_day)
         file_menu.addSeparator()
-        import_action = QAction("&Import records…", self, shortcut=QKeySequence("Ctrl+I"))
+        import_action = _action("&Import records…", self, QKeySequence("Ctrl+I"))
         import_action.triggered.connect(self.import_records)
         file_menu.addAction(import_action)
         export_records = QAction("Export &records…", self)
         export_records.triggered.connect(self.export_records)
         file_menu.addAction(export_records)
-        export_table = QAction("&Export this table…", self, shortcut=QKeySequence("Ctrl+E"))
+        export_table = _action("&Export this table…", self, QKeySequence("Ctrl+E"))
         export_table.triggered.connect(self.export_focused_table)
         file_menu.addAction(export_table)
         file_menu.addSeparator()
-        preferences = QAction("Pr&eferences…", self, shortcut=QKeySequence("Ctrl+,"))
+        preferences = _action("Pr&eferences…", self, QKeySequence("Ctrl+,"))
         preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
         preferences.triggered.connect(self.show_preferences)
         file_menu.addAction(preferences)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = _action("&Quit", self, QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
@@ -188,22 +191,20 @@ class MainWindow(QMainWindow):
         find.setShortcuts([QKeySequence("Ctrl+F"), QKeySequence("Ctrl+K")])
         find.triggered.connect(self.search.focus_search)
         customer_menu.addAction(find)
-        refresh = QAction("&Refresh", self, shortcut=QKeySequence.StandardKey.Refresh)
+        refresh = _action("&Refresh", self, QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(lambda: self.context.hub.changed.emit("refresh"))
         customer_menu.addAction(refresh)
         customer_menu.addSeparator()
-        edit_contact = QAction(
-            "Edit &contact details…", self, shortcut=QKeySequence("Ctrl+Shift+E")
-        )
+        edit_contact = _action("Edit &contact details…", self, QKeySequence("Ctrl+Shift+E"))
         edit_contact.triggered.connect(self.edit_contact)
         customer_menu.addAction(edit_contact)
-        new_referral = QAction("&New referral…", self, shortcut=QKeySequence.StandardKey.New)
+        new_referral = _action("&New referral…", self, QKeySequence.StandardKey.New)
         new_referral.triggered.connect(self.new_referral)
         customer_menu.addAction(new_referral)
-        add_note = QAction("Add upsell &note…", self, shortcut=QKeySequence("Ctrl+Shift+N"))
+        add_note = _action("Add upsell &note…", self, QKeySequence("Ctrl+Shift+N"))
         add_note.triggered.connect(self.customer.add_note)
         customer_menu.addAction(add_note)
-        book = QAction("&Book a visit…", self, shortcut=QKeySequence("Ctrl+B"))
+        book = _action("&Book a visit…", self, QKeySequence("Ctrl+B"))
         book.triggered.connect(self.book_visit)
         customer_menu.addAction(book)
         self.customer_actions = [edit_contact, new_referral, add_note, book]
@@ -228,7 +229,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, w=which: self.show_worklist(w))
             go_menu.addAction(action)
 
-        palette = QAction("&Command palette…", self, shortcut=QKeySequence("Ctrl+Shift+P"))
+        palette = _action("&Command palette…", self, QKeySequence("Ctrl+Shift+P"))
         palette.triggered.connect(self.show_palette)
         go_menu.addAction(palette)
 
@@ -377,29 +378,51 @@ class MainWindow(QMainWindow):
         VisitDialog(self.context, overview.id, overview.name, parent=self).exec()
 
     def referral_from_board_visit(self, visit: BoardVisit) -> None:
-        self.open_customer(visit.customer_id)
-        self.customer.run_new_referral(
-            self.customer.referral_draft(
-                technician_id=visit.technician_id,
-                equipment_id=visit.equipment_id,
-                visit_id=visit.id,
-                pain_point=visit.problem or "",
+        """Open the visit's customer, then start a referral with the visit filled in."""
+
+        def start() -> None:
+            self.customer.run_new_referral(
+                self.customer.referral_draft(
+                    technician_id=visit.technician_id,
+                    equipment_id=visit.equipment_id,
+                    visit_id=visit.id,
+                    pain_point=visit.problem or "",
+                )
             )
-        )
+
+        self.open_customer(visit.customer_id, then=start)
 
     def show_worklist(self, which: Worklist) -> None:
         self.tabs.setCurrentWidget(self.worklists)
         self.worklists.show_worklist(which)
 
-    def open_customer(self, customer_id: int) -> None:
+    def open_customer(self, customer_id: int, then: Callable[[], None] | None = None) -> None:
+        """Read the customer on a worker; the 360 comes to the front once it has arrived.
+
+        Returns at once: the window stays usable meanwhile, and a newer open wins. `then` runs
+        once the customer is on screen.
+        """
+        if not self.context.online:
+            return  # the banner says so; nothing on screen changes
+        self._opening = (customer_id, self.search.field.text(), then)
+        self.statusBar().showMessage("Opening the customer…", 3000)
         self.customer.show_customer(customer_id)
-        if self.customer.customer_id != customer_id:
-            return  # the database did not answer; the banner says so
-        self.pages.setCurrentWidget(self.customer)
-        self.tabs.setCurrentWidget(self.pages)
+
+    def _customer_shown(self, customer_id: int) -> None:
         assert self.customer.overview is not None
         self.setWindowTitle(f"{self.customer.overview.name} — Dispatch Console")
-        self.customer.history.setFocus()
+        if self._opening is None or self._opening[0] != customer_id:
+            return  # a refresh of the page: where the user is stays as it is
+        _id, typed, then = self._opening
+        self._opening = None
+        self.statusBar().clearMessage()
+        self.pages.setCurrentWidget(self.customer)
+        self.tabs.setCurrentWidget(self.pages)
+        # Keys typed into the search meanwhile keep their place; otherwise the history has it.
+        if not self.search.field.hasFocus() or self.search.field.text() == typed:
+            self.customer.history.setFocus()
+        if then is not None:
+            then()
 
     def show_about(self) -> None:
         dialog = AboutDialog(self.context.engine.url, log_path(), self)

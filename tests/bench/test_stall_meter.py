@@ -8,7 +8,7 @@ import time
 from PySide6.QtCore import QEventLoop, QTimer
 from pytestqt.qtbot import QtBot
 
-from bench.stall_meter import StallMeter, StallSampler
+from bench.stall_meter import SAVE_PREFIX, StallMeter, StallSampler
 
 BLOCK_S = 0.25
 
@@ -76,3 +76,27 @@ def test_input_held_back_while_timers_run_is_measured_and_named(qtbot: QtBot) ->
     assert [(stall.step, stall.kind) for stall in meter.stalls] == [("save the note", "input held")]
     where, _ms = sampler.culprits("slow", 1)[0]
     assert "spin_without_input" in where
+
+
+def test_a_dialogs_save_is_reported_apart_and_a_late_key_is_measured(qtbot: QtBot) -> None:
+    meter = StallMeter()
+    meter.start()
+    meter.step("worklist “Overdue”", phase="slow")
+    meter.key_handled(0.004)
+    meter.step(f"{SAVE_PREFIX}the note dialog's Save")
+    meter.handing_over()
+    spin_without_input()  # a modal dialog's save: its own input waits
+    meter.held()
+    meter.step("Customer tab")
+    qtbot.wait(50)
+    meter.step("open “Miller”", phase="blackhole")
+    meter.key_handled(0.09)
+    meter.stop()
+
+    assert meter.save_wait_ms("slow") >= BLOCK_S * 1000 * 0.9
+    assert meter.figures("slow").longest_ms < BLOCK_S * 1000 / 2, "the save is not the window's"
+    assert meter.figures("slow", saves=None).longest_ms >= BLOCK_S * 1000 * 0.9
+    assert meter.figures("slow").actions == 2
+    assert meter.key_latency_ms("slow") == 4.0
+    assert meter.key_latency_ms("blackhole") == 90.0
+    assert meter.key_latency_ms("recovery") == 0.0

@@ -12,11 +12,15 @@ D = TypeVar("D", bound=QDialog)
 
 
 def when_dialog_opens(kind: type[D], act: Callable[[D], None], seen: list[D] | None = None) -> None:
-    """Run `act` on the next modal dialog of `kind` as soon as it shows."""
+    """Run `act` on the next modal dialog of `kind` as soon as it shows and is ready.
 
-    def attempt(tries: int = 100) -> None:
+    A form that reads its lists after opening says `ready` once they are in, as a user waits
+    for them before choosing.
+    """
+
+    def attempt(tries: int = 250) -> None:
         dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind):
+        if isinstance(dialog, kind) and dialog.property("ready") is not False:
             if seen is not None:
                 seen.append(dialog)
             act(dialog)

@@ -8,6 +8,7 @@ board).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -44,7 +45,25 @@ def shown_steps(panel: ReferralPanel) -> list[str]:
     return [b.objectName() for b in panel.steps.findChildren(QPushButton) if not b.isHidden()]
 
 
+def settle(panel: ReferralPanel, timeout_s: float = 10.0) -> None:
+    """Let the window run until the panel, and the view around it, show their newest reads."""
+    deadline = time.monotonic() + timeout_s
+
+    def busy() -> bool:
+        widget = panel.parentWidget()
+        while widget is not None:
+            if getattr(widget, "busy", False):
+                return True
+            widget = widget.parentWidget()
+        return panel.busy
+
+    while busy() and time.monotonic() < deadline:
+        QTest.qWait(10)
+
+
 def seen(panel: ReferralPanel, step: str) -> Seen:
+    """What the panel shows once the reads after the last step have arrived."""
+    settle(panel)
     detail = panel.detail
     return Seen(
         step=step,

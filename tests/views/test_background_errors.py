@@ -107,6 +107,7 @@ def test_a_refused_step_names_the_field_and_saves_nothing(qtbot, context: DeskCo
     dialog = StepDialog(context, detail, ReferralStatus.ASSIGNED)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: dialog.property("ready") is True)  # its salespeople are read
     changes: list[str] = []
     context.hub.changed.connect(changes.append)
     dialog.salesperson.setCurrentIndex(-1)

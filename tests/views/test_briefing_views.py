@@ -18,6 +18,7 @@ from console.views.briefing.preview_dialog import BriefingPreviewDialog
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
 from tests.views.dialogs import when_dialog_opens
+from tests.views.waiting import open_customer
 
 
 def test_preview_shows_the_pdf_pages_and_saves(qtbot, context: DeskContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -41,7 +42,7 @@ def test_preview_shows_the_pdf_pages_and_saves(qtbot, context: DeskContext, tmp_
 
 
 def test_ctrl_p_opens_the_preview_for_the_open_customer(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    window.open_customer(7)
+    open_customer(qtbot, window, 7)
     seen: list[BriefingPreviewDialog] = []
     when_dialog_opens(BriefingPreviewDialog, lambda d: d.reject(), seen)
     window.print_briefing()

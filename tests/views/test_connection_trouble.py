@@ -20,6 +20,7 @@ from console.views.main_window import MainWindow
 from console.views.notes.note_dialog import NoteDialog
 from tests.conftest import DEMO_TODAY
 from tests.private_postgres import PrivateServer, private_postgres  # noqa: F401 (fixture)
+from tests.views.waiting import open_customer
 
 CUSTOMER = 3
 NOTE_TEXT = "Boiler is 19 years old; ask about a maintenance plan"
@@ -46,7 +47,7 @@ def test_banner_while_the_server_is_away_and_work_goes_on_after(  # type: ignore
     window = MainWindow(context, QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     window.show()
-    window.open_customer(CUSTOMER)
+    open_customer(qtbot, window, CUSTOMER)
     notes_before = window.customer.note_model.rowCount()
     dialog = NoteDialog(context, CUSTOMER, parent=window)
     qtbot.addWidget(dialog)
@@ -83,7 +84,7 @@ def test_banner_while_the_server_is_away_and_work_goes_on_after(  # type: ignore
     with context.read() as session:
         saved = session.scalars(select(UpsellNote.text).where(UpsellNote.customer_id == CUSTOMER))
         assert NOTE_TEXT in list(saved)
-    assert window.customer.note_model.rowCount() == notes_before + 1
-    window.open_customer(CUSTOMER + 1)
+    qtbot.waitUntil(lambda: window.customer.note_model.rowCount() == notes_before + 1)
+    open_customer(qtbot, window, CUSTOMER + 1)
     assert window.customer.customer_id == CUSTOMER + 1
     window.close()

@@ -12,6 +12,7 @@ from console.views.customer.contact_conflict_dialog import ContactConflictDialog
 from console.views.customer.contact_dialog import ContactDialog
 from console.views.main_window import MainWindow
 from tests.views.dialogs import when_dialog_opens
+from tests.views.waiting import open_customer
 
 CUSTOMER = 5
 
@@ -34,14 +35,14 @@ def other_desk_saves(context: DeskContext, **change: str) -> None:
 
 
 def test_saved_contact_shows_in_the_header_and_title(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    window.open_customer(CUSTOMER)
+    open_customer(qtbot, window, CUSTOMER)
     dialog = ContactDialog(window.context, CUSTOMER, window)
     qtbot.addWidget(dialog)
     dialog.inputs["name"].setText("Renamed Customer Ltd")
     dialog.inputs["phone"].setText("555-0142")
     dialog.save()
     assert dialog.result() == ContactDialog.DialogCode.Accepted
-    assert "555-0142" in window.customer.header.details.text()
+    qtbot.waitUntil(lambda: "555-0142" in window.customer.header.details.text())
     assert window.windowTitle().startswith("Renamed Customer Ltd")
     assert stored(window.context).updated_by == "sam"
 

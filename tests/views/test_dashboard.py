@@ -7,8 +7,11 @@ from console.views.main_window import MainWindow
 
 def test_dashboard_shows_figures_for_the_period(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     window.tabs.setCurrentWidget(window.numbers_tab)
+    assert window.numbers_tab.placeholder.isVisible()  # the first show never waits on imports
+    qtbot.waitUntil(lambda: window.numbers_tab.ready, timeout=20_000)
     dashboard = window.dashboard
-    dashboard.preset.setCurrentText("All time")
+    with qtbot.waitSignal(dashboard.loaded, timeout=10_000):
+        dashboard.preset.setCurrentText("All time")
     metrics = dashboard.metrics
     assert metrics is not None and metrics.totals["referrals"] > 0
     assert f"{int(metrics.totals['referrals'])} referrals" in dashboard.totals.text()

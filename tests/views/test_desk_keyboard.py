@@ -24,6 +24,7 @@ from console.views.context import DeskContext
 from console.views.main_window import MainWindow
 from console.views.referrals.new_referral_dialog import NewReferralDialog
 from tests.views.dialogs import when_dialog_opens
+from tests.views.waiting import open_customer
 
 INTERACTIVE = (
     QAbstractButton,
@@ -52,7 +53,9 @@ def test_move_through_days_with_the_keyboard(qtbot, window: MainWindow) -> None:
     start = board.date.date()
     qtbot.keyClick(board.visits, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert board.date.date() == start.addDays(1)
-    assert board.board is not None and board.board.day == start.addDays(1).toPython()
+    qtbot.waitUntil(
+        lambda: board.board is not None and board.board.day == start.addDays(1).toPython()
+    )
     qtbot.keyClick(board.visits, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     qtbot.keyClick(board.visits, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert board.date.date() == start.addDays(-1)
@@ -63,7 +66,9 @@ def test_open_a_customer_and_a_referral_from_a_visit(
 ) -> None:  # type: ignore[no-untyped-def]
     window.tabs.setCurrentWidget(window.day_board)
     board = window.day_board
-    board.date.setDate(QDate(busiest_visit_day(context)))
+    day = busiest_visit_day(context)
+    board.date.setDate(QDate(day.year, day.month, day.day))
+    qtbot.waitUntil(lambda: not board.busy and board.board is not None and board.board.day == day)
     tech_item = next(
         board.visits.topLevelItem(i)
         for i in range(board.visits.topLevelItemCount())
@@ -74,15 +79,16 @@ def test_open_a_customer_and_a_referral_from_a_visit(
     visit = board.selected_visit()
     assert visit is not None and visit_item.text(1) == visit.customer
     board.visits.itemActivated.emit(visit_item, 0)
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.pages)
     assert window.customer.overview.id == visit.customer_id
-    assert window.tabs.currentWidget() is window.pages
 
     window.tabs.setCurrentWidget(window.day_board)
     board.visits.setCurrentItem(visit_item)
     seen: list[NewReferralDialog] = []
     when_dialog_opens(NewReferralDialog, lambda d: d.reject(), seen)
     qtbot.mouseClick(board.referral_button, Qt.MouseButton.LeftButton)
-    assert seen and seen[0].draft.visit_id == visit.id
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen[0].draft.visit_id == visit.id
     assert seen[0].technician.currentData() == visit.technician_id
 
 
@@ -108,7 +114,7 @@ def accessible_name(widget: QWidget) -> str:
 
 
 def test_every_interactive_widget_has_an_accessible_name(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    window.open_customer(5)
+    open_customer(qtbot, window, 5)
     for page in range(window.tabs.count()):
         window.tabs.setCurrentIndex(page)
     nameless = [

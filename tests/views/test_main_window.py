@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
+from tests.views.waiting import open_customer
 
 
 def test_search_field_has_focus_at_start(window: MainWindow) -> None:
@@ -23,7 +24,7 @@ def test_type_pick_with_keyboard_and_read_the_customer(qtbot, window: MainWindow
     qtbot.keyClick(window.search.field, Qt.Key.Key_Return)
 
     customer = window.customer
-    assert customer.overview is not None and customer.overview.id == second.id
+    qtbot.waitUntil(lambda: customer.overview is not None and customer.overview.id == second.id)
     assert window.pages.currentWidget() is customer
     assert customer.header.name.text() == second.name
     assert second.name in window.windowTitle()
@@ -49,7 +50,7 @@ def test_selected_visit_notes_are_shown_in_full(
             .where(ServiceVisit.tech_notes.is_not(None), func.length(ServiceVisit.tech_notes) > 100)
             .limit(1)
         )
-    window.open_customer(customer_id)
+    open_customer(qtbot, window, customer_id)
     rows = window.customer.history_model.rows
     target = next(i for i, row in enumerate(rows) if row.tech_notes and len(row.tech_notes) > 100)
     window.customer.history.selectRow(target)
@@ -57,7 +58,7 @@ def test_selected_visit_notes_are_shown_in_full(
 
 
 def test_ctrl_k_returns_to_search(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    window.open_customer(1)
+    open_customer(qtbot, window, 1)
     assert QApplication.focusWidget() is not window.search.field
     qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.focusWidget() is window.search.field
@@ -91,10 +92,10 @@ def test_layout_round_trips(qtbot, context: DeskContext, settings_path: Path) ->
     assert second.split.sizes() == sizes
 
 
-def test_export_what_a_table_shows(window: MainWindow, tmp_path: Path) -> None:
+def test_export_what_a_table_shows(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from console.views.common.table_export import export_table
 
-    window.open_customer(3)
+    open_customer(qtbot, window, 3)
     model = window.customer.history_model
     out = tmp_path / "history.csv"
     count = export_table(model, out)
@@ -109,7 +110,7 @@ def test_another_desks_change_shows_without_losing_the_selection(
     from console.database import make_engine, session_factory
     from console.services.notes import add_note
 
-    window.open_customer(5)
+    open_customer(qtbot, window, 5)
     window.customer.history.selectRow(2)
     before = window.customer.note_model.rowCount()
     other_desk = make_engine(str(context.engine.url))
@@ -128,13 +129,13 @@ def test_own_saves_do_not_refresh_the_window_a_second_time(
 ) -> None:  # type: ignore[no-untyped-def]
     from console.services.notes import add_note
 
-    window.open_customer(5)
+    open_customer(qtbot, window, 5)
     elsewhere: list[str] = []
     context.hub.changed.connect(
         lambda what: elsewhere.append(what) if what == "elsewhere" else None
     )
     context.write(window, lambda session: add_note(session, 5, "Mine", author="sam"), "note")
-    assert "Mine" in [note.text for note in window.customer.note_model.rows]
+    qtbot.waitUntil(lambda: "Mine" in [note.text for note in window.customer.note_model.rows])
     looks = window.changes.looks
     qtbot.waitUntil(lambda: window.changes.looks >= looks + 3, timeout=6_000)
     assert elsewhere == []

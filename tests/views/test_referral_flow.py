@@ -15,6 +15,7 @@ from console.views.main_window import MainWindow
 from console.views.referrals.new_referral_dialog import NewReferralDialog
 from console.views.referrals.step_dialog import StepDialog
 from tests.views.dialogs import when_dialog_opens
+from tests.views.waiting import open_customer, settled_worklists
 
 
 def visible_steps(window: MainWindow) -> list[str]:
@@ -26,11 +27,13 @@ def visible_steps(window: MainWindow) -> list[str]:
 
 
 def click_step(qtbot, window: MainWindow, name: str) -> None:  # type: ignore[no-untyped-def]
+    settled_worklists(qtbot, window.worklists)
     button = window.worklists.panel.steps.findChild(QPushButton, f"step_{name}")
     assert button is not None and not button.isHidden(), (
         f"no {name} button; shown: {visible_steps(window)}"
     )
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    settled_worklists(qtbot, window.worklists)
 
 
 def test_referral_from_history_row_to_won_and_tech_told(
@@ -43,7 +46,7 @@ def test_referral_from_history_row_to_won_and_tech_told(
             .having(func.count() > 3)
             .limit(1)
         )
-    window.open_customer(customer_id)
+    open_customer(qtbot, window, customer_id)
     view = window.customer
     view.history.selectRow(1)
     visit = view.history_model.rows[1]
@@ -63,11 +66,13 @@ def test_referral_from_history_row_to_won_and_tech_told(
     assert dialog.equipment.currentData() == visit.equipment_id
     referral_id = dialog.created_id
     assert referral_id is not None
-    assert len(view.overview.referrals) == referrals_before + 1
+    qtbot.waitUntil(lambda: len(view.overview.referrals) == referrals_before + 1)
 
     window.show_worklist(Worklist.NEW)
+    settled_worklists(qtbot, window.worklists)
     rows = [item.id for item in window.worklists.model.rows]
     window.worklists.table.selectRow(rows.index(referral_id))
+    settled_worklists(qtbot, window.worklists)
     assert window.worklists.panel.detail.id == referral_id
     assert visible_steps(window) == ["Assign…", "Cancel referral…"]
 
@@ -91,13 +96,16 @@ def test_referral_from_history_row_to_won_and_tech_told(
     assert visible_steps(window) == []
 
     window.show_worklist(Worklist.TELL_TECH)
+    settled_worklists(qtbot, window.worklists)
     tell_tech_items = [item.id for item in window.worklists.model.rows]
     assert referral_id in tell_tech_items
     window.worklists.table.selectRow(tell_tech_items.index(referral_id))
+    settled_worklists(qtbot, window.worklists)
     panel = window.worklists.panel
     assert not panel.tell_box.isHidden()
     assert detail.technician in panel.tell_text.text()
     qtbot.mouseClick(panel.tell_button, Qt.MouseButton.LeftButton)
+    settled_worklists(qtbot, window.worklists)
     assert referral_id not in [item.id for item in window.worklists.model.rows]
     title = window.worklists.tabs.tabText(list(Worklist).index(Worklist.TELL_TECH))
     assert title.endswith(f"({len(tell_tech_items) - 1})")
@@ -108,7 +116,7 @@ def test_referral_from_history_row_to_won_and_tech_told(
 
 
 def test_refused_input_names_the_field_and_keeps_the_dialog(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    window.open_customer(1)
+    open_customer(qtbot, window, 1)
 
     def leave_empty(dialog: NewReferralDialog) -> None:
         dialog.technician.setCurrentIndex(1)

@@ -36,6 +36,7 @@ from tests.views.referral_steps import (
     tell_the_tech,
     value,
 )
+from tests.views.waiting import open_customer, settled_worklists
 
 RS = ReferralStatus
 CUSTOMER = 6
@@ -62,7 +63,7 @@ def test_from_the_customer_page_to_won_and_the_tech_told(
     qtbot, window: MainWindow, context: DeskContext
 ) -> None:  # type: ignore[no-untyped-def]
     referral_id = new_referral(context, CUSTOMER, "Water heater 14 years old, rusting at the base")
-    window.open_customer(CUSTOMER)
+    open_customer(qtbot, window, CUSTOMER)
     select_referral_row(window, referral_id)
 
     def walk(panel):  # type: ignore[no-untyped-def]
@@ -124,6 +125,7 @@ def test_from_the_worklist_to_lost_with_a_reason(
     )
     window.show_worklist(Worklist.NEW)
     worklists = window.worklists
+    settled_worklists(qtbot, worklists)
     rows = [item.id for item in worklists.model.rows]
     worklists.table.selectRow(rows.index(referral_id))
     panel = worklists.panel
@@ -152,6 +154,7 @@ def test_from_the_day_board_to_not_now_back_and_cancelled(
     window.tabs.setCurrentWidget(window.day_board)
     board = window.day_board
     board.date.setDate(QDate.currentDate())
+    qtbot.waitUntil(lambda: not board.busy and board.board is not None)
     items = [
         board.appointments.topLevelItem(i) for i in range(board.appointments.topLevelItemCount())
     ]
@@ -188,7 +191,7 @@ def test_closed_referral_windows_stop_listening(
     qtbot, window: MainWindow, context: DeskContext
 ) -> None:  # type: ignore[no-untyped-def]
     referral_id = new_referral(context, CUSTOMER, "Thermostat wiring scorched")
-    window.open_customer(CUSTOMER)
+    open_customer(qtbot, window, CUSTOMER)
     select_referral_row(window, referral_id)
     listeners = context.hub.receivers(SIGNAL("changed(QString)"))
     dialogs: list[ReferralDialog] = []
@@ -208,5 +211,5 @@ def test_closed_referral_windows_stop_listening(
         "note",
     )
     assert saved is not None
+    qtbot.waitUntil(lambda: window.customer.note_model.rowCount() == notes_before + 1)
     assert refreshed == []
-    assert window.customer.note_model.rowCount() == notes_before + 1

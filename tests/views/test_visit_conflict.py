@@ -30,6 +30,7 @@ def stale_move(qtbot, context: DeskContext) -> tuple[VisitDialog, ServiceVisit]:
         starts_at=visit.scheduled_for,
     )
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.property("ready") is True)  # its technicians are read
     with context.sessions.begin() as session:
         schedule_visit(
             session,

@@ -22,8 +22,10 @@ from sqlalchemy import Engine, event
 from console.services.changes import ChangeWatcher
 from console.services.notes import add_note
 from console.views import connection_banner as banner_module
+from console.views.common.off_thread import thread_pool
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
+from tests.views.waiting import open_customer
 
 STATEMENT_DELAY_S = 0.3
 STALL_LIMIT_MS = 250
@@ -61,6 +63,7 @@ def slow(view_engine: Engine) -> Iterator[None]:
 
     event.listen(view_engine, "before_cursor_execute", delay)
     yield
+    thread_pool().waitForDone(10_000)  # no statement is under way while the delay goes
     event.remove(view_engine, "before_cursor_execute", delay)
 
 
@@ -70,7 +73,8 @@ def test_opening_a_customer_on_a_slow_database_keeps_the_window_alive(
     qtbot.wait(200)
     with StallMeter() as meter:
         window.open_customer(5)
-    assert window.customer.customer_id == 5
+        qtbot.waitUntil(lambda: window.customer.customer_id == 5, timeout=10_000)
+    assert not window.customer.busy
     assert window.customer.header.name.text() == window.customer.overview.name
     assert meter.longest < STALL_LIMIT_MS, f"the window went deaf for {meter.longest} ms"
 
@@ -78,7 +82,7 @@ def test_opening_a_customer_on_a_slow_database_keeps_the_window_alive(
 def test_saving_on_a_slow_database_keeps_the_window_alive(
     qtbot, window: MainWindow, context: DeskContext, slow: None
 ) -> None:  # type: ignore[no-untyped-def]
-    window.open_customer(5)
+    open_customer(qtbot, window, 5)
     qtbot.wait(300)  # the new page is painted before measuring
     before = window.customer.note_model.rowCount()
     with StallMeter() as meter:
@@ -86,7 +90,7 @@ def test_saving_on_a_slow_database_keeps_the_window_alive(
             window, lambda s: add_note(s, 5, "Asked about a humidifier", author="sam"), "note"
         )
     assert saved is not None
-    assert window.customer.note_model.rowCount() == before + 1
+    qtbot.waitUntil(lambda: window.customer.note_model.rowCount() == before + 1, timeout=10_000)
     assert meter.longest < STALL_LIMIT_MS, f"the window went deaf for {meter.longest} ms"
 
 
@@ -109,7 +113,7 @@ def test_search_answers_off_the_gui_thread_and_keeps_the_keys_in_order(
     hits = search.model.hits
     assert len(hits) > 1 and opened == [hits[1].id]
     assert search.results.currentIndex().row() == 1
-    assert window.customer.customer_id == hits[1].id
+    qtbot.waitUntil(lambda: window.customer.customer_id == hits[1].id, timeout=10_000)
     assert meter.longest < STALL_LIMIT_MS, f"the window went deaf for {meter.longest} ms"
 
 
@@ -169,7 +173,7 @@ def test_a_silent_network_shows_the_banner_without_freezing(
 
     monkeypatch.setattr(ChangeWatcher, "changed", black_hole)
     monkeypatch.setattr(banner_module, "probe", unanswered_probe)
-    window.open_customer(5)
+    open_customer(qtbot, window, 5)
     qtbot.wait(300)
     shown = window.customer.overview
     try:
@@ -191,14 +195,14 @@ def test_a_silent_network_shows_the_banner_without_freezing(
     monkeypatch.setattr(ChangeWatcher, "changed", original)
     monkeypatch.setattr(banner_module, "probe", original_probe)
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=10_000)
-    window.open_customer(6)
+    open_customer(qtbot, window, 6)
     assert window.customer.customer_id == 6
 
 
 def test_export_runs_off_the_gui_thread(
     qtbot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    window.open_customer(3)
+    open_customer(qtbot, window, 3)
     target = tmp_path / "history.csv"
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *_args, **_kw: (str(target), "CSV (*.csv)")
@@ -231,7 +235,7 @@ def test_briefing_folder_is_remembered_in_the_windows_settings(
         dialog.ask_save()
         dialog.reject()
 
-    window.open_customer(7)
+    open_customer(qtbot, window, 7)
     when_dialog_opens(BriefingPreviewDialog, save)
     window.print_briefing()
     assert (folder / "miller.pdf").read_bytes().startswith(b"%PDF")
@@ -241,10 +245,12 @@ def test_briefing_folder_is_remembered_in_the_windows_settings(
     assert QSettings().value("briefing/folder") == untouched
 
 
-def test_search_now_returns_with_the_results_shown(qtbot, window: MainWindow, slow: None) -> None:  # type: ignore[no-untyped-def]
+def test_search_now_shows_the_results_without_the_typing_pause(
+    qtbot, window: MainWindow, slow: None
+) -> None:  # type: ignore[no-untyped-def]
     window.search.field.setText("mill")
     qtbot.wait(200)
-    with StallMeter() as meter:
+    with StallMeter() as meter, qtbot.waitSignal(window.search.searched, timeout=10_000):
         window.search.run_search()
     assert window.search.shown_query == "mill" and window.search.model.rowCount() > 1
     assert window.search.summary.text().endswith("matches")

@@ -9,11 +9,12 @@ request was made is dropped, so the newest question always wins.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 from shiboken6 import isValid
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,9 @@ from console.views.context import DeskContext
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
+# The text colour of what is on screen while what replaces it is read.
+STALE_TEXT = QColor("#8f959e")
+
 
 class Background(QObject):
     """One line of background work for a widget; parent it to the widget it reports to.
@@ -30,7 +34,12 @@ class Background(QObject):
     `failed` callbacks get the exception. Without one, an error that means the database is
     away goes to the connection banner, and anything else is logged with its traceback and
     shown once in a message box until a later request succeeds.
+
+    `settled` fires when the newest request has its answer (shown or failed) or was dropped,
+    so a view can take down its quiet "Loading…" sign.
     """
+
+    settled = Signal()
 
     def __init__(self, context: DeskContext, parent: QWidget, what: str = "read the data") -> None:
         super().__init__(parent)
@@ -83,7 +92,10 @@ class Background(QObject):
 
     def drop(self) -> None:
         """Forget every request still on its way: their answers will not be shown."""
+        was_busy = self.busy
         self.generation += 1
+        if was_busy:
+            self.settled.emit()
 
     def report(self, error: BaseException) -> None:
         """Show an error the way this line of work shows its own."""
@@ -93,10 +105,13 @@ class Background(QObject):
         if generation not in self._pending:
             return
         _done, failed = self._pending.pop(generation)
-        if generation == self.generation:
+        newest = generation == self.generation
+        if newest:
             self.generation += 1  # a late answer to it is stale
         error = NoAnswer(f"no answer from the database within {deadline_ms / 1000:g} s")
         self._failed(error, failed)
+        if newest:
+            self.settled.emit()
 
     def _arrived(self, generation: int, result: object, error: BaseException | None) -> None:
         if not isValid(self):
@@ -105,11 +120,15 @@ class Background(QObject):
         if entry is None or generation != self.generation:
             return  # superseded by a newer request, or given up on
         done, failed = entry
-        if error is not None:
-            self._failed(error, failed)
-            return
-        self._told = False
-        done(result)
+        try:
+            if error is not None:
+                self._failed(error, failed)
+                return
+            self._told = False
+            done(result)
+        finally:
+            if generation == self.generation:
+                self.settled.emit()
 
     def _failed(self, error: BaseException, failed: Callable[[BaseException], None] | None) -> None:
         if failed is not None:
@@ -138,3 +157,77 @@ def report_failure(
             "Something went wrong",
             f"Could not {what}: {error}\n\nThe details are in the console's log file.",
         )
+
+
+def show_stale(widget: QWidget, stale: bool) -> None:
+    """Grey out the text on screen while what replaces it is read; it stays usable meanwhile.
+
+    A palette (inherited by the children), not a style sheet: it costs a repaint, no re-polish.
+    """
+    if is_stale(widget) == stale:
+        return
+    widget.setProperty("stale", stale)
+    if not stale:
+        widget.setPalette(QPalette())  # back to what it inherits
+        return
+    palette = widget.palette()
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText):
+        palette.setColor(QPalette.ColorGroup.All, role, STALE_TEXT)
+    widget.setPalette(palette)
+
+
+def is_stale(widget: QWidget) -> bool:
+    return widget.property("stale") is True
+
+
+LISTS_UNAVAILABLE = (
+    "The lists for this form could not be read: the database is not answering."
+    " Close the form and open it again once the banner at the top has gone."
+)
+
+
+class _Form(Protocol):
+    context: DeskContext
+    error: QLabel
+
+    def show_error(self, text: str) -> None: ...
+
+
+def read_for_form(
+    form: _Form,
+    owner: QWidget,
+    work: Callable[[Session], T],
+    fill: Callable[[T], None],
+    hold: Sequence[QWidget],
+) -> Background:
+    """A form opens at once and fills its lists (staff, reasons) when they are read.
+
+    Until then the widgets in `hold` (the lists and the Save button) are disabled and the
+    title says it is loading; typing into the other fields goes on. `owner.property("ready")`
+    turns true once filled. A read that fails says so on the form, and the banner or one
+    message explains why.
+    """
+    background = Background(form.context, owner, "read the form's lists")
+    owner.setProperty("ready", False)
+    for widget in hold:
+        widget.setEnabled(False)
+    if not form.context.online:
+        form.show_error(LISTS_UNAVAILABLE)
+        return background
+    title = owner.windowTitle()
+    owner.setWindowTitle(f"{title} (loading…)")
+
+    def done(result: T) -> None:
+        owner.setWindowTitle(title)
+        fill(result)
+        for widget in hold:
+            widget.setEnabled(True)
+        owner.setProperty("ready", True)
+
+    def failed(error: BaseException) -> None:
+        owner.setWindowTitle(title)
+        form.show_error(LISTS_UNAVAILABLE)
+        background.report(error)
+
+    background.read(work, done, failed)
+    return background

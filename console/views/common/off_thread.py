@@ -1,16 +1,22 @@
-"""Asking the database from the GUI thread without the window going deaf while it answers.
+"""The pool every window's database work runs on, and the way answers come back.
 
-`call_off_thread` runs the question on a pool thread and, until the answer is in, keeps the
-window painting and its timers running; keys and clicks made meanwhile are held, in order,
-and handled once the answer is in. Code reads as a plain call and stays simple, while a slow
-or silent network never freezes the window. A call that meets silence gives up (`NoAnswer`)
-when the window learns that the database is away, or after a deadline.
+`start_job` runs work on a pool thread and hands its answer to the GUI thread by a queued
+signal; `Background` builds every view's reads on it, so the window never waits.
+
+`call_off_thread` waits for an answer in a nested event loop: the window keeps painting and its
+timers run, but keys and clicks are held until the answer is in. It is kept for the few places
+that need a plain call: a save from a modal dialog (whose own input may wait), a dialog's read
+before it can open, and the pages of a long table beyond the first as it scrolls. A call that
+meets silence gives up (`NoAnswer`) when the window learns that the database is away, or after
+a deadline.
 """
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -32,6 +38,10 @@ T = TypeVar("T")
 
 # Enough threads that a call stuck on a silent network does not hold up the others.
 MAX_THREADS = 12
+# How long a pool thread running Python keeps the interpreter before the GUI thread gets it.
+# Python's default (5 ms) is paid on every call an item model answers while a worker is busy;
+# at 1 ms a table painted during a read stays smooth.
+SWITCH_INTERVAL_S = 0.001
 DEADLINE_MS = 20_000
 _pool: QThreadPool | None = None
 
@@ -41,7 +51,10 @@ class NoAnswer(TimeoutError):
 
 
 class Superseded(Exception):
-    """A newer read of the same thing started while this one waited; its answer is stale."""
+    """A newer read of the same thing started while this one waited; its answer is stale.
+
+    Kept for guards that still name it; views now read with `Background`, newest first.
+    """
 
 
 def database_away(error: BaseException | None) -> bool:
@@ -49,10 +62,27 @@ def database_away(error: BaseException | None) -> bool:
     return isinstance(error, NoAnswer) or is_connection_error(error)
 
 
+_settled: set[str] = set()
+
+
+def settle_long_lived(what: str) -> None:
+    """What exists now (modules, classes, the window) lives as long as the process: take it out
+    of the garbage collector's full passes.
+
+    A full pass looks at every object and holds every thread meanwhile, so on a desk with pandas
+    and SQLAlchemy loaded it froze the window for 100–200 ms now and then, whichever thread set
+    it off. Done once per `what` (start-up, the Numbers tab's imports).
+    """
+    if what not in _settled:
+        _settled.add(what)
+        gc.freeze()
+
+
 def thread_pool() -> QThreadPool:
     """The pool every window's database work shares."""
     global _pool
     if _pool is None:
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         _pool = QThreadPool()
         _pool.setMaxThreadCount(MAX_THREADS)
         _pool.setExpiryTimeout(30_000)
@@ -177,23 +207,3 @@ def call_off_thread(
     if error is not None:
         raise error
     return result
-
-
-class Latest:
-    """Of overlapping reads of one thing, only the newest is shown.
-
-    A read waiting for its answer lets the window's timers run, so a refresh may start and end
-    inside it; the older answer that arrives afterwards raises `Superseded` instead of
-    overwriting the newer one.
-    """
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def newest(self, read: Callable[[], T]) -> T:
-        self.count += 1
-        mine = self.count
-        result = read()
-        if mine != self.count:
-            raise Superseded
-        return result

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -13,10 +14,12 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from console.services.customers import (
     CustomerOverview,
@@ -29,8 +32,8 @@ from console.services.customers import (
     visit_history,
 )
 from console.services.notes import edit_note, remove_note
+from console.views.common.background import Background, is_stale, show_stale
 from console.views.common.columns import local_time
-from console.views.common.off_thread import Latest
 from console.views.common.outage import OutageSafePages, survives_outage
 from console.views.common.table_model import PagedTableModel, PageFetcher, RowTableModel
 from console.views.common.tables import fit_columns_once, make_table
@@ -73,6 +76,42 @@ def _button(text: str, accessible: str, slot: object) -> QPushButton:
     return button
 
 
+@dataclass(frozen=True)
+class CustomerPage:
+    """Everything the 360 shows at once, read in one job: the overview and the first page of
+    the service history in the order the table is sorted."""
+
+    overview: CustomerOverview
+    first_history: list[VisitRow]
+    sort_key: str | None
+    descending: bool
+
+
+class _FirstPageKnown:
+    """A page source that answers its first question from a page already read with the rest.
+
+    Opening a customer then costs one job on the worker, and the table fills without a second
+    wait; later pages, and any other sort, are read as the table asks for them.
+    """
+
+    def __init__(self, page: CustomerPage, later: PageFetcher) -> None:
+        self.page: CustomerPage | None = page
+        self.later = later
+
+    def __call__(
+        self, offset: int, limit: int, sort_key: str | None, descending: bool
+    ) -> list[VisitRow]:
+        page, self.page = self.page, None
+        if (
+            page is not None
+            and offset == 0
+            and (sort_key, descending) == (page.sort_key, page.descending)
+            and len(page.first_history) <= limit
+        ):
+            return page.first_history
+        return list(self.later(offset, limit, sort_key, descending))
+
+
 def visit_detail_html(row: VisitRow) -> str:
     """The whole of one visit, readable without opening a dialog."""
     technician = escape(row.technician or "no technician")
@@ -93,13 +132,21 @@ def visit_detail_html(row: VisitRow) -> str:
 
 
 class CustomerView(QWidget):
-    """Shows one customer; `show_customer` loads it, `refresh` reloads what is shown."""
+    """Shows one customer; `show_customer` loads it, `refresh` reloads what is shown.
+
+    Both read on a worker and return at once; `shown` carries the customer's id once the page
+    on screen is theirs. Meanwhile the page shown stays usable, greyed out while it is
+    another customer's.
+    """
+
+    shown = Signal(int)
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.loading = Latest()
         self.overview: CustomerOverview | None = None
+        self.loading = Background(context, self, "read the customer")
+        self.loading.settled.connect(self._settled)
         self.header = CustomerHeader(self)
         self.header.edit_button.clicked.connect(self.edit_contact)
 
@@ -191,11 +238,65 @@ class CustomerView(QWidget):
     def _changed(self, _what: str) -> None:
         self.refresh()
 
-    @survives_outage
+    @property
+    def busy(self) -> bool:
+        """A read is on its way whose answer will be shown."""
+        return self.loading.busy
+
     def show_customer(self, customer_id: int) -> None:
-        overview = self.context.fetch(
-            lambda session: customer_overview(session, customer_id), self.loading
+        """Read the customer on a worker; the page fills, and `shown` fires, when it arrives."""
+        self._read(customer_id, keep_selection=False)
+
+    def refresh(self) -> None:
+        """Read the customer again, keeping the selected rows where they still are."""
+        if self.overview is not None:
+            self._read(self.overview.id, keep_selection=True)
+
+    def _read(self, customer_id: int, keep_selection: bool) -> None:
+        if not self.context.online:
+            return  # the banner says so; views refresh by themselves once it is back
+        # The history keeps the order the user chose, from one customer to the next.
+        sort_key, descending = self.history_model.sort_key, self.history_model.descending
+        keep = (
+            {
+                table: table.currentIndex().row()
+                for table in (self.history, self.referrals, self.notes, self.equipment)
+            }
+            if keep_selection
+            else {}
         )
+        page_size = self.history_model.page_size
+
+        def work(session: Session) -> CustomerPage:
+            overview = customer_overview(session, customer_id)
+            first = visit_history(
+                session,
+                customer_id,
+                limit=page_size,
+                order_by=HistoryColumn(sort_key or HistoryColumn.DATE),
+                descending=descending,
+            )
+            return CustomerPage(overview, first, sort_key, descending)
+
+        if self.overview is not None and self.overview.id != customer_id:
+            self.stale = True  # another customer is on its way: this one is greyed out
+        self.loading.read(work, lambda page: self._fill(page, keep))
+
+    @property
+    def stale(self) -> bool:
+        """The customer on screen is greyed out: another one is being read."""
+        return is_stale(self.body)
+
+    @stale.setter
+    def stale(self, value: bool) -> None:
+        show_stale(self.header, value)
+        show_stale(self.body, value)
+
+    def _settled(self) -> None:
+        self.stale = False
+
+    def _fill(self, page: CustomerPage, keep: dict[QTableView, int]) -> None:
+        overview = page.overview
         self.overview = overview
         self.header.show_customer(overview)
         self.referral_model.set_rows(overview.referrals)
@@ -208,25 +309,16 @@ class CustomerView(QWidget):
         self.note_box.setTitle(f"Upsell notes ({len(overview.notes_list)})")
         self.equipment_box.setTitle(f"Equipment ({len(overview.equipment)})")
         self.history_detail.clear()
-        self.history_model.load(OutageSafePages(self.context, self._history_pages(overview.id)))
+        later = OutageSafePages(self.context, self._history_pages(overview.id))
+        self.history_model.load(_FirstPageKnown(page, later))
         if self.history_model.rowCount():
             self.history.selectRow(0)
         for table in (self.history, self.referrals, self.notes, self.equipment):
             fit_columns_once(table, widest=200)
-
-    @survives_outage
-    def refresh(self) -> None:
-        """Read the customer again, keeping the selected rows where they still are."""
-        if self.overview is None:
-            return
-        keep = {
-            table: table.currentIndex().row()
-            for table in (self.history, self.referrals, self.notes, self.equipment)
-        }
-        self.show_customer(self.overview.id)
         for table, row in keep.items():
             if 0 <= row < table.model().rowCount():
                 table.selectRow(row)
+        self.shown.emit(overview.id)
 
     @survives_outage
     def edit_contact(self) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -26,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from console.services.metrics import ReferralMetrics, referral_metrics
 from console.services.report import HEADINGS, format_cell, summary_line, write_report
+from console.views.common.background import Background
 from console.views.common.lazy import LazyView
-from console.views.common.off_thread import Latest, call_off_thread
 from console.views.context import DeskContext
 
 PRESETS = ("Last 90 days", "This month", "This year", "Last 12 months", "All time")
@@ -45,11 +46,22 @@ def preset_range(name: str, today: dt.date) -> tuple[dt.date | None, dt.date]:
     return today - dt.timedelta(days=90), today
 
 
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
 class DashboardView(LazyView):
+    """Figures are computed (pandas) on a worker; `loaded` fires when those shown are current."""
+
+    loaded = Signal()
+    reportSaved = Signal(str)
+
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.loading = Latest()
+        self.loading = Background(context, self, "compute the numbers")
+        self.loading.settled.connect(self._settled)
+        self.exporting = Background(context, self, "export the report")
         self.metrics: ReferralMetrics | None = None
         self.setObjectName("dashboardView")
         self.preset = QComboBox(self)
@@ -120,8 +132,8 @@ class DashboardView(LazyView):
         since, until = preset_range(name, dt.date.today())
         self.since.blockSignals(True)
         self.until.blockSignals(True)
-        self.since.setDate(QDate(since) if since else QDate(2000, 1, 1))
-        self.until.setDate(QDate(until))
+        self.since.setDate(_qdate(since) if since else QDate(2000, 1, 1))
+        self.until.setDate(_qdate(until))
         self.since.blockSignals(False)
         self.until.blockSignals(False)
         self.request_reload()
@@ -134,7 +146,16 @@ class DashboardView(LazyView):
     def _changed(self, _what: str) -> None:
         self.request_reload()
 
+    @property
+    def busy(self) -> bool:
+        """Figures are on their way that will be shown."""
+        return self.loading.busy
+
     def reload(self) -> None:
+        """Compute the period's figures on a worker; the table and chart fill when they come."""
+        if not self.context.online:
+            self._stale = True  # computed again once the database is back
+            return
         since, until = self.period()
         engine = self.context.engine
 
@@ -142,13 +163,18 @@ class DashboardView(LazyView):
             with engine.connect() as connection:
                 return referral_metrics(connection, since, until)
 
-        if not self.context.online:
-            return
-        self.metrics = self.loading.newest(
-            lambda: call_off_thread(figures, give_up=self.context.hub.trouble)
-        )
-        self.totals.setText(summary_line(self.metrics.totals))
+        self.totals.setText("Loading…")
+        self.loading.submit(figures, self._show)
+
+    def _settled(self) -> None:
+        if self.totals.text() == "Loading…":
+            self.totals.setText("" if self.metrics is None else summary_line(self.metrics.totals))
+
+    def _show(self, metrics: ReferralMetrics) -> None:
+        self.metrics = metrics
+        self.totals.setText(summary_line(metrics.totals))
         self.show_figures()
+        self.loaded.emit()
 
     def current_frame(self) -> pd.DataFrame:
         assert self.metrics is not None
@@ -226,4 +252,29 @@ class DashboardView(LazyView):
             "PDF (*.pdf);;Excel (*.xlsx);;CSV (*.csv)",
         )
         if path:
-            write_report(self.metrics, Path(path))
+            self.save_report(Path(path))
+
+    def save_report(self, path: Path) -> None:
+        """Write the report (PDF, XLSX or CSV) on a worker; the totals line says when done."""
+        metrics = self.metrics
+        assert metrics is not None
+
+        def work() -> Path:
+            write_report(metrics, path)
+            return path
+
+        self.totals.setText(f"Exporting to {path.name}…")
+        self.exporting.submit(work, self._exported, self._export_failed)
+
+    def _exported(self, path: Path) -> None:
+        assert self.metrics is not None
+        self.totals.setText(f"{summary_line(self.metrics.totals)} · exported to {path}")
+        self.reportSaved.emit(str(path))
+
+    def _export_failed(self, error: BaseException) -> None:
+        if self.metrics is not None:
+            self.totals.setText(summary_line(self.metrics.totals))
+        if isinstance(error, OSError):
+            QMessageBox.warning(self, "Not exported", f"Could not write the file:\n{error}")
+            return
+        self.exporting.report(error)

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from console.services.briefing.page import default_page_size
 from console.services.dayboard import BoardVisit, DayBoard, day_board
+from console.views.common.background import Background, show_stale
 from console.views.common.lazy import LazyView
-from console.views.common.off_thread import Latest
 from console.views.common.outage import survives_outage
 from console.views.context import DeskContext
 from console.views.dayboard.visit_dialog import VisitDialog
@@ -39,13 +39,22 @@ def _time(value: dt.datetime) -> str:
 
 
 class DayBoardView(LazyView):
+    """The board reads its day on a worker: moving through the days never holds a key back.
+
+    `loaded` fires when the day on screen is the one last asked for.
+    """
+
     openCustomer = Signal(int)
     referralFromVisit = Signal(object)
+    loaded = Signal()
+    sheetSaved = Signal(str)
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.loading = Latest()
+        self.loading = Background(context, self, "read the day board")
+        self.loading.settled.connect(self._settled)
+        self.printing = Background(context, self, "save the day sheet")
         self.board: DayBoard | None = None
         self.setObjectName("dayBoardView")
         self.date = QDateEdit(QDate.currentDate(), self)
@@ -136,10 +145,31 @@ class DayBoardView(LazyView):
     def move_day(self, step: int) -> None:
         self.date.setDate(self.date.date().addDays(step))
 
+    @property
+    def busy(self) -> bool:
+        """A read is on its way whose answer will be shown."""
+        return self.loading.busy
+
     def reload(self) -> None:
+        """Read the day shown on a worker; the board fills when it arrives."""
+        if not self.context.online:
+            self._stale = True  # read again once the database is back
+            return
         day = self.day
-        self.board = self.context.fetch(lambda session: day_board(session, day), self.loading)
-        board = self.board
+        if self.board is not None and self.board.day != day:
+            for tree in (self.visits, self.appointments):
+                show_stale(tree, True)  # another day's board, until this one arrives
+        self.summary.setText(f"Loading {day.isoformat()}…")
+        self.loading.read(lambda session: day_board(session, day), self._show)
+
+    def _settled(self) -> None:
+        for tree in (self.visits, self.appointments):
+            show_stale(tree, False)
+        if self.summary.text().startswith("Loading"):
+            self.summary.setText("")
+
+    def _show(self, board: DayBoard) -> None:
+        self.board = board
         self.visits.clear()
         count = 0
         for tech in board.technicians:
@@ -177,13 +207,13 @@ class DayBoardView(LazyView):
             near = "; ".join(
                 f"{n.name} ({n.phone or 'no phone'}) {_time(n.at)} in {n.place}" for n in nearby
             )
-            tech = f"{appointment.technician} · {appointment.technician_phone or 'no phone'}"
+            referring = f"{appointment.technician} · {appointment.technician_phone or 'no phone'}"
             item = QTreeWidgetItem(
                 [
                     _time(appointment.starts_at),
                     appointment.customer,
                     appointment.salesperson,
-                    tech,
+                    referring,
                     near or "—",
                 ]
             )
@@ -194,6 +224,7 @@ class DayBoardView(LazyView):
         for column in range(4):
             self.appointments.resizeColumnToContents(column)
         self.summary.setText(f"{count} visits · {len(board.appointments)} sales appointments")
+        self.loaded.emit()
 
     def selected_technician(self) -> int | None:
         """The technician row selected (or the technician of the selected visit)."""
@@ -209,10 +240,36 @@ class DayBoardView(LazyView):
         return None
 
     def day_sheet(self, technician_id: int | None) -> bytes:
+        """The day sheet's PDF; any thread (ReportLab, no Qt)."""
         from console.services.briefing.day_sheet import render_day_sheet  # PDF stack on demand
 
         assert self.board is not None
         return render_day_sheet(self.board, default_page_size(), technician_id)
+
+    def save_day_sheet(self, technician_id: int | None, path: Path) -> None:
+        """Render and write the day sheet on a worker; the board says when it is saved."""
+        board = self.board
+        assert board is not None
+
+        def work() -> Path:
+            from console.services.briefing.day_sheet import render_day_sheet
+
+            path.write_bytes(render_day_sheet(board, default_page_size(), technician_id))
+            return path
+
+        self.summary.setText(f"Saving the day sheet to {path.name}…")
+        self.printing.submit(work, self._day_sheet_saved, self._day_sheet_failed)
+
+    def _day_sheet_saved(self, path: Path) -> None:
+        self.summary.setText(f"Day sheet saved to {path}")
+        self.sheetSaved.emit(str(path))
+
+    def _day_sheet_failed(self, error: BaseException) -> None:
+        self.summary.setText("")
+        if isinstance(error, OSError):
+            QMessageBox.warning(self, "Day sheet not saved", f"Could not write the file:\n{error}")
+            return
+        self.printing.report(error)
 
     def ask_day_sheet(self) -> None:
         if self.board is None:
@@ -233,7 +290,7 @@ class DayBoardView(LazyView):
             self, "Save day sheet", f"day-sheet-{self.day.isoformat()}.pdf", "PDF (*.pdf)"
         )
         if path:
-            Path(path).write_bytes(self.day_sheet(chosen))
+            self.save_day_sheet(chosen, Path(path))
 
     def selected_visit(self) -> BoardVisit | None:
         item = self.visits.currentItem()

@@ -7,6 +7,7 @@ import datetime as dt
 from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import (
     QDateTimeEdit,
+    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QMessageBox,
@@ -14,13 +15,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.models import StaffRole
+from console.models import Staff, StaffRole
 from console.services.dayboard import ScheduleConflict, VisitChanged, schedule_visit
 from console.services.errors import Conflict, InputError
 from console.services.staff import staff_list
+from console.views.common.background import read_for_form
 from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import keep_mine, save_cancel_buttons, select_data, staff_combo
 from console.views.context import DeskContext
+from console.views.referrals.appointment_dialog import chosen_time, shown_time
+from console.views.referrals.staff_lists import add_staff
 
 
 class VisitDialog(FormDialog):
@@ -43,11 +47,9 @@ class VisitDialog(FormDialog):
         self.version = version
         self.setObjectName("visitDialog")
         self.setWindowTitle(f"{'Move' if visit_id else 'Book'} a visit — {customer_name}")
-        technicians = context.fetch(lambda session: staff_list(session, StaffRole.TECHNICIAN))
-        self.technician = staff_combo(technicians, "Technician", None, self)
-        select_data(self.technician, technician_id)
+        self.technician = staff_combo([], "Technician", None, self)  # filled once read
         start = (
-            QDateTime(starts_at.astimezone().replace(tzinfo=None))
+            shown_time(starts_at)
             if starts_at
             else QDateTime(QDate.currentDate().addDays(1), QTime(9, 0))
         )
@@ -70,6 +72,18 @@ class VisitDialog(FormDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
+        def fill(technicians: list[Staff]) -> None:
+            add_staff(self.technician, technicians)
+            select_data(self.technician, technician_id)
+
+        self.lists = read_for_form(
+            self,
+            self,
+            lambda session: staff_list(session, StaffRole.TECHNICIAN),
+            fill,
+            [self.technician, buttons.button(QDialogButtonBox.StandardButton.Save)],
+        )
+
     def resolve_conflict(self, changed: VisitChanged, accept_overlap: bool) -> None:
         """Another desk changed this visit first: show both and let the dispatcher choose."""
         mine = self.starts_at().astimezone().strftime("%Y-%m-%d %H:%M")
@@ -84,7 +98,7 @@ class VisitDialog(FormDialog):
             self.reject()
 
     def starts_at(self) -> dt.datetime:
-        return self.when.dateTime().toPython().astimezone(dt.UTC)  # type: ignore[union-attr]
+        return chosen_time(self.when.dateTime())
 
     def save(self, accept_overlap: bool = False) -> None:
         technician, starts_at, problem = (

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -14,14 +15,16 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from console.models import StaffRole, Urgency
+from console.models import Staff, StaffRole, Urgency
 from console.services.customers import EquipmentRow
 from console.services.errors import InputError
 from console.services.referrals import create_referral
 from console.services.staff import staff_list
+from console.views.common.background import read_for_form
 from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import save_cancel_buttons, select_data, staff_combo
 from console.views.context import DeskContext
+from console.views.referrals.staff_lists import add_staff
 
 
 @dataclass(frozen=True)
@@ -47,15 +50,9 @@ class NewReferralDialog(FormDialog):
         self.created_id: int | None = None
         self.setWindowTitle(f"New referral — {draft.customer_name}")
         self.setObjectName("newReferralDialog")
-        technicians, salespeople = context.fetch(
-            lambda session: (
-                staff_list(session, StaffRole.TECHNICIAN),
-                staff_list(session, StaffRole.SALESPERSON),
-            )
-        )
-        self.technician = staff_combo(technicians, "Referring technician", "Choose…", self)
-        self.salesperson = staff_combo(salespeople, "Assign to salesperson", "Not yet", self)
-        select_data(self.technician, draft.technician_id)
+        # Filled once the staff are read (on a worker); the form is usable meanwhile.
+        self.technician = staff_combo([], "Referring technician", "Choose…", self)
+        self.salesperson = staff_combo([], "Assign to salesperson", "Not yet", self)
         self.equipment = QComboBox(self)
         self.equipment.setAccessibleName("Equipment")
         self.equipment.addItem("None in particular", None)
@@ -105,7 +102,29 @@ class NewReferralDialog(FormDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(560, 480)
-        (self.pain_point if draft.technician_id else self.technician).setFocus()
+        self.pain_point.setFocus()
+        self.lists = read_for_form(
+            self,
+            self,
+            lambda session: (
+                staff_list(session, StaffRole.TECHNICIAN),
+                staff_list(session, StaffRole.SALESPERSON),
+            ),
+            self._fill_staff,
+            [
+                self.technician,
+                self.salesperson,
+                buttons.button(QDialogButtonBox.StandardButton.Save),
+            ],
+        )
+
+    def _fill_staff(self, staff: tuple[list[Staff], list[Staff]]) -> None:
+        technicians, salespeople = staff
+        add_staff(self.technician, technicians)
+        add_staff(self.salesperson, salespeople)
+        select_data(self.technician, self.draft.technician_id)
+        if not self.draft.technician_id and not self.pain_point.toPlainText():
+            self.technician.setFocus()
 
     def save(self) -> None:
         technician_id = self.technician.currentData()

@@ -23,8 +23,8 @@ from console.models import ReferralStatus
 from console.services.appointments import mark_tech_consulted
 from console.services.referral_detail import ReferralDetail, referral_detail
 from console.services.referrals import add_referral_note, move_referral, tell_tech
+from console.views.common.background import Background
 from console.views.common.columns import local_time, money
-from console.views.common.off_thread import Latest
 from console.views.common.outage import survives_outage
 from console.views.context import DeskContext
 from console.views.referrals.appointment_dialog import MoveAppointmentDialog
@@ -86,14 +86,19 @@ def detail_html(detail: ReferralDetail) -> str:
 
 
 class ReferralPanel(QWidget):
-    """Shows one referral; `openCustomer` asks the window to open the customer's 360."""
+    """Shows one referral; `openCustomer` asks the window to open the customer's 360.
+
+    `show_referral` reads on a worker and returns at once; `shown` fires once the referral on
+    screen is the one asked for. A newer request wins over one still on its way.
+    """
 
     openCustomer = Signal(int)
+    shown = Signal(int)
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.loading = Latest()
+        self.loading = Background(context, self, "read the referral")
         self.detail: ReferralDetail | None = None
         self.setObjectName("referralPanel")
         self.summary = QLabel(self)
@@ -169,22 +174,39 @@ class ReferralPanel(QWidget):
             self.steps,
             self.tell_box,
             self.consulted,
+            self.move_appointment,
             self.open_customer_button,
             self.note,
         ):
             widget.hide()
         self.timeline.clear()
 
-    @survives_outage
+    @property
+    def busy(self) -> bool:
+        return self.loading.busy
+
+    def show_nothing_now(self) -> None:
+        """Show nothing, and forget a read still on its way."""
+        self.loading.drop()
+        self.show_nothing()
+
     def show_referral(self, referral_id: int) -> None:
-        self.detail = self.context.fetch(
-            lambda session: referral_detail(session, referral_id), self.loading
-        )
-        detail = self.detail
+        """Read the referral on a worker; what is shown meanwhile says it is loading."""
+        if not self.context.online:
+            return  # the banner says so; the panel is read again once it is back
+        if self.detail is None or self.detail.id != referral_id:
+            self.show_nothing()
+            self.summary.setText(f"<i>Loading referral #{referral_id}…</i>")
+        self.loading.read(lambda session: referral_detail(session, referral_id), self.show_detail)
+
+    def show_detail(self, detail: ReferralDetail) -> None:
+        """Show a referral already read (by this panel, or with its worklist)."""
+        self.loading.drop()  # what was just given is at least as new as a read on its way
+        self.detail = detail
         self.summary.setText(detail_html(detail))
         while self.steps_layout.count():
             item = self.steps_layout.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.setParent(None)
                 widget.deleteLater()
@@ -214,6 +236,7 @@ class ReferralPanel(QWidget):
         for entry in detail.timeline:
             self.timeline.addItem(f"{local_time(entry.at)}  ·  {entry.actor}  ·  {entry.text}")
         self.timeline.scrollToBottom()
+        self.shown.emit(detail.id)
 
     def refresh(self) -> None:
         if self.detail is not None:

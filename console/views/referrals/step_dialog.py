@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Sequence
 
 from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import (
@@ -17,15 +17,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.models import ReferralStatus, StaffRole
+from console.models import ReferralStatus, Staff, StaffRole
 from console.services.errors import Conflict
 from console.services.office_settings import load_office_settings
 from console.services.referral_detail import ReferralDetail
 from console.services.referrals import StepDetails, move_referral
 from console.services.staff import staff_list
+from console.views.common.background import read_for_form
 from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import select_data, staff_combo
 from console.views.context import DeskContext
+from console.views.referrals.appointment_dialog import chosen_time
+from console.views.referrals.staff_lists import add_staff
 
 RS = ReferralStatus
 
@@ -68,15 +71,10 @@ class StepDialog(FormDialog):
         self.reason: QComboBox | None = None
         self.reason_detail: QLineEdit | None = None
         self.follow_up: QDateEdit | None = None
-        settings, salespeople = context.fetch(
-            lambda session: (
-                load_office_settings(session),
-                staff_list(session, StaffRole.SALESPERSON) if target is RS.ASSIGNED else [],
-            )
-        )
+        lists: list[QWidget] = []  # filled once read, on a worker
         if target is RS.ASSIGNED:
-            self.salesperson = staff_combo(salespeople, "Salesperson", None, self)
-            select_data(self.salesperson, detail.salesperson_id)
+            self.salesperson = staff_combo([], "Salesperson", None, self)
+            lists.append(self.salesperson)
             form.addRow("&Salesperson", self.salesperson)
             self.fields["salesperson"] = self.salesperson
         if target is RS.APPOINTMENT_SET:
@@ -97,7 +95,7 @@ class StepDialog(FormDialog):
         if target is RS.LOST:
             self.reason = QComboBox(self)
             self.reason.setAccessibleName("Lost reason")
-            self.reason.addItems(list(settings.lost_reasons))
+            lists.append(self.reason)
             self.reason_detail = QLineEdit(self)
             self.reason_detail.setAccessibleName("Lost reason details")
             self.reason_detail.setPlaceholderText("Details (optional)")
@@ -127,6 +125,26 @@ class StepDialog(FormDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self.setProperty("ready", True)
+        if lists:
+            self.lists = read_for_form(
+                self,
+                self,
+                lambda session: (
+                    load_office_settings(session).lost_reasons if target is RS.LOST else (),
+                    staff_list(session, StaffRole.SALESPERSON) if target is RS.ASSIGNED else [],
+                ),
+                self._fill_lists,
+                [*lists, buttons.button(QDialogButtonBox.StandardButton.Ok)],
+            )
+
+    def _fill_lists(self, lists: tuple[Sequence[str], list[Staff]]) -> None:
+        reasons, salespeople = lists
+        if self.salesperson is not None:
+            add_staff(self.salesperson, salespeople)
+            select_data(self.salesperson, self.detail.salesperson_id)
+        if self.reason is not None:
+            self.reason.addItems(list(reasons))
 
     def buttons_ok(self) -> None:
         """Press the dialog's confirm button."""
@@ -139,7 +157,7 @@ class StepDialog(FormDialog):
             reason = self.reason.currentText() + (f": {extra}" if extra else "")
         when = None
         if self.when is not None:
-            when = self.when.dateTime().toPython().astimezone(dt.UTC)  # type: ignore[union-attr]
+            when = chosen_time(self.when.dateTime())
         return StepDetails(
             salesperson=self.salesperson.currentData() if self.salesperson else None,
             appointment_at=when,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -14,19 +15,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from console.models import StaffRole
+from console.models import Staff, StaffRole
+from console.services.referral_detail import ReferralDetail, referral_detail
 from console.services.staff import staff_list
 from console.services.worklists import DESK_WORKLISTS, WorkItem, Worklist, desk_worklists
+from console.views.common.background import Background, show_stale
 from console.views.common.columns import Column, local_time, money
 from console.views.common.forms import staff_combo
 from console.views.common.lazy import LazyView
-from console.views.common.off_thread import Latest
-from console.views.common.outage import survives_outage
 from console.views.common.table_model import RowTableModel
 from console.views.common.tables import fit_columns_once, make_table
 from console.views.context import DeskContext
 from console.views.referrals.referral_panel import ReferralPanel
+from console.views.referrals.staff_lists import add_staff
 
 OVERDUE = QColor("#c62828")
 
@@ -59,13 +62,37 @@ WORK_COLUMNS: list[Column[WorkItem]] = [
 ]
 
 
+def _caption(text: str, buddy: QWidget, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setBuddy(buddy)
+    return label
+
+
+@dataclass(frozen=True)
+class WorklistPage:
+    """One reload's answer, read in one job: every list (the tabs count them), the referral to
+    show beside them, and the staff for the filters the first time."""
+
+    lists: dict[Worklist, list[WorkItem]]
+    detail: ReferralDetail | None
+    staff: tuple[list[Staff], list[Staff]] | None
+
+
 class WorklistView(LazyView):
+    """The worklists; every read runs on a worker, so switching lists never holds a key back.
+
+    `loaded` fires when the lists on screen are the newest asked for.
+    """
+
     openCustomer = Signal(int)
+    loaded = Signal()
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.loading = Latest()
+        self.loading = Background(context, self, "read the worklists")
+        self.loading.settled.connect(self._settled)
+        self._staff_known = False
         self.setObjectName("worklistView")
         self.tabs = QTabBar(self)
         self.tabs.setObjectName("worklistTabs")
@@ -74,16 +101,9 @@ class WorklistView(LazyView):
         self.tabs.setExpanding(False)
         for which in DESK_WORKLISTS:
             self.tabs.addTab(which.title)
-        salespeople, technicians = context.fetch(
-            lambda session: (
-                staff_list(session, StaffRole.SALESPERSON),
-                staff_list(session, StaffRole.TECHNICIAN),
-            )
-        )
-        self.salesperson = staff_combo(
-            salespeople, "Filter by salesperson", "All salespeople", self
-        )
-        self.technician = staff_combo(technicians, "Filter by technician", "All technicians", self)
+        # Filled with the staff by the first reload.
+        self.salesperson = staff_combo([], "Filter by salesperson", "All salespeople", self)
+        self.technician = staff_combo([], "Filter by technician", "All technicians", self)
         self.table = make_table("worklistTable", "Referrals on this worklist", self)
         self.model: RowTableModel[WorkItem] = RowTableModel(WORK_COLUMNS, self)
         self.model.decorate = self._decorate
@@ -94,9 +114,9 @@ class WorklistView(LazyView):
         self.empty.setObjectName("worklistEmpty")
 
         filters = QHBoxLayout()
-        filters.addWidget(QLabel("&Salesperson:", self, buddy=self.salesperson))
+        filters.addWidget(_caption("&Salesperson:", self.salesperson, self))
         filters.addWidget(self.salesperson)
-        filters.addWidget(QLabel("&Technician:", self, buddy=self.technician))
+        filters.addWidget(_caption("&Technician:", self.technician, self))
         filters.addWidget(self.technician)
         filters.addStretch(1)
         filters.addWidget(self.empty)
@@ -117,6 +137,7 @@ class WorklistView(LazyView):
         layout.addWidget(self.split)
 
         self._keep_panel = False
+        self._filling = False
         self.tabs.currentChanged.connect(lambda _index: self.switch_list())
         self.salesperson.currentIndexChanged.connect(lambda _index: self.switch_list())
         self.technician.currentIndexChanged.connect(lambda _index: self.switch_list())
@@ -134,43 +155,99 @@ class WorklistView(LazyView):
     def switch_list(self) -> None:
         """Another list or filter: start at its first referral."""
         self._keep_panel = False
-        self.panel.show_nothing()
+        self.panel.show_nothing_now()
         self.reload()
+        if self.loading.busy:
+            show_stale(self.table, True)  # the rows shown are another list's until it arrives
 
     def _changed(self, _what: str) -> None:
         self.request_reload()
 
-    @survives_outage
+    @property
+    def busy(self) -> bool:
+        """A read is on its way whose answer will be shown."""
+        return self.loading.busy
+
     def reload(self) -> None:
-        """Read the lists again, keeping the selected referral selected where it still is."""
+        """Read the lists again on a worker, keeping the selected referral where it still is.
+
+        One job reads every list, and the referral to show beside them, in one session.
+        """
+        if not self.context.online:
+            self._stale = True  # read again once the database is back
+            return
         selected = self.panel.detail.id if self.panel.detail else None
+        keep_panel = self._keep_panel
+        which = self.current_worklist
         filters = {
             "salesperson_id": self.salesperson.currentData(),
             "technician_id": self.technician.currentData(),
         }
-        lists = self.context.fetch(lambda session: desk_worklists(session, **filters), self.loading)
-        items = lists[self.current_worklist]
-        for index, which in enumerate(DESK_WORKLISTS):
-            self.tabs.setTabText(index, f"{which.title} ({len(lists[which])})")
-        self.model.set_rows(items)
-        fit_columns_once(self.table)
-        self.empty.setText("" if items else "Nothing on this list.")
-        rows = [item.id for item in items]
-        if selected in rows:
-            self.table.selectRow(rows.index(selected))  # the panel follows the selection
-        elif selected is not None and self._keep_panel:
-            # The referral just acted on left this list; keep it in view for its next step.
-            self.panel.show_referral(selected)
-        elif items:
-            self.table.selectRow(0)
-        else:
-            self.panel.show_nothing()
+        with_staff = not self._staff_known
+
+        def work(session: Session) -> WorklistPage:
+            staff = (
+                (
+                    staff_list(session, StaffRole.SALESPERSON),
+                    staff_list(session, StaffRole.TECHNICIAN),
+                )
+                if with_staff
+                else None
+            )
+            lists = desk_worklists(session, **filters)
+            rows = [item.id for item in lists[which]]
+            shown: int | None = None
+            if selected in rows or (selected is not None and keep_panel):
+                shown = selected
+            elif rows:
+                shown = rows[0]
+            detail = referral_detail(session, shown) if shown is not None else None
+            return WorklistPage(lists, detail, staff)
+
+        self.empty.setText("Loading…")
+        self.loading.read(work, lambda page: self._show(page, which))
+
+    def _settled(self) -> None:
+        show_stale(self.table, False)
+        if self.empty.text() == "Loading…":
+            self.empty.setText("")
+
+    def _show(self, page: WorklistPage, which: Worklist) -> None:
+        if page.staff is not None and not self._staff_known:
+            self._staff_known = True
+            self._fill_staff(*page.staff)
+        lists = page.lists
+        items = lists[which]
+        for index, listed in enumerate(DESK_WORKLISTS):
+            self.tabs.setTabText(index, f"{listed.title} ({len(lists[listed])})")
+        self._filling = True
+        try:
+            self.model.set_rows(items)
+            fit_columns_once(self.table)
+            self.empty.setText("" if items else "Nothing on this list.")
+            rows = [item.id for item in items]
+            detail = page.detail
+            if detail is not None:
+                self.panel.show_detail(detail)
+                if detail.id in rows:
+                    self.table.selectRow(rows.index(detail.id))
+            else:
+                self.panel.show_nothing_now()
+        finally:
+            self._filling = False
         self._keep_panel = True
+        self.loaded.emit()
+
+    def _fill_staff(self, salespeople: list[Staff], technicians: list[Staff]) -> None:
+        add_staff(self.salesperson, salespeople)
+        add_staff(self.technician, technicians)
 
     def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._filling:
+            return  # the panel was given the referral with the lists
         item = self.model.row_at(current)
         if item is None:
-            self.panel.show_nothing()
+            self.panel.show_nothing_now()
         else:
             self.panel.show_referral(item.id)
 

@@ -3,8 +3,8 @@
 Searching runs off the GUI thread, so typing never waits on the database. The newest text
 always wins: results for older text are dropped. Up, Down, Page Up/Down and Enter pressed
 before the results for what is typed have arrived are kept, in order, and applied to them.
-`run_search` searches at once and returns with the results shown (the window stays alive
-meanwhile), for callers that act on them straight away.
+`run_search` searches at once, without waiting for the typing pause; `searched` fires when
+results are shown.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from console.services.search import DEFAULT_LIMIT, CustomerHit, search_customers
 from console.views.common.background import Background
-from console.views.common.outage import survives_outage
 from console.views.context import DeskContext
 from console.views.search.results_model import CUSTOMER_ID_ROLE, SearchResultsModel
 
@@ -35,6 +34,7 @@ class SearchPanel(QWidget):
     """Emits `customerActivated` with a customer id when the user opens a result."""
 
     customerActivated = Signal(int)
+    searched = Signal(str)
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,14 +108,9 @@ class SearchPanel(QWidget):
             lambda hits: self._show(query, hits),
         )
 
-    @survives_outage
     def run_search(self) -> None:
-        """Search now, without waiting for the typing pause, and show the results on return."""
-        self.timer.stop()
-        self.searches.drop()  # an answer still on its way is older than this one
-        query = self.field.text()
-        hits = self.context.fetch(lambda session: search_customers(session, query))
-        self._show(query, hits)
+        """Search now, without waiting for the typing pause; the results arrive by themselves."""
+        self.search_in_background()
 
     def _show(self, query: str, hits: list[CustomerHit]) -> None:
         if query != self.field.text():
@@ -135,6 +130,7 @@ class SearchPanel(QWidget):
         keys, self.waiting_keys = self.waiting_keys, []
         for key in keys:
             self._press(key)
+        self.searched.emit(query)
 
     def open_current(self) -> None:
         if not self.current:
