@@ -46,6 +46,9 @@ def main(argv: list[str]) -> None:
     window = MainWindow(DeskContext.for_engine(desk_b, desk_user="desk b"), settings)
     window.show()
     window.open_customer(CUSTOMER)
+    while window.customer.customer_id != CUSTOMER or window.customer.busy:  # read on a worker
+        app.processEvents()
+        time.sleep(0.002)
     seconds = []
     for trial in range(TRIALS):
         shown = window.customer.note_model.rowCount()

@@ -39,8 +39,9 @@ def main() -> int:
         elif query:
             window.search.field.setText(query)
             window.search.run_search()
-            window.search.open_current()
-        QTimer.singleShot(400, lambda: (window.screen().grabWindow(0).save(out), app.quit()))
+            window.search.open_current()  # Enter before the results: it applies to them
+        # Reads run on workers: shoot once the customer (or the tab's data) is on screen.
+        QTimer.singleShot(1_200, lambda: (window.screen().grabWindow(0).save(out), app.quit()))
 
     QTimer.singleShot(300, shoot)
     return app.exec()
