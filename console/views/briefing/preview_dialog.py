@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSettings, Qt
@@ -26,6 +25,7 @@ from console.services.briefing.batch import mark_briefing_printed, slug
 from console.services.briefing.content import briefing_content
 from console.services.briefing.page import PageSize
 from console.services.briefing.render import render_briefing
+from console.services.office_time import local_today
 from console.views.context import DeskContext
 
 
@@ -97,7 +97,7 @@ class BriefingPreviewDialog(QDialog):
         return self.document.pageCount()
 
     def suggested_name(self) -> str:
-        return f"briefing-{slug(self.customer_name)}-{dt.date.today().isoformat()}.pdf"
+        return f"briefing-{slug(self.customer_name)}-{local_today().isoformat()}.pdf"
 
     def ask_save(self) -> None:
         settings = self.settings

@@ -10,6 +10,8 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import Qt
 
+from console.services.office_time import local as office_local
+
 Row = TypeVar("Row")
 
 
@@ -27,7 +29,7 @@ def local_time(value: dt.datetime | None, with_time: bool = True) -> str:
     """A UTC timestamp as the desk's local time, the way people read it."""
     if value is None:
         return ""
-    local = value.astimezone()
+    local = office_local(value)
     return local.strftime("%Y-%m-%d %H:%M") if with_time else local.strftime("%Y-%m-%d")
 
 

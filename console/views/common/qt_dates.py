@@ -11,6 +11,8 @@ import datetime as dt
 
 from PySide6.QtCore import QDate, QDateTime, QTime
 
+from console.services.office_time import as_utc, local, local_today
+
 
 def to_qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
@@ -42,3 +44,23 @@ def from_qdatetime(value: QDateTime) -> dt.datetime:
         from_qdate(value.date()),
         dt.time(time.hour(), time.minute(), time.second(), time.msec() * 1000),
     )
+
+
+def office_field_time(moment: dt.datetime) -> QDateTime:
+    """A stored (UTC) moment as a date-time field shows it: on the office's clock."""
+    return to_qdatetime(local(moment).replace(tzinfo=None))
+
+
+def office_moment(value: QDateTime) -> dt.datetime:
+    """What a date-time field holds, read on the office's clock, as a UTC moment."""
+    return as_utc(from_qdatetime(value))
+
+
+def office_day_at(days_ahead: int, time: dt.time) -> QDateTime:
+    """A field's default: the office's today plus `days_ahead`, at `time` on its clock."""
+    return to_qdatetime(dt.datetime.combine(local_today() + dt.timedelta(days=days_ahead), time))
+
+
+def office_today(days_ahead: int = 0) -> QDate:
+    """The office's today (plus `days_ahead`) for a date field."""
+    return to_qdate(local_today() + dt.timedelta(days=days_ahead))

@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from console.services.metrics import ReferralMetrics, referral_metrics
+from console.services.office_time import local_today
 from console.services.report import HEADINGS, format_cell, summary_line, write_report
 from console.views.common.background import Background
 from console.views.common.lazy import LazyView
+from console.views.common.qt_dates import from_qdate
 from console.views.context import DeskContext
 
 PRESETS = ("Last 90 days", "This month", "This year", "Last 12 months", "All time")
@@ -129,7 +131,7 @@ class DashboardView(LazyView):
         context.follow_changes(self, self._changed)
 
     def apply_preset(self, name: str) -> None:
-        since, until = preset_range(name, dt.date.today())
+        since, until = preset_range(name, local_today())
         self.since.blockSignals(True)
         self.until.blockSignals(True)
         self.since.setDate(_qdate(since) if since else QDate(2000, 1, 1))
@@ -139,8 +141,8 @@ class DashboardView(LazyView):
         self.request_reload()
 
     def period(self) -> tuple[dt.date | None, dt.date]:
-        since: dt.date = self.since.date().toPython()  # type: ignore[assignment]
-        until: dt.date = self.until.date().toPython()  # type: ignore[assignment]
+        since = from_qdate(self.since.date())
+        until = from_qdate(self.until.date())
         return (None if since.year <= 2000 else since), until
 
     def _changed(self, _what: str) -> None:

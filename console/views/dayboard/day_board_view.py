@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 
 from console.services.briefing.page import default_page_size
 from console.services.dayboard import BoardVisit, DayBoard, day_board
+from console.services.office_time import local
 from console.views.common.background import Background, show_stale
 from console.views.common.lazy import LazyView
 from console.views.common.outage import survives_outage
+from console.views.common.qt_dates import from_qdate, office_today
 from console.views.context import DeskContext
 from console.views.dayboard.visit_dialog import VisitDialog
 from console.views.referrals.referral_dialog import ReferralDialog
@@ -35,7 +37,7 @@ REFERRAL_ROLE = int(Qt.ItemDataRole.UserRole) + 3
 
 
 def _time(value: dt.datetime) -> str:
-    return value.astimezone().strftime("%H:%M")
+    return local(value).strftime("%H:%M")
 
 
 class DayBoardView(LazyView):
@@ -57,7 +59,7 @@ class DayBoardView(LazyView):
         self.printing = Background(context, self, "save the day sheet")
         self.board: DayBoard | None = None
         self.setObjectName("dayBoardView")
-        self.date = QDateEdit(QDate.currentDate(), self)
+        self.date = QDateEdit(office_today(), self)
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("dddd yyyy-MM-dd")
         self.date.setAccessibleName("Day shown")
@@ -70,7 +72,7 @@ class DayBoardView(LazyView):
         following.setToolTip("Alt+Right")
         following.clicked.connect(lambda: self.move_day(1))
         today = QPushButton("&Today", self)
-        today.clicked.connect(lambda: self.date.setDate(QDate.currentDate()))
+        today.clicked.connect(lambda: self.date.setDate(office_today()))
         for keys, step in (("Alt+Left", -1), ("Alt+Right", 1)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -140,7 +142,7 @@ class DayBoardView(LazyView):
 
     @property
     def day(self) -> dt.date:
-        return self.date.date().toPython()  # type: ignore[return-value]
+        return from_qdate(self.date.date())
 
     def move_day(self, step: int) -> None:
         self.date.setDate(self.date.date().addDays(step))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialogButtonBox,
@@ -18,12 +17,13 @@ from PySide6.QtWidgets import (
 from console.models import Staff, StaffRole
 from console.services.dayboard import ScheduleConflict, VisitChanged, schedule_visit
 from console.services.errors import Conflict, InputError
+from console.services.office_time import local
 from console.services.staff import staff_list
 from console.views.common.background import read_for_form
 from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import keep_mine, save_cancel_buttons, select_data, staff_combo
+from console.views.common.qt_dates import office_day_at, office_field_time, office_moment
 from console.views.context import DeskContext
-from console.views.referrals.appointment_dialog import chosen_time, shown_time
 from console.views.referrals.staff_lists import add_staff
 
 
@@ -48,11 +48,7 @@ class VisitDialog(FormDialog):
         self.setObjectName("visitDialog")
         self.setWindowTitle(f"{'Move' if visit_id else 'Book'} a visit — {customer_name}")
         self.technician = staff_combo([], "Technician", None, self)  # filled once read
-        start = (
-            shown_time(starts_at)
-            if starts_at
-            else QDateTime(QDate.currentDate().addDays(1), QTime(9, 0))
-        )
+        start = office_field_time(starts_at) if starts_at else office_day_at(1, dt.time(9, 0))
         self.when = QDateTimeEdit(start, self)
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -86,7 +82,7 @@ class VisitDialog(FormDialog):
 
     def resolve_conflict(self, changed: VisitChanged, accept_overlap: bool) -> None:
         """Another desk changed this visit first: show both and let the dispatcher choose."""
-        mine = self.starts_at().astimezone().strftime("%Y-%m-%d %H:%M")
+        mine = local(self.starts_at()).strftime("%Y-%m-%d %H:%M")
         if keep_mine(
             self,
             "Another desk changed this visit while you were moving it.",
@@ -98,7 +94,7 @@ class VisitDialog(FormDialog):
             self.reject()
 
     def starts_at(self) -> dt.datetime:
-        return chosen_time(self.when.dateTime())
+        return office_moment(self.when.dateTime())
 
     def save(self, accept_overlap: bool = False) -> None:
         technician, starts_at, problem = (

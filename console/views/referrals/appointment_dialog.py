@@ -4,29 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import QDateTimeEdit, QFormLayout, QVBoxLayout, QWidget
 
 from console.services.appointments import schedule_appointment
 from console.services.referral_detail import ReferralDetail
 from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import save_cancel_buttons
+from console.views.common.qt_dates import office_field_time, office_moment
 from console.views.context import DeskContext
-
-
-def shown_time(moment: dt.datetime) -> QDateTime:
-    """A stored (UTC) time as an editor shows it: on this computer's clock, to the minute."""
-    local = moment.astimezone()
-    return QDateTime(
-        QDate(local.year, local.month, local.day), QTime(local.hour, local.minute, local.second)
-    )
-
-
-def chosen_time(value: QDateTime) -> dt.datetime:
-    """What an editor holds (this computer's clock), in UTC for the services."""
-    moment = value.toPython()
-    assert isinstance(moment, dt.datetime)
-    return moment.astimezone(dt.UTC)
 
 
 class MoveAppointmentDialog(FormDialog):
@@ -38,7 +23,7 @@ class MoveAppointmentDialog(FormDialog):
         self.setObjectName("moveAppointmentDialog")
         self.setWindowTitle(f"Move the appointment — {detail.customer}")
         current = detail.appointment_at or dt.datetime.now(dt.UTC)
-        self.when = QDateTimeEdit(shown_time(current), self)
+        self.when = QDateTimeEdit(office_field_time(current), self)
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.when.setAccessibleName("New appointment time")
@@ -51,7 +36,7 @@ class MoveAppointmentDialog(FormDialog):
         layout.addWidget(save_cancel_buttons(self, self.save))
 
     def save(self) -> None:
-        starts_at = chosen_time(self.when.dateTime())
+        starts_at = office_moment(self.when.dateTime())
         detail, actor = self.detail, self.context.desk_user
         saved = self.save_form(
             lambda session: schedule_appointment(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -26,8 +26,8 @@ from console.services.staff import staff_list
 from console.views.common.background import read_for_form
 from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import select_data, staff_combo
+from console.views.common.qt_dates import from_qdate, office_day_at, office_moment, office_today
 from console.views.context import DeskContext
-from console.views.referrals.appointment_dialog import chosen_time
 from console.views.referrals.staff_lists import add_staff
 
 RS = ReferralStatus
@@ -78,7 +78,7 @@ class StepDialog(FormDialog):
             form.addRow("&Salesperson", self.salesperson)
             self.fields["salesperson"] = self.salesperson
         if target is RS.APPOINTMENT_SET:
-            tomorrow = QDateTime(QDate.currentDate().addDays(1), QTime(10, 0))
+            tomorrow = office_day_at(1, dt.time(10, 0))
             self.when = QDateTimeEdit(tomorrow, self)
             self.when.setCalendarPopup(True)
             self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -103,7 +103,7 @@ class StepDialog(FormDialog):
             form.addRow("&Details", self.reason_detail)
             self.fields["reason"] = self.reason
         if target is RS.NOT_NOW:
-            self.follow_up = QDateEdit(QDate.currentDate().addDays(30), self)
+            self.follow_up = QDateEdit(office_today(30), self)
             self.follow_up.setCalendarPopup(True)
             self.follow_up.setDisplayFormat("yyyy-MM-dd")
             self.follow_up.setAccessibleName("Follow-up date")
@@ -157,13 +157,13 @@ class StepDialog(FormDialog):
             reason = self.reason.currentText() + (f": {extra}" if extra else "")
         when = None
         if self.when is not None:
-            when = chosen_time(self.when.dateTime())
+            when = office_moment(self.when.dateTime())
         return StepDetails(
             salesperson=self.salesperson.currentData() if self.salesperson else None,
             appointment_at=when,
             value=self.value.text() if self.value else None,
             reason=reason,
-            follow_up_on=self.follow_up.date().toPython() if self.follow_up else None,  # type: ignore[arg-type]
+            follow_up_on=from_qdate(self.follow_up.date()) if self.follow_up else None,
             note=self.note.text(),
         )
 
