@@ -12,6 +12,7 @@ from console.models.base import Base, utcnow
 
 if TYPE_CHECKING:
     from console.models.equipment import Equipment
+    from console.models.site import Site
 
 
 class Customer(Base):
@@ -36,6 +37,7 @@ class Customer(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     equipment: Mapped[list[Equipment]] = relationship(back_populates="customer")
+    sites: Mapped[list[Site]] = relationship(back_populates="customer", order_by="Site.id")
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (

@@ -12,6 +12,7 @@ from console.models.base import Base
 
 if TYPE_CHECKING:
     from console.models.customer import Customer
+    from console.models.site import Site
 
 
 class Equipment(Base):
@@ -20,6 +21,7 @@ class Equipment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
     kind: Mapped[str] = mapped_column(String(80))
     make: Mapped[str | None] = mapped_column(String(80))
     model: Mapped[str | None] = mapped_column(String(80))
@@ -29,6 +31,7 @@ class Equipment(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     customer: Mapped[Customer] = relationship(back_populates="equipment")
+    site: Mapped[Site | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -1,4 +1,4 @@
-"""The text that customer search matches against, kept in one place for both backends.
+"""The text that customer search matches against (the customer and its sites), in one place.
 
 SQLite keeps it in an FTS5 trigram table filled by triggers; PostgreSQL indexes the same
 expression with pg_trgm. Queries and migrations both build it from here, so they cannot drift.
@@ -68,3 +68,55 @@ def postgres_ddl() -> list[str]:
         f"CREATE INDEX {POSTGRES_SEARCH_INDEX} ON customers "
         f"USING gin (({postgres_body()}) gin_trgm_ops)",
     ]
+
+
+# Sites: a customer is found by any of its sites' names and addresses, the same way.
+SITE_SEARCHED_COLUMNS = ("name", "street", "city", "postal_code")
+SQLITE_SITE_SEARCH_TABLE = "site_search"
+POSTGRES_SITE_SEARCH_INDEX = "ix_sites_search_trgm"
+
+
+def sqlite_site_body(row: str) -> str:
+    """The searched text for a site row (`new`, `old` or a table alias) on SQLite."""
+    return " || ' ' || ".join(f"coalesce({row}.{column}, '')" for column in SITE_SEARCHED_COLUMNS)
+
+
+def postgres_site_body(table: str = "sites") -> str:
+    """The indexed expression over a site on PostgreSQL; queries spell it identically."""
+    parts = [f"coalesce({table}.{column}, '')" for column in SITE_SEARCHED_COLUMNS]
+    return "lower(" + " || ' ' || ".join(parts) + ")"
+
+
+def sqlite_site_ddl() -> list[str]:
+    body_new = sqlite_site_body("new")
+    table = SQLITE_SITE_SEARCH_TABLE
+    return [
+        f"CREATE VIRTUAL TABLE {table} USING fts5(body, tokenize='trigram')",
+        f"""CREATE TRIGGER sites_search_insert AFTER INSERT ON sites BEGIN
+            INSERT INTO {table}(rowid, body) VALUES (new.id, {body_new});
+        END""",
+        f"""CREATE TRIGGER sites_search_update AFTER UPDATE ON sites BEGIN
+            UPDATE {table} SET body = {body_new} WHERE rowid = new.id;
+        END""",
+        f"""CREATE TRIGGER sites_search_delete AFTER DELETE ON sites BEGIN
+            DELETE FROM {table} WHERE rowid = old.id;
+        END""",
+        f"INSERT INTO {table}(rowid, body) SELECT s.id, {sqlite_site_body('s')} FROM sites AS s",
+    ]
+
+
+def postgres_site_ddl() -> list[str]:
+    return [
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        f"CREATE INDEX {POSTGRES_SITE_SEARCH_INDEX} ON sites "
+        f"USING gin (({postgres_site_body()}) gin_trgm_ops)",
+    ]
+
+
+def site_search_drop(dialect: str) -> list[str]:
+    if dialect == "sqlite":
+        triggers = [
+            f"DROP TRIGGER IF EXISTS sites_search_{t}" for t in ("insert", "update", "delete")
+        ]
+        return [*triggers, f"DROP TABLE IF EXISTS {SQLITE_SITE_SEARCH_TABLE}"]
+    return [f"DROP INDEX IF EXISTS {POSTGRES_SITE_SEARCH_INDEX}"]

@@ -1,4 +1,4 @@
-"""Service visits: what a technician did and saw at a customer."""
+"""Service visits: what a technician did and saw at one of a customer's sites."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from console.models.base import Base, enum_column
 
 if TYPE_CHECKING:
+    from console.models.customer import Customer
     from console.models.equipment import Equipment
+    from console.models.site import Site
     from console.models.staff import Staff
 
 
@@ -29,6 +31,7 @@ class ServiceVisit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
     equipment_id: Mapped[int | None] = mapped_column(ForeignKey("equipment.id"), index=True)
     technician_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     scheduled_for: Mapped[dt.datetime]
@@ -41,6 +44,8 @@ class ServiceVisit(Base):
 
     technician: Mapped[Staff | None] = relationship()
     equipment: Mapped[Equipment | None] = relationship()
+    customer: Mapped[Customer] = relationship()
+    site: Mapped[Site | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (

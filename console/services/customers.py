@@ -1,5 +1,8 @@
 """The customer 360: everything the desk needs about one customer, read in one unit of work.
 
+A customer is served at one or more sites; the 360 lists them with their counts, and each
+site's own equipment and visits are one more read (`site_detail`).
+
 The reads are Core statements built once, with the customer as a bound parameter, run on the
 session's connection: building a statement and the ORM's row handling cost more than the
 queries themselves when the desk opens one customer after another.
@@ -10,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -25,6 +28,7 @@ from console.models import (
     Referral,
     ReferralStatus,
     ServiceVisit,
+    Site,
     Staff,
     UpsellNote,
     Urgency,
@@ -51,6 +55,8 @@ class EquipmentRow:
     installed_on: dt.date | None
     location: str | None
     age_years: float | None
+    site_id: int | None = None
+    site: str | None = None
 
     @property
     def label(self) -> str:
@@ -71,6 +77,40 @@ class VisitRow:
     problem: str | None
     work_done: str | None
     tech_notes: str | None
+    site_id: int | None = None
+    site: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRow:
+    """One place the customer is served, with how much the office has there."""
+
+    id: int
+    customer_id: int
+    external_id: str | None
+    name: str
+    street: str | None
+    city: str | None
+    postal_code: str | None
+    country: str | None
+    notes: str | None
+    version: int
+    equipment_count: int
+    visit_count: int
+    last_visit: dt.datetime | None
+
+    @property
+    def address(self) -> str:
+        return one_line_address(self.street, self.postal_code, self.city, self.country)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteDetail:
+    """One site's equipment and its visits, newest first."""
+
+    site: SiteRow
+    equipment: list[EquipmentRow]
+    visits: list[VisitRow]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +166,7 @@ class CustomerOverview:
     visit_count: int
     referrals: list[ReferralRow]
     notes_list: list[NoteRow]
+    sites: list[SiteRow] = field(default_factory=list)
 
     @property
     def open_referral_count(self) -> int:
@@ -162,14 +203,29 @@ def _equipment_statement() -> Select:
             Equipment.serial,
             Equipment.installed_on,
             Equipment.location,
+            Equipment.site_id,
+            Site.name.label("site_name"),
         )
+        .outerjoin(Site, Equipment.site_id == Site.id)
         .where(Equipment.customer_id == bindparam("customer_id"))
         .order_by(Equipment.installed_on, Equipment.id)
     )
 
 
-def _equipment(session: Session, customer_id: int, today: dt.date) -> list[EquipmentRow]:
-    rows = session.connection().execute(_equipment_statement(), {"customer_id": customer_id})
+@cache
+def _site_equipment_statement() -> Select:
+    base = _equipment_statement()
+    return base.where(Equipment.site_id == bindparam("site_id"))
+
+
+def _equipment(
+    session: Session, customer_id: int, today: dt.date, site_id: int | None = None
+) -> list[EquipmentRow]:
+    if site_id is None:
+        rows = session.connection().execute(_equipment_statement(), {"customer_id": customer_id})
+    else:
+        parameters = {"customer_id": customer_id, "site_id": site_id}
+        rows = session.connection().execute(_site_equipment_statement(), parameters)
     return [
         EquipmentRow(
             row.id,
@@ -180,6 +236,8 @@ def _equipment(session: Session, customer_id: int, today: dt.date) -> list[Equip
             row.installed_on,
             row.location,
             age_years=(today - row.installed_on).days / 365.25 if row.installed_on else None,
+            site_id=row.site_id,
+            site=row.site_name,
         )
         for row in rows
     ]
@@ -359,6 +417,7 @@ def customer_overview(
         visit_count=visit_count or 0,
         referrals=referral_rows(session, customer_id, now, settings),
         notes_list=note_rows(session, customer_id),
+        sites=site_rows(session, customer_id),
     )
 
 
@@ -389,13 +448,23 @@ def _history_statement(order_by: HistoryColumn, descending: bool) -> Select:
             ServiceVisit.problem,
             ServiceVisit.work_done,
             ServiceVisit.tech_notes,
+            ServiceVisit.site_id,
+            Site.name,
         )
         .outerjoin(Staff, ServiceVisit.technician_id == Staff.id)
         .outerjoin(Equipment, ServiceVisit.equipment_id == Equipment.id)
+        .outerjoin(Site, ServiceVisit.site_id == Site.id)
         .where(ServiceVisit.customer_id == bindparam("customer_id"))
         .order_by(*ordering)
         .offset(bindparam("offset"))
         .limit(bindparam("limit"))
+    )
+
+
+@cache
+def _site_history_statement() -> Select:
+    return _history_statement(HistoryColumn.DATE, True).where(
+        ServiceVisit.site_id == bindparam("site_id")
     )
 
 
@@ -411,6 +480,111 @@ def visit_history(
     statement = _history_statement(HistoryColumn(order_by), descending)
     parameters = {"customer_id": customer_id, "offset": offset, "limit": limit}
     return [VisitRow(*row) for row in session.connection().execute(statement, parameters)]
+
+
+def _site_columns() -> list[Any]:
+    return [
+        Site.id,
+        Site.customer_id,
+        Site.external_id,
+        Site.name,
+        Site.street,
+        Site.city,
+        Site.postal_code,
+        Site.country,
+        Site.notes,
+        Site.version,
+        select(func.count())
+        .select_from(Equipment)
+        .where(Equipment.site_id == Site.id)
+        .scalar_subquery(),
+        select(func.count())
+        .select_from(ServiceVisit)
+        .where(ServiceVisit.site_id == Site.id)
+        .scalar_subquery(),
+        select(func.max(ServiceVisit.scheduled_for))
+        .where(ServiceVisit.site_id == Site.id, ServiceVisit.status == VisitStatus.COMPLETED)
+        .scalar_subquery(),
+    ]
+
+
+@cache
+def _sites_statement() -> Select:
+    return (
+        select(*_site_columns())
+        .where(Site.customer_id == bindparam("customer_id"))
+        .order_by(Site.id)
+    )
+
+
+@cache
+def _site_statement() -> Select:
+    return select(*_site_columns()).where(Site.id == bindparam("site_id"))
+
+
+def _site_row(row: Any) -> SiteRow:
+    return SiteRow(
+        id=row[0],
+        customer_id=row[1],
+        external_id=row[2],
+        name=row[3],
+        street=row[4],
+        city=row[5],
+        postal_code=row[6],
+        country=row[7],
+        notes=row[8],
+        version=row[9],
+        equipment_count=row[10] or 0,
+        visit_count=row[11] or 0,
+        last_visit=row[12],
+    )
+
+
+def site_rows(session: Session, customer_id: int) -> list[SiteRow]:
+    """The customer's sites, first site first, each with its equipment and visit counts."""
+    result = session.connection().execute(_sites_statement(), {"customer_id": customer_id})
+    return [_site_row(row) for row in result]
+
+
+class SiteNotFound(LookupError):
+    pass
+
+
+def site_detail(
+    session: Session, site_id: int, today: dt.date | None = None, visits: int = 200
+) -> SiteDetail:
+    """One site with its equipment and its latest `visits` visits, newest first."""
+    found = session.connection().execute(_site_statement(), {"site_id": site_id}).first()
+    if found is None:
+        raise SiteNotFound(f"no site with id {site_id}")
+    site = _site_row(found)
+    today = today or dt.datetime.now(dt.UTC).date()
+    parameters = {"customer_id": site.customer_id, "site_id": site_id, "offset": 0}
+    history = session.connection().execute(
+        _site_history_statement(), {**parameters, "limit": visits}
+    )
+    return SiteDetail(
+        site=site,
+        equipment=_equipment(session, site.customer_id, today, site_id),
+        visits=[VisitRow(*row) for row in history],
+    )
+
+
+def referral_site_ids(session: Session, referral_ids: list[int]) -> dict[int, int | None]:
+    """Where each referral's sales visit goes: the site of its source visit, else of its
+    equipment, else the customer's first site."""
+    if not referral_ids:
+        return {}
+    first_site = (
+        select(func.min(Site.id)).where(Site.customer_id == Referral.customer_id).scalar_subquery()
+    )
+    statement = (
+        select(Referral.id, func.coalesce(ServiceVisit.site_id, Equipment.site_id, first_site))
+        .outerjoin(ServiceVisit, Referral.visit_id == ServiceVisit.id)
+        .outerjoin(Equipment, Referral.equipment_id == Equipment.id)
+        .where(Referral.id.in_(referral_ids))
+    )
+    return {referral_id: site_id for referral_id, site_id in session.execute(statement)}
 
 
 def find_customers(session: Session, key: str) -> list[Customer]:

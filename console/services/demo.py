@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Engine, Table, func, insert, select
 
 from console.models import Base, Customer, ReferralStatus
+from console.models.site import FIRST_SITE_NAME
 from console.paths import resource
 from console.services.office_time import local_today, office_zone
 
@@ -118,6 +119,11 @@ class DemoBuilder:
         self.words = vocabulary()
         self.kinds = list(self.words["equipment"])
         self.next_id: dict[str, int] = {}
+        # Sites draw from a generator of their own, so adding them left every other row as
+        # the same seed made it before.
+        self.site_rng = random.Random(f"sites-{seed}")
+        self.first_site: dict[int, int] = {}
+        self.site_of_equipment: dict[int, int] = {}
 
     def on_the_clock(self, day: dt.date, time: dt.time) -> dt.datetime:
         """The UTC moment the office's clocks show `time` on `day`."""
@@ -227,12 +233,14 @@ class DemoBuilder:
                     kind = rng.choice(self.kinds)
                     done = start + dt.timedelta(hours=1) < self.now
                     visit_id = self.new_id("service_visits")
+                    customer_id = rng.randint(1, customers)
                     writer.add(
                         "service_visits",
                         {
                             "id": visit_id,
                             "external_id": f"V-{visit_id:08d}",
-                            "customer_id": rng.randint(1, customers),
+                            "customer_id": customer_id,
+                            "site_id": self.first_site[customer_id],
                             "equipment_id": None,
                             "technician_id": tech.id,
                             "scheduled_for": start,
@@ -252,8 +260,9 @@ class DemoBuilder:
         customer_id = self.new_id("customers")
         row = self.customer_row(customer_id)
         writer.add("customers", row)
+        sites = self.sites(writer, row)
         equipment = [
-            self.equipment(writer, customer_id)
+            self.equipment(writer, customer_id, self.site_rng.choice(sites))
             for _ in range(self._count(self.size.equipment_per_customer, minimum=1))
         ]
         regulars = rng.sample(technicians, k=min(3, len(technicians)))
@@ -266,11 +275,76 @@ class DemoBuilder:
     def _count(self, mean: float, minimum: int = 0) -> int:
         return max(minimum, round(self.rng.uniform(0, 2 * mean)))
 
-    def equipment(self, writer: _Writer, customer_id: int) -> tuple[int, str, dt.date]:
+    def sites(self, writer: _Writer, customer: dict[str, Any]) -> list[int]:
+        """The customer's address as its first site; some customers are served at several.
+
+        Every 25th customer is a property manager with a street of buildings; about a third
+        of the companies also have a shop, a warehouse or a rental or two.
+        """
+        rng = self.site_rng
+        customer_id = customer["id"]
+        first = self.new_id("sites")
+        self.first_site[customer_id] = first
+        writer.add(
+            "sites",
+            {
+                "id": first,
+                "external_id": customer["external_id"],
+                "customer_id": customer_id,
+                "name": FIRST_SITE_NAME,
+                "street": customer["street"],
+                "city": customer["city"],
+                "postal_code": customer["postal_code"],
+                "country": customer["country"],
+                "notes": None,
+                "created_at": customer["created_at"],
+                "updated_at": customer["created_at"],
+                "version": 1,
+            },
+        )
+        made = [first]
+        if customer_id % 25 == 3:
+            street = rng.choice(self.words["streets"])
+            names = [f"Building {n}" for n in range(1, rng.randint(6, 12))]
+        elif customer["company"] and rng.random() < 0.35:
+            names = rng.sample(
+                ("Warehouse", "Shop", "Rental", "Workshop", "Annex"), rng.randint(1, 3)
+            )
+            street = None
+        else:
+            return made
+        for name in names:
+            site_id = self.new_id("sites")
+            town, postal = rng.choice(self.words["towns"])
+            address = f"{rng.randrange(1, 9_999)} {street or rng.choice(self.words['streets'])}"
+            writer.add(
+                "sites",
+                {
+                    "id": site_id,
+                    "external_id": f"SITE-{site_id:07d}",
+                    "customer_id": customer_id,
+                    "name": name,
+                    "street": address,
+                    "city": town,
+                    "postal_code": postal,
+                    "country": customer["country"],
+                    "notes": "Keys with the caretaker." if rng.random() < 0.2 else None,
+                    "created_at": customer["created_at"],
+                    "updated_at": customer["created_at"],
+                    "version": 1,
+                },
+            )
+            made.append(site_id)
+        return made
+
+    def equipment(
+        self, writer: _Writer, customer_id: int, site_id: int
+    ) -> tuple[int, str, dt.date]:
         rng = self.rng
         kind = rng.choice(self.kinds)
         make, model = rng.choice(self.words["equipment"][kind]["makes"])
         equipment_id = self.new_id("equipment")
+        self.site_of_equipment[equipment_id] = site_id
         installed = self.today - dt.timedelta(days=rng.randrange(180, 365 * 24))
         writer.add(
             "equipment",
@@ -278,6 +352,7 @@ class DemoBuilder:
                 "id": equipment_id,
                 "external_id": f"EQ-{equipment_id:07d}",
                 "customer_id": customer_id,
+                "site_id": site_id,
                 "kind": kind,
                 "make": make,
                 "model": model,
@@ -323,6 +398,7 @@ class DemoBuilder:
                     "id": visit_id,
                     "external_id": f"V-{visit_id:08d}",
                     "customer_id": customer_id,
+                    "site_id": self.site_of_equipment[equipment_id],
                     "equipment_id": equipment_id,
                     "technician_id": tech.id,
                     "scheduled_for": start,

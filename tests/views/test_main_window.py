@@ -101,7 +101,7 @@ def test_export_what_a_table_shows(qtbot, window: MainWindow, tmp_path: Path) ->
     count = export_table(model, out)
     lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert count == window.customer.overview.visit_count == len(lines) - 1
-    assert lines[0].startswith("Date,Technician,Equipment,Status")
+    assert lines[0].startswith("Date,Technician,Site,Equipment,Status")
 
 
 def test_another_desks_change_shows_without_losing_the_selection(

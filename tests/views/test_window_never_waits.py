@@ -212,7 +212,7 @@ def test_export_runs_off_the_gui_thread(
     qtbot.waitUntil(lambda: "Exported" in window.statusBar().currentMessage(), timeout=10_000)
     lines = target.read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) - 1 == window.customer.overview.visit_count
-    assert lines[0].startswith("Date,Technician,Equipment,Status")
+    assert lines[0].startswith("Date,Technician,Site,Equipment,Status")
     assert window.statusBar().currentMessage() == f"Exported {len(lines) - 1} rows to {target}"
 
 

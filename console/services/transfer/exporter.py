@@ -15,6 +15,7 @@ from console.models import (
     Equipment,
     Referral,
     ServiceVisit,
+    Site,
     Staff,
     StaffRole,
     UpsellNote,
@@ -33,6 +34,7 @@ def _staff_key(staff: Any) -> Any:
 def _statement(kind: str) -> Select:
     customer = aliased(Customer)
     equipment = aliased(Equipment)
+    site = aliased(Site)
     if kind == "customers":
         c = Customer
         return select(
@@ -48,6 +50,21 @@ def _statement(kind: str) -> Select:
             c.notes,
             c.account_number,
         ).order_by(c.id)
+    if kind == "sites":
+        return (
+            select(
+                Site.external_id,
+                customer.external_id,
+                Site.name,
+                Site.street,
+                Site.city,
+                Site.postal_code,
+                Site.country,
+                Site.notes,
+            )
+            .join(customer, Site.customer_id == customer.id)
+            .order_by(Site.customer_id, Site.id)  # each customer's sites together, first first
+        )
     if kind in ("technicians", "salespeople"):
         role = StaffRole.TECHNICIAN if kind == "technicians" else StaffRole.SALESPERSON
         return (
@@ -66,8 +83,10 @@ def _statement(kind: str) -> Select:
                 e.model,
                 e.serial,
                 e.installed_on,
+                site.external_id,
             )
             .join(customer, e.customer_id == customer.id)
+            .outerjoin(site, e.site_id == site.id)
             .order_by(e.id)
         )
     if kind == "visits":
@@ -84,8 +103,10 @@ def _statement(kind: str) -> Select:
                 v.problem,
                 v.work_done,
                 v.tech_notes,
+                site.external_id,
             )
             .join(customer, v.customer_id == customer.id)
+            .outerjoin(site, v.site_id == site.id)
             .outerjoin(equipment, v.equipment_id == equipment.id)
             .outerjoin(tech, v.technician_id == tech.id)
             .order_by(v.id)
@@ -147,7 +168,8 @@ def export_frame(connection: Connection, kind: str) -> pd.DataFrame:
     """Every record of `kind` as text cells; records without an external id get one first."""
     if kind not in KINDS:
         raise FileProblem(f"{kind!r} is not a kind; use one of: {', '.join(KINDS)}")
-    for table in dict.fromkeys((KINDS[kind].table, "customers", "equipment")):
+    # Customers first: a customer's first site takes the customer's external id.
+    for table in dict.fromkeys(("customers", "sites", "equipment", KINDS[kind].table)):
         give_external_ids(connection, table)
     rows = [[_cell(value) for value in row] for row in connection.execute(_statement(kind))]
     return pd.DataFrame(rows, columns=KINDS[kind].columns, dtype=object)

@@ -126,6 +126,18 @@ KINDS: dict[str, Kind] = {
             Field("notes", column="notes"),
             Field("account_number", column="account_number"),
         ),
+        _declare(
+            "sites",
+            "sites",
+            Field("external_id", True, column="external_id"),
+            Field("customer_external_id", True),
+            Field("name", True, column="name"),
+            Field("street", column="street"),
+            Field("city", column="city"),
+            Field("postal_code", column="postal_code"),
+            Field("country", column="country"),
+            Field("notes", column="notes"),
+        ),
         _staff("technicians"),
         _staff("salespeople"),
         _declare(
@@ -138,6 +150,7 @@ KINDS: dict[str, Kind] = {
             Field("model", column="model"),
             Field("serial", column="serial"),
             Field("installed_on", type=D, column="installed_on"),
+            Field("site_external_id"),
         ),
         _declare(
             "visits",
@@ -152,6 +165,7 @@ KINDS: dict[str, Kind] = {
             Field("problem", column="problem"),
             Field("work_done", column="work_done"),
             Field("tech_notes", column="tech_notes"),
+            Field("site_external_id"),
         ),
         _declare(
             "referrals",

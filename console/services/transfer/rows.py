@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from console.models import Base, ReferralStatus, StaffRole, Urgency, VisitStatus
 from console.services.transfer.kinds import Field, FieldType, Kind
@@ -38,6 +38,7 @@ class Lookups:
         self.connection = connection
         self.known: dict[str, dict[str, tuple[int, int | None]]] = {}
         self.staff: dict[StaffRole, dict[str, list[int]]] = {role: {} for role in StaffRole}
+        self.known_first_sites: dict[int, int] = {}
         staff = Base.metadata.tables["staff"]
         for row in connection.execute(
             select(staff.c.id, staff.c.external_id, staff.c.name, staff.c.role)
@@ -66,6 +67,21 @@ class Lookups:
             for external_id, row_id, owner_id in self.connection.execute(query):
                 known[external_id] = (row_id, owner_id)
         return {value: known[value] for value in requested if value in known}
+
+    def first_sites(self, customer_ids: Iterable[int]) -> dict[int, int]:
+        """customer id → the id of its first site (the lowest), for those that have one."""
+        known = self.known_first_sites
+        wanted = sorted({value for value in customer_ids if value is not None} - known.keys())
+        sites = Base.metadata.tables["sites"]
+        for start in range(0, len(wanted), 5_000):
+            part = wanted[start : start + 5_000]
+            query = (
+                select(sites.c.customer_id, func.min(sites.c.id))
+                .where(sites.c.customer_id.in_(part))
+                .group_by(sites.c.customer_id)
+            )
+            known.update((owner, first) for owner, first in self.connection.execute(query))
+        return known
 
     def person(self, role: StaffRole, key: str) -> int:
         matches = self.staff[role].get(key) or self.staff[role].get(key.lower()) or []
@@ -123,6 +139,10 @@ class RowBuilder:
         self.lookups = Lookups(connection)
         self.seen: dict[str, int] = {}
         self.stored_as = {field.name: field.column for field in kind.fields}
+        # Sites of this chunk's rows (see `_sites_of`).
+        self.stored: dict[str, tuple[int, int | None]] = {}
+        self.named_sites: dict[str, tuple[int, int | None]] = {}
+        self.first_site: dict[int, int] = {}
 
     def typed_rows(self, frame: pd.DataFrame, problems: list[Problem]) -> list[TypedRow]:
         """Each cell typed, a column at a time; rows with any problem are left out."""
@@ -166,6 +186,8 @@ class RowBuilder:
             equipment = self.lookups.ids(
                 "equipment", (row.get("equipment_external_id") or "" for _l, row in typed)
             )
+        if self.kind.name in ("sites", "equipment", "visits"):
+            self._sites_of(typed, customers)
         records = []
         for line, row in typed:
             try:
@@ -231,10 +253,63 @@ class RowBuilder:
     def _salespeople(self, row: dict[str, Any], record: dict[str, Any]) -> None:
         self._staff(record)
 
+    # -- sites: where equipment stands and visits happen -------------------------------------
+
+    def _sites_of(self, typed: list[TypedRow], customers: dict) -> None:
+        """Looks up, once per chunk, the sites the rows name and the rows as stored now."""
+        rows = [row for _line, row in typed]
+        self.stored = self.lookups.ids(
+            self.kind.table, (row.get("external_id") or "" for row in rows)
+        )
+        self.named_sites = self.lookups.ids(
+            "sites", (row.get("site_external_id") or "" for row in rows)
+        )
+        owners = [
+            customers[key][0]
+            for row in rows
+            if (key := row.get("customer_external_id")) in customers
+        ]
+        self.first_site = self.lookups.first_sites(owners)
+
+    def _site(self, row: dict[str, Any], record: dict[str, Any]) -> None:
+        """The site a piece of equipment or a visit is at, which must be its customer's own.
+
+        A named site must belong to the row's customer; an empty cell means the customer's
+        first site. A file without the column leaves the stored site, unless the row moves to
+        another customer, when it goes to that customer's first site.
+        """
+        customer_id = record.get("customer_id")
+        key = row.get("site_external_id")
+        if key:
+            if key not in self.named_sites:
+                raise CellError("site_external_id", f"no site with external id {key!r}")
+            site_id, owner = self.named_sites[key]
+            if owner != customer_id:
+                raise CellError(
+                    "site_external_id",
+                    f"site {key!r} belongs to another customer, not "
+                    f"{row.get('customer_external_id')!r}",
+                )
+            record["site_id"] = site_id
+            return
+        stored = self.stored.get(row.get("external_id") or "")
+        if "site_external_id" in row or stored is None or stored[1] != customer_id:
+            record["site_id"] = self.first_site.get(customer_id) if customer_id else None
+
+    def _sites(self, row: dict[str, Any], record: dict[str, Any]) -> None:
+        stored = self.stored.get(row.get("external_id") or "")
+        if stored is not None and stored[1] != record.get("customer_id"):
+            raise CellError(
+                "customer_external_id",
+                f"site {row['external_id']!r} belongs to another customer; a site does not "
+                "move between customers",
+            )
+
     def _equipment(self, row: dict[str, Any], record: dict[str, Any]) -> None:
-        pass
+        self._site(row, record)
 
     def _visits(self, row: dict[str, Any], record: dict[str, Any]) -> None:
+        self._site(row, record)
         if "technician" in row:
             record["technician_id"] = self._person(row, "technician", StaffRole.TECHNICIAN)
         if "status" in row:

@@ -19,6 +19,7 @@ def _visit_tooltip(row: VisitRow) -> str | None:
 HISTORY_COLUMNS: list[Column[VisitRow]] = [
     Column("Date", lambda r: local_time(r.scheduled_for), sort_key=HistoryColumn.DATE),
     Column("Technician", lambda r: r.technician, sort_key=HistoryColumn.TECHNICIAN),
+    Column("Site", lambda r: r.site),
     Column("Equipment", lambda r: r.equipment, sort_key=HistoryColumn.EQUIPMENT),
     Column("Status", lambda r: r.status.value.replace("_", " "), sort_key=HistoryColumn.STATUS),
     Column("Problem", lambda r: r.problem, tooltip=_visit_tooltip),
@@ -66,6 +67,7 @@ EQUIPMENT_COLUMNS: list[Column[EquipmentRow]] = [
     Column("Serial", lambda r: r.serial),
     Column("Installed", lambda r: r.installed_on),
     Column("Age", _age, align_right=True),
+    Column("Site", lambda r: r.site),
     Column("Location", lambda r: r.location),
 ]
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -46,6 +47,7 @@ from console.views.customer.columns import (
     REFERRAL_COLUMNS,
 )
 from console.views.customer.header import CustomerHeader
+from console.views.customer.sites_panel import SitesPanel
 from console.views.notes.note_dialog import NoteDialog
 from console.views.referrals.new_referral_dialog import NewReferralDialog, ReferralDraft
 from console.views.referrals.referral_dialog import ReferralDialog
@@ -229,7 +231,12 @@ class CustomerView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
-        layout.addWidget(self.body, 1)
+        self.sites_panel = SitesPanel(context, self, follow_changes=False)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("customerTabs")
+        self.tabs.addTab(self.body, "&Overview")
+        self.tabs.addTab(self.sites_panel, "S&ites")
+        layout.addWidget(self.tabs, 1)
 
     @property
     def customer_id(self) -> int | None:
@@ -302,6 +309,11 @@ class CustomerView(QWidget):
         self.referral_model.set_rows(overview.referrals)
         self.note_model.set_rows(overview.notes_list)
         self.equipment_model.set_rows(overview.equipment)
+        same = self.sites_panel.customer_id == overview.id
+        self.sites_panel.set_sites(
+            overview.id, overview.sites, self.sites_panel.selected_site_id if same else None
+        )
+        self.tabs.setTabText(1, f"S&ites ({len(overview.sites)})")
         self.history_box.setTitle(f"Service history ({overview.visit_count} visits)")
         self.referral_box.setTitle(
             f"Referrals ({overview.open_referral_count} open of {len(overview.referrals)})"

@@ -16,6 +16,8 @@ def hit_text(hit: CustomerHit) -> str:
         hit.name if not hit.company or hit.company == hit.name else f"{hit.name} — {hit.company}"
     )
     place = ", ".join(part for part in (hit.street, hit.city) if part)
+    if hit.matched_on_site:  # found by one of its sites: say which, where the search matched
+        place = f"{hit.site_name}: {hit.site_address}"
     second = "  ·  ".join(part for part in (hit.phone, place, f"#{hit.account_number}") if part)
     return f"{first}\n{second}"
 

@@ -15,7 +15,16 @@ from console.services.transfer.importer import import_file
 from console.services.transfer.kinds import KINDS
 from tests import factories
 
-ORDER = ("customers", "technicians", "salespeople", "equipment", "visits", "referrals", "notes")
+ORDER = (
+    "customers",
+    "sites",
+    "technicians",
+    "salespeople",
+    "equipment",
+    "visits",
+    "referrals",
+    "notes",
+)
 
 
 def exported(engine: Engine, folder: Path) -> dict[str, str]:

@@ -1,0 +1,103 @@
+"""The sites panel: a customer's sites, and the equipment and visits of the one selected."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from sqlalchemy import func, select
+
+from console.models import Equipment, ServiceVisit, Site
+from console.views.context import DeskContext
+from console.views.customer.sites_panel import SitesPanel
+
+PROPERTY_MANAGER = 3  # the demo's every 25th customer manages a street of buildings
+
+
+def _panel(qtbot, context: DeskContext) -> SitesPanel:  # type: ignore[no-untyped-def]
+    panel = SitesPanel(context)
+    qtbot.addWidget(panel)
+    panel.resize(1100, 700)
+    panel.show()
+    return panel
+
+
+def _cell(panel: SitesPanel, table: str, row: int, column: int) -> str:
+    model = getattr(panel, table).model()
+    return str(model.data(model.index(row, column), Qt.ItemDataRole.DisplayRole))
+
+
+def test_lists_the_sites_and_shows_the_first_sites_equipment_and_visits(
+    qtbot, context: DeskContext, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    with context.read() as session:
+        sites = session.scalars(
+            select(Site).where(Site.customer_id == PROPERTY_MANAGER).order_by(Site.id)
+        ).all()
+        names = [site.name for site in sites]
+        first_equipment = session.scalar(
+            select(func.count()).select_from(Equipment).where(Equipment.site_id == sites[0].id)
+        )
+        first_visits = session.scalar(
+            select(func.count())
+            .select_from(ServiceVisit)
+            .where(ServiceVisit.site_id == sites[0].id)
+        )
+    assert len(names) > 3 and names[0] == "Main site"
+    panel = _panel(qtbot, context)
+    with qtbot.waitSignal(panel.site_shown, timeout=5_000) as shown:
+        panel.show_customer(PROPERTY_MANAGER)
+    assert shown.args == [sites[0].id]
+    assert [_cell(panel, "sites", row, 0) for row in range(len(names))] == names
+    assert _cell(panel, "sites", 0, 2) == str(first_equipment)
+    assert _cell(panel, "sites", 0, 3) == str(first_visits)
+    assert panel.equipment_model.rowCount() == first_equipment
+    assert panel.visit_model.rowCount() == first_visits
+    assert sites[0].street in panel.heading.text()
+    if os.environ.get("CONSOLE_SCREENSHOTS"):
+        panel.grab().save(str(Path(os.environ["CONSOLE_SCREENSHOTS"]) / "sites-panel.png"))
+    panel.grab().save(str(tmp_path / "sites-panel.png"))
+    assert (tmp_path / "sites-panel.png").stat().st_size > 0
+
+
+def test_selecting_a_site_shows_only_what_stands_and_happened_there(
+    qtbot, context: DeskContext
+) -> None:  # type: ignore[no-untyped-def]
+    panel = _panel(qtbot, context)
+    with qtbot.waitSignal(panel.site_shown, timeout=5_000):
+        panel.show_customer(PROPERTY_MANAGER)
+    row = panel.site_model.rowCount() - 1
+    last = panel.site_model.rows[row]
+    with qtbot.waitSignal(panel.site_shown, timeout=5_000) as shown:
+        panel.sites.setCurrentIndex(panel.site_model.index(row, 0))
+    assert shown.args == [last.id]
+    assert panel.heading.text().startswith(f"<b>{last.name}</b>")
+    assert panel.equipment_model.rowCount() == last.equipment_count
+    assert panel.visit_model.rowCount() == last.visit_count
+    assert {r.site for r in panel.equipment_model.rows} <= {last.name}
+    assert {r.site_id for r in panel.visit_model.rows} <= {last.id}
+
+
+def test_a_customer_with_one_site_shows_it(qtbot, context: DeskContext) -> None:  # type: ignore[no-untyped-def]
+    panel = _panel(qtbot, context)
+    with qtbot.waitSignal(panel.site_shown, timeout=5_000):
+        panel.show_customer(1)
+    assert panel.site_model.rowCount() >= 1
+    assert _cell(panel, "sites", 0, 0) == "Main site"
+
+
+def test_a_refresh_keeps_the_selected_site_and_reads_it_again(qtbot, context: DeskContext) -> None:  # type: ignore[no-untyped-def]
+    panel = _panel(qtbot, context)
+    with qtbot.waitSignal(panel.site_shown, timeout=5_000):
+        panel.show_customer(PROPERTY_MANAGER)
+    second = panel.site_model.rows[1]
+    with qtbot.waitSignal(panel.site_shown, timeout=5_000):
+        panel.sites.setCurrentIndex(panel.site_model.index(1, 0))
+    with context.sessions.begin() as session:
+        session.add(Equipment(customer_id=PROPERTY_MANAGER, kind="Chiller", site_id=second.id))
+    with qtbot.waitSignal(panel.site_shown, timeout=5_000) as shown:
+        panel.refresh()
+    assert shown.args == [second.id] and panel.selected_site_id == second.id
+    assert "Chiller" in [row.kind for row in panel.equipment_model.rows]
+    assert _cell(panel, "sites", 1, 2) == str(second.equipment_count + 1)
