@@ -2,13 +2,18 @@
 
 Rows are read and written in chunks inside one transaction, so memory stays bounded and a
 problem anywhere, a cancel, or a crash leaves the database as it was. Re-importing a file
-matches rows on `external_id`: it updates, never duplicates.
+matches rows on `external_id`: it updates, never duplicates, and a row whose fingerprint
+shows it unchanged since its last import is counted without being read further (see
+`fingerprints`). With `skip_invalid`, rows with problems are left out as rejects (with their
+reasons) and the others are written; problems with the header or the file as a whole still
+refuse it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,16 +23,22 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Table, bindparam, func, insert, select, update
 
 from console.models import Base, EventKind, ReferralStatus, StaffRole, Urgency, VisitStatus
+from console.models.site import settle_sites
 from console.services.changes import notify_changed
 from console.services.transfer.column_formats import decide_formats
+from console.services.transfer.fingerprints import Fingerprints, Prescan
 from console.services.transfer.kinds import KINDS, FieldType, Kind, column_length
 from console.services.transfer.problems import Problem
 from console.services.transfer.referral_moves import ReferralMoves
+from console.services.transfer.rejects import Reject
 from console.services.transfer.rows import RowBuilder
 from console.services.transfer.table_file import FileProblem, TableFile, open_table
 from console.services.transfer.values import ColumnFormat
 
 CHUNK_ROWS = 20_000
+# Rows the formats pass may keep for the full path, sparing a second reading of the file.
+PRESCAN_KEEP_ROWS = 50_000
+ROLES = {"technicians": StaffRole.TECHNICIAN, "salespeople": StaffRole.SALESPERSON}
 DECIDED_TYPES = (FieldType.MONEY, FieldType.DATE, FieldType.DATETIME)
 Progress = Callable[[int, int | None], None]
 
@@ -44,6 +55,8 @@ class ImportSummary:
     dry_run: bool = False
     cancelled: bool = False
     source: str = ""
+    rejected: int = 0
+    rejects: list[Reject] = field(default_factory=list)
 
     @property
     def written(self) -> bool:
@@ -83,15 +96,18 @@ class _Importer:
         self.rows = RowBuilder(connection, kind, formats)
         self.accounts: dict[str, int] = {}
         self.now = dt.datetime.now(dt.UTC)
-        self.role = {"technicians": StaffRole.TECHNICIAN, "salespeople": StaffRole.SALESPERSON}.get(
-            kind.name
-        )
+        self.role = ROLES.get(kind.name)
         self.moves = ReferralMoves(connection, actor, source, self.now)
+        self.fingerprints: Fingerprints | None = None
+        # The digests of the rows that take the full path, by line, for storing once written.
+        self.digests: dict[int, bytes] = {}
+        self.rebuild: _IndexRebuild | None = None
 
     def write(
         self, records: list[dict[str, Any]], summary: ImportSummary, problems: list[Problem]
     ) -> None:
         """Checks what only the database can tell, then writes; all inside the transaction."""
+        lines = [record["_line"] for record in records]
         existing = self._existing([record["external_id"] for record in records])
         inserts: list[dict[str, Any]] = []
         updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -132,6 +148,8 @@ class _Importer:
         if problems:
             return
         if inserts:
+            if self.rebuild is not None:
+                self.rebuild.before_inserts(len(inserts), len(records))
             bulk_insert(self.connection, self.table, inserts)
             summary.created += len(inserts)
             if self.kind.name == "referrals":
@@ -143,6 +161,15 @@ class _Importer:
             self.connection.execute(statement, rows)
         if self.kind.name == "referrals":
             self.moves.apply(problems)
+        if self.fingerprints is not None and not problems:
+            digests = self.digests
+            self.fingerprints.store(
+                [
+                    (record["external_id"], digests[line])
+                    for line, record in zip(lines, records, strict=True)
+                    if line in digests
+                ]
+            )
 
     def _existing(self, external_ids: list[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
@@ -327,60 +354,233 @@ def _index_cache(connection: Connection) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size={int(default)}")
 
 
-@contextmanager
-def _indexes_rebuilt_after(
-    connection: Connection, table: Table, incoming: Callable[[], int]
-) -> Iterator[None]:
+class _IndexRebuild:
     """On SQLite, a large import drops the table's secondary indexes and builds them afresh.
 
     Rows landing one by one in the indexes of a big table cost far more than one sorted
-    build at the end. It all happens in the import's transaction, so a refusal, a cancel or
-    a crash brings the indexes back with the rest. Unique indexes stay: they check the rows.
+    build at the end. The choice waits for the first rows to insert: a re-import of a file
+    already in the database inserts little, and rebuilding for it would cost seconds. The
+    first chunk with new rows tells how many the file is likely to add. It all happens in
+    the import's transaction, so a refusal, a cancel or a crash brings the indexes back with
+    the rest. Unique indexes stay: they check the rows.
     """
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    existing = connection.execute(select(func.count()).select_from(table)).scalar_one()
-    if incoming() < max(REBUILD_MIN_ROWS, existing * REBUILD_MIN_SHARE):
-        yield
-        return
-    indexes = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
-        " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
-        (table.name,),
-    ).all()
-    # pysqlite opens its transaction at the first row written, and DDL before that would
-    # commit at once: begin explicitly, so the drop is undone with everything else.
-    driver = connection.connection.driver_connection
-    if driver is not None and not driver.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    for name, _sql in indexes:
-        connection.exec_driver_sql(f'DROP INDEX "{name}"')
-    yield
-    for _name, sql in indexes:
-        connection.exec_driver_sql(sql)
+
+    def __init__(self, connection: Connection, table: Table, incoming: Callable[[], int]) -> None:
+        self.connection = connection
+        self.table = table
+        self.incoming = incoming
+        self.decided = connection.dialect.name != "sqlite"
+        self.dropped: list[tuple[str, str]] = []
+
+    def before_inserts(self, inserts: int, rows: int) -> None:
+        """Called before a chunk's inserts: `inserts` new rows among the chunk's `rows`."""
+        if self.decided:
+            return
+        self.decided = True
+        connection, table = self.connection, self.table
+        expected = self.incoming() * inserts / max(rows, 1)
+        existing = connection.execute(select(func.count()).select_from(table)).scalar_one()
+        if expected < max(REBUILD_MIN_ROWS, existing * REBUILD_MIN_SHARE):
+            return
+        indexes = connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+            " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+            (table.name,),
+        ).all()
+        # pysqlite opens its transaction at the first row written, and DDL before that would
+        # commit at once: begin explicitly, so the drop is undone with everything else.
+        _begin_sqlite(connection)
+        for name, _sql in indexes:
+            connection.exec_driver_sql(f'DROP INDEX "{name}"')
+        self.dropped = [(name, sql) for name, sql in indexes]
+
+    def finish(self) -> None:
+        """Build the dropped indexes again; only on success (a failure rolls the drop back).
+
+        A chunk's savepoint rolled back (a row rejected after the drop) brings an index back
+        early, so each is only built where it is missing.
+        """
+        for _name, sql in self.dropped:
+            self.connection.exec_driver_sql(
+                sql.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1)
+            )
+        self.dropped = []
 
 
 def _import_chunks(
     importer: _Importer,
     table: TableFile,
+    frames: Iterable[pd.DataFrame],
     summary: ImportSummary,
     progress: Progress | None,
     cancelled: Callable[[], bool],
+    skip_invalid: bool,
+    *,
+    matched: bool = False,
 ) -> None:
+    """Import `frames`: the file's chunks, or (`matched`) the rows the prescan left over.
+
+    Rows already counted and matched by the prescan are not counted or matched again.
+    """
     problems = summary.problems
-    for frame in table.chunks(CHUNK_ROWS):
+    fingerprints = importer.fingerprints
+    for frame in frames:
         if cancelled():
             raise ImportCancelled
-        summary.rows += len(frame)
-        typed = importer.rows.typed_rows(frame, problems)
-        records = importer.rows.records(typed, problems)
-        if not problems:
-            importer.write(records, summary, problems)
+        if not matched:
+            summary.rows += len(frame)
+            if fingerprints is not None:
+                frame = _changed_rows(importer, fingerprints, frame, summary)
+        elif fingerprints is not None:
+            _ids, digests = fingerprints.digests(frame)
+            importer.digests = dict(zip(frame.index.tolist(), digests, strict=True))
+        if skip_invalid:
+            found: list[Problem] = []
+            typed = importer.rows.typed_rows(frame, found)
+            records = importer.rows.records(typed, found)
+            _write_skipping(importer, records, summary, found)
+            summary.rejects.extend(_rejects_of(frame, table, found))
+            summary.rejected = len(summary.rejects)
+        else:
+            typed = importer.rows.typed_rows(frame, problems)
+            records = importer.rows.records(typed, problems)
+            if not problems:
+                importer.write(records, summary, problems)
         if progress is not None:
             progress(summary.rows, None)
         if len(problems) >= MAX_PROBLEMS:
             break
+
+
+def _changed_rows(
+    importer: _Importer, fingerprints: Fingerprints, frame: pd.DataFrame, summary: ImportSummary
+) -> pd.DataFrame:
+    """The chunk without the rows whose fingerprints say they are already in the database.
+
+    Those are counted unchanged and remembered for the file's duplicate check; the rest keep
+    their digests for storing once they are written.
+    """
+    ids, digests = fingerprints.digests(frame)
+    same = fingerprints.unchanged(ids, digests)
+    seen = importer.rows.seen
+    pending: set[str] = set()  # ids of this chunk's rows that take the full path
+    keep: list[bool] = []
+    importer.digests = {}
+    for line, external_id, digest, unchanged in zip(
+        frame.index.tolist(), ids, digests, same, strict=True
+    ):
+        if unchanged and external_id not in seen and external_id not in pending:
+            seen[external_id] = line
+            keep.append(False)
+        else:
+            pending.add(external_id)
+            importer.digests[line] = digest
+            keep.append(True)
+    skipped = len(keep) - sum(keep)
+    summary.unchanged += skipped
+    return frame[keep] if skipped else frame
+
+
+def _write_skipping(
+    importer: _Importer,
+    records: list[dict[str, Any]],
+    summary: ImportSummary,
+    found: list[Problem],
+) -> None:
+    """Write the chunk's rows without those that have problems, adding to `found`.
+
+    Most checks run before anything is written; a referral's lifecycle step can still refuse
+    after the plain writes, so each attempt runs in a savepoint and a refused one is undone
+    and tried again without the rows it named.
+    """
+    bad = {problem.row for problem in found}
+    while True:
+        attempt = [dict(record) for record in records if record["_line"] not in bad]
+        if not attempt:
+            return
+        counts = (summary.created, summary.updated, summary.unchanged)
+        accounts = dict(importer.accounts)
+        new: list[Problem] = []
+        savepoint = _savepoint(importer.connection)
+        try:
+            importer.write(attempt, summary, new)
+        except BaseException:
+            savepoint.rollback()
+            raise
+        if not new:
+            savepoint.commit()
+            return
+        savepoint.rollback()
+        summary.created, summary.updated, summary.unchanged = counts
+        importer.accounts = accounts
+        importer.moves.moves.clear()
+        importer.moves.assignments.clear()
+        found.extend(new)
+        named = {problem.row for problem in new}
+        if named <= bad:  # cannot happen: every problem names a row of the attempt
+            summary.problems.extend(new)
+            return
+        bad |= named
+
+
+def _rejects_of(frame: pd.DataFrame, table: TableFile, found: list[Problem]) -> list[Reject]:
+    """The rows `found` names, with their cells under the file's own header."""
+    if not found:
+        return []
+    source_name = dict(zip(table.columns, table.source_columns, strict=True))
+    reasons: dict[int, list[str]] = {}
+    for problem in sorted(found, key=lambda p: p.row):
+        where = source_name.get(problem.column, problem.column) if problem.column else None
+        reasons.setdefault(problem.row, []).append(
+            f"{where}: {problem.reason}" if where else problem.reason
+        )
+    position = {line: at for at, line in enumerate(frame.index.tolist()) if line in reasons}
+    cells = frame.to_numpy()
+    return [
+        Reject(line, dict(zip(table.source_columns, cells[position[line]], strict=True)), why)
+        for line, why in reasons.items()
+    ]
+
+
+class _Savepoint:
+    """A SAVEPOINT inside the connection's transaction, which is begun first on SQLite.
+
+    pysqlite opens its transaction only at the first row written, and a SAVEPOINT outside a
+    transaction would start one that its RELEASE commits. The statement is issued directly
+    rather than by `begin_nested()`: an ORM Session bound to a connection inside a nested
+    transaction makes a savepoint of its own and rolls it back when closed, which would
+    silently undo the referral steps taken through the lifecycle service.
+    """
+
+    _count = itertools.count(1)
+
+    def __init__(self, connection: Connection) -> None:
+        _begin_sqlite(connection)
+        self.connection = connection
+        self.name = f"console_import_{next(self._count)}"
+        connection.exec_driver_sql(f"SAVEPOINT {self.name}")
+        self.is_active = True
+
+    def commit(self) -> None:
+        self.is_active = False
+        self.connection.exec_driver_sql(f"RELEASE SAVEPOINT {self.name}")
+
+    def rollback(self) -> None:
+        self.is_active = False
+        self.connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {self.name}")
+        self.connection.exec_driver_sql(f"RELEASE SAVEPOINT {self.name}")
+
+
+def _savepoint(connection: Connection) -> _Savepoint:
+    return _Savepoint(connection)
+
+
+def _begin_sqlite(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.driver_connection
+    if driver is not None and not driver.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _header_problems(kind: Kind, table: TableFile) -> list[Problem]:
@@ -403,6 +603,9 @@ def import_file(
     kind_name: str,
     path: Path,
     *,
+    table: TableFile | None = None,
+    within: Connection | None = None,
+    skip_invalid: bool = False,
     mapping: dict[str, str] | None = None,
     dry_run: bool = False,
     day_first: bool | None = None,
@@ -416,13 +619,19 @@ def import_file(
 
     `day_first` and `decimal` (`","` or `"."`) decide what a column's own cells leave open;
     None leaves it to the cells, and a column they cannot settle is refused.
+
+    `table` is the file already opened (`path` still names it in notes). `within` is the
+    caller's open transaction: the file is imported in a savepoint of it, so a refusal or a
+    cancel undoes only this file's rows, and the caller announces the change once it commits.
+    `skip_invalid` leaves rows with problems out, as `summary.rejects`, and writes the rest.
     """
     if kind_name not in KINDS:
         raise FileProblem(f"{kind_name!r} is not a kind; use one of: {', '.join(KINDS)}")
     if decimal not in (None, ",", "."):
         raise FileProblem(f"--decimal {decimal!r}: use , or .")
     kind = KINDS[kind_name]
-    table = open_table(path, mapping, sheet=sheet)
+    if table is None:
+        table = open_table(path, mapping, sheet=sheet)
     summary = ImportSummary(kind=kind_name, dry_run=dry_run)
     describe = getattr(table, "describe", None)
     summary.source = describe() if callable(describe) else ""
@@ -432,42 +641,108 @@ def import_file(
     if problems:
         return summary
     present = [name for name in kind.columns if name in table.columns]
-    formats, format_problems = decide_formats(
-        kind,
-        present,
-        _chunks_of(table, present, kind),
-        decimal=decimal,
-        day_first=day_first,
-    )
-    if format_problems:
-        problems.extend(sorted(format_problems, key=lambda problem: problem.row))
-        return summary
     try:
-        with engine.begin() as connection, _index_cache(connection):
+        with _transaction(engine, within) as connection, _index_cache(connection):
+            fingerprints = prescan = None
+            read_for_formats = any(kind.field(name).type in DECIDED_TYPES for name in present)
+            chunks = table.chunks(CHUNK_ROWS) if read_for_formats else iter(())
+            if "external_id" in table.columns:
+                role = ROLES.get(kind.name)
+                fingerprints = Fingerprints(
+                    connection,
+                    kind,
+                    table.columns,
+                    role=role.value if role is not None else None,
+                    mapping=mapping,
+                    store=not dry_run,
+                )
+            if fingerprints is not None and read_for_formats:
+                # The formats pass reads the file anyway: unchanged rows are matched on the way.
+                prescan = Prescan(fingerprints, PRESCAN_KEEP_ROWS, _checking(cancelled))
+                chunks = prescan.frames(chunks)
+            formats, format_problems = decide_formats(
+                kind, present, chunks, decimal=decimal, day_first=day_first
+            )
+            if format_problems:
+                problems.extend(sorted(format_problems, key=lambda problem: problem.row))
+                raise _Rollback
             importer = _Importer(connection, kind, formats, actor, path.name)
-            # The file is only counted where a rebuild could follow (SQLite, writing).
-            incoming = (lambda: 0) if dry_run else table.estimated_rows
-            rebuilt = _indexes_rebuilt_after(connection, importer.table, incoming)
-            with rebuilt:  # leaving it by an exception skips the rebuild: all is rolled back
-                _import_chunks(importer, table, summary, progress, cancelled)
-                if problems or dry_run:
-                    raise _Rollback
-                if cancelled():
-                    raise ImportCancelled
+            importer.fingerprints = fingerprints
+            if fingerprints is not None:
+                fingerprints.decided(formats, decimal, day_first)
+            if not dry_run:
+                importer.rebuild = _IndexRebuild(connection, importer.table, table.estimated_rows)
+            unchanged = prescan.unchanged() if prescan is not None else None
+            if prescan is None or prescan.kept is None or unchanged is None:
+                frames = table.chunks(CHUNK_ROWS)
+                _import_chunks(importer, table, frames, summary, progress, cancelled, skip_invalid)
+            else:
+                summary.rows += prescan.rows
+                summary.unchanged += unchanged
+                importer.rows.seen = prescan.seen
+                _import_chunks(
+                    importer,
+                    table,
+                    prescan.kept,
+                    summary,
+                    progress,
+                    cancelled,
+                    skip_invalid,
+                    matched=True,
+                )
+            if problems or dry_run:
+                raise _Rollback
+            if cancelled():
+                raise ImportCancelled
+            if importer.rebuild is not None:
+                importer.rebuild.finish()
+            if within is None and kind.name == "customers" and summary.created:
+                # A customer always has a site; a caller writing several kinds settles them
+                # once it is done, so a file's own sites are not preceded by a made-up one.
+                settle_sites(connection)
     except _Rollback:
         pass
     except ImportCancelled:
         summary.cancelled = True
     else:
-        notify_changed(engine)
+        if within is None:
+            notify_changed(engine)
     if not summary.rows and not problems:
         problems.append(Problem(2, None, "the file has a header but no rows"))
     problems.sort(key=lambda problem: problem.row)
     return summary
 
 
-def _chunks_of(table: TableFile, present: list[str], kind: Kind) -> Iterator[pd.DataFrame]:
-    """The file's money and date columns, read only when the kind has any in the file."""
-    if not any(kind.field(name).type in DECIDED_TYPES for name in present):
-        return iter(())
-    return table.chunks(CHUNK_ROWS)
+@contextmanager
+def _transaction(engine: Engine, within: Connection | None) -> Iterator[Connection]:
+    """The import's own transaction, or a savepoint in the caller's; an exception undoes it.
+
+    On SQLite the secondary-index rebuild also runs inside the savepoint: SQLite's DDL is
+    transactional, so rolling back to the savepoint brings the dropped indexes back.
+    """
+    if within is None:
+        with engine.begin() as connection:
+            yield connection
+        return
+    savepoint = _savepoint(within)
+    try:
+        yield within
+    except BaseException:
+        if savepoint.is_active:
+            savepoint.rollback()
+        raise
+    savepoint.commit()
+
+
+def _checking(cancelled: Callable[[], bool]) -> Callable[[int], None]:
+    """A cancel honoured while the file is read for its formats.
+
+    Progress is told by the import pass alone, so it never runs backwards when the file has
+    to be read a second time.
+    """
+
+    def check(_rows: int) -> None:
+        if cancelled():
+            raise ImportCancelled
+
+    return check

@@ -38,6 +38,12 @@ from console.services.transfer.importer import import_file
 from console.services.transfer.table_file import FileProblem
 from tests.dump import dump
 
+
+def domain_rows(engine: Engine) -> dict[str, list[tuple]]:
+    """Every table but the import fingerprints, which a successful import refreshes."""
+    return {name: rows for name, rows in dump(engine).items() if name != "import_fingerprints"}
+
+
 ORDER = ("customers", "technicians", "salespeople", "equipment", "visits", "referrals", "notes")
 PROPERTY = settings(
     max_examples=30,
@@ -195,12 +201,12 @@ def test_any_office_exports_and_imports_back_unchanged(
         files[kind] = folder / f"{kind}.csv"
         if not export_kind(engine, kind, files[kind]):
             del files[kind]  # a file with a header and no rows is refused; nothing to test
-    before = dump(engine)
+    before = domain_rows(engine)
     for kind in files:
         summary = import_file(engine, kind, files[kind])
         assert summary.problems == [], (kind, summary.problems)
         assert (summary.created, summary.updated) == (0, 0), kind
-    assert dump(engine) == before
+    assert domain_rows(engine) == before
 
 
 # -- damaged files ----------------------------------------------------------------------------

@@ -24,6 +24,12 @@ from console.services.transfer.importer import import_file
 from tests import factories
 from tests.dump import dump, write_csv
 
+
+def domain_rows(engine: Engine) -> dict[str, list[tuple]]:
+    """Every table but the import fingerprints, which a successful import refreshes."""
+    return {name: rows for name, rows in dump(engine).items() if name != "import_fingerprints"}
+
+
 RS = ReferralStatus
 REFERRAL_HEADER = (
     "external_id,customer_external_id,technician,salesperson,status,created_at,pain_point\n"
@@ -288,11 +294,11 @@ def test_a_status_behind_the_desk_is_ignored_even_when_closed(
 ) -> None:
     imported_referral(office, tmp_path)
     desk_steps(office, (RS.CANCELLED, StepDetails()))
-    before = dump(office)
+    before = domain_rows(office)
     path = write_csv(tmp_path, REFERRAL_HEADER + f"R-1,C-1,T-1,,assigned,{CREATED},Old boiler\n")
     summary = import_file(office, "referrals", path)
     assert (summary.problems, counts(summary)) == ([], (0, 0, 1))
-    assert dump(office) == before
+    assert domain_rows(office) == before
 
 
 def test_a_file_without_a_status_column_keeps_a_cancelled_visit_cancelled(
