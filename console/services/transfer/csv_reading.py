@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TextIO
@@ -36,6 +36,9 @@ MAX_CELL_CHARS = 1 << 20
 SAMPLE_CHARS = 1 << 16
 SNIFF_CHARS = 1 << 12
 SAMPLE_RECORDS = 200
+# A header below title rows (a report's name, its date range) is looked for this far down.
+HEADER_SEARCH_ROWS = 20
+HeaderTest = Callable[[list[str]], bool]
 
 Batch = tuple[list[int], list[tuple[str, ...]]]
 
@@ -92,7 +95,9 @@ def _header_width(header: list[str]) -> int:
 class CsvTable:
     """A CSV file whose encoding, separator and header are known."""
 
-    def __init__(self, path: Path, encoding: TextEncoding) -> None:
+    def __init__(
+        self, path: Path, encoding: TextEncoding, header_test: HeaderTest | None = None
+    ) -> None:
         self.path = path
         self.encoding = encoding
         with self._open(errors="replace") as handle:
@@ -100,10 +105,11 @@ class CsvTable:
             truncated = bool(handle.read(1))
         if truncated and "\n" in sample:
             sample = sample[: sample.rindex("\n") + 1]
-        self.separator = detect_separator(sample, truncated)
+        found = _tested_header(sample, header_test) if header_test is not None else None
+        self.separator = found[0] if found else detect_separator(sample, truncated)
         if encoding.fault:
             raise FileProblem(self._fault())
-        header, self.header_line = self._header()
+        header, self.header_line = self._header() if found is None else (found[1], found[2])
         self.width = _header_width(header)
         self.header = header[: self.width]
 
@@ -276,6 +282,25 @@ class CsvTable:
         return csv.reader(handle, delimiter=self.separator, strict=strict)
 
 
+def _tested_header(sample: str, header_test: HeaderTest) -> tuple[str, list[str], int] | None:
+    """(separator, header, its line) of the first of the sample's leading records that passes.
+
+    A report can begin with title and blank rows above its header; the header is the first
+    record, under any separator, that the test recognises.
+    """
+    for separator in SEPARATORS:
+        reader = csv.reader(io.StringIO(sample), delimiter=separator)
+        end = 0
+        try:
+            for row in islice(reader, HEADER_SEARCH_ROWS):
+                start, end = end + 1, reader.line_num
+                if len(row) > 1 and header_test(row):
+                    return separator, row, start
+        except csv.Error:
+            continue
+    return None
+
+
 def _line_breaks(cell: str) -> int:
     """Line breaks inside a quoted cell: CR LF, LF or CR alone each end one line."""
     if "\n" not in cell and "\r" not in cell:
@@ -314,6 +339,10 @@ def _broken_field(chars: Iterator[str], separator: str) -> int | None:
     return field if state == "quoted" else None
 
 
-def open_csv(path: Path) -> CsvTable:
-    """Scan the whole file for its encoding, then find its separator and header."""
-    return CsvTable(path, scan_encoding(path))
+def open_csv(path: Path, header_test: HeaderTest | None = None) -> CsvTable:
+    """Scan the whole file for its encoding, then find its separator and header.
+
+    With `header_test`, the header is the first of the leading records it accepts (rows
+    above it are skipped, line numbers stay the file's own); else the first non-empty one.
+    """
+    return CsvTable(path, scan_encoding(path), header_test)

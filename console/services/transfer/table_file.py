@@ -9,7 +9,7 @@ stays bounded whatever size the file claims.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -90,9 +90,17 @@ class TableFile:
 
 
 def open_table(
-    path: Path, mapping: dict[str, str] | None = None, *, sheet: str | None = None
+    path: Path,
+    mapping: dict[str, str] | None = None,
+    *,
+    sheet: str | None = None,
+    header_test: Callable[[list[str]], bool] | None = None,
 ) -> TableFile:
-    """Look at the file: what it is, how it is encoded and separated, and its header."""
+    """Look at the file: what it is, how it is encoded and separated, and its header.
+
+    `header_test` finds a header below title rows: the first of the leading rows it accepts
+    is the header (the first non-empty row when none does).
+    """
     mapping = mapping or {}
     head = _head(path)
     suffix = path.suffix.lower()
@@ -105,7 +113,7 @@ def open_table(
         if not head.startswith(ZIP_MAGIC):
             kind = "holds text (a CSV?); rename it to .csv" if _text_like(head) else "is damaged"
             raise FileProblem(f"the file is not a readable Excel workbook: it {kind}")
-        reader = WorkbookTable(path, sheet)
+        reader = WorkbookTable(path, sheet, header_test)
     else:
         if head.startswith(ZIP_MAGIC):
             raise FileProblem(
@@ -116,7 +124,7 @@ def open_table(
             raise FileProblem("the file is not a CSV or Excel table (it holds binary data)")
         if sheet is not None:
             raise FileProblem("--sheet is for Excel workbooks; this file is a CSV")
-        reader = open_csv(path)
+        reader = open_csv(path, header_test)
     source = [name if name.strip() else f"column {n}" for n, name in enumerate(reader.header, 1)]
     columns = [
         mapping.get(normalise_header(name), name if not raw.strip() else normalise_header(name))

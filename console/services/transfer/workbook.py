@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 Batch = tuple[list[int], list[tuple[str, ...]]]
+HEADER_SEARCH_ROWS = 20
 
 
 def cell_text(value: Any) -> str:
@@ -101,8 +102,14 @@ def _reason(error: BaseException) -> str:
 class WorkbookTable:
     """One sheet of a workbook, with its header found and checked."""
 
-    def __init__(self, path: Path, sheet: str | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        sheet: str | None,
+        header_test: Callable[[list[str]], bool] | None = None,
+    ) -> None:
         self.path = path
+        self.header_test = header_test
         self._check_parts()
         workbook = self._load()
         try:
@@ -224,15 +231,29 @@ class WorkbookTable:
         return str(chosen.title)
 
     def _header(self, workbook: Workbook) -> tuple[list[str], int]:
-        """The first row with any value, and its row number."""
+        """The first row with any value, and its row number.
+
+        With a header test, the first of the leading rows it accepts, when one does: a
+        report can begin with title rows above its header.
+        """
         sheet = workbook[self.sheet]
         sheet.reset_dimensions()
+        first: tuple[list[str], int] | None = None
         try:
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 if number > MAX_ROWS:
                     break
                 if any(value is not None and value != "" for value in values):
-                    return [cell_text(value) for value in values], number
+                    row = [cell_text(value) for value in values]
+                    if self.header_test is None:
+                        return row, number
+                    if self.header_test(row):
+                        return row, number
+                    first = first or (row, number)
+                if self.header_test is not None and number >= HEADER_SEARCH_ROWS and first:
+                    return first
+            if first is not None:
+                return first
         except Exception as error:  # openpyxl, zipfile and the XML parser raise many kinds
             raise FileProblem(f"the sheet is damaged ({_reason(error)})") from None
         raise FileProblem(f'sheet "{self.sheet}" is empty')

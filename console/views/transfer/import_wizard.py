@@ -1,15 +1,21 @@
-"""Import wizard: choose a file, map its columns, check every row, then import off the UI thread."""
+"""Import wizard: choose a file, map its columns, check every row, then import off the UI thread.
+
+Another system's export recognised by a preset skips the column matching: the preset says
+which kinds it writes and how its columns fill them.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -26,8 +32,21 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from console.services.output_file import OutputProblem
 from console.services.transfer.importer import ImportSummary, Problem, import_file
 from console.services.transfer.kinds import KINDS
+from console.services.transfer.presets import (
+    Preset,
+    all_presets,
+    find_preset,
+    import_with_preset,
+    missing_headings,
+    open_source,
+    recognise,
+    recognise_header,
+    rejects_target,
+)
+from console.services.transfer.rejects import write_rejects
 from console.services.transfer.table_file import (
     EXCEL_SUFFIXES,
     FileProblem,
@@ -41,6 +60,8 @@ from console.views.common.task import BackgroundTask
 from console.views.context import DeskContext
 
 IGNORE = "(ignore)"
+AUTO_PRESET = "auto"
+NO_PRESET = ""
 ACTIVE_SHEET = "The sheet open when it was saved"
 DECIMAL_MARKS = (
     ("Decide from each column", None),
@@ -60,6 +81,14 @@ def choice_combo(parent: QWidget, name: str, choices: tuple[tuple[str, object], 
     for label, value in choices:
         combo.addItem(label, value)
     return combo
+
+
+@dataclass
+class Outcome:
+    """What one run gave: a summary per kind written, and where rejected rows were saved."""
+
+    summaries: list[ImportSummary]
+    rejects: list[Path] = field(default_factory=list)
 
 
 def layout_key(kind: str, source_columns: list[str]) -> str:
@@ -84,19 +113,33 @@ class ChooseFilePage(QWizardPage):
         self.sheet.setAccessibleName("Sheet of the workbook")
         self.decimal = choice_combo(self, "Decimal mark of numbers", DECIMAL_MARKS)
         self.day_order = choice_combo(self, "Order of day and month in dates", DAY_ORDERS)
+        self.preset = QComboBox(self)
+        self.preset.setAccessibleName("Export format of the file")
+        self.preset.addItem("Recognise it from the header", AUTO_PRESET)
+        self.preset.addItem("None: I match the columns myself", NO_PRESET)
+        for preset in all_presets():
+            self.preset.addItem(f"{preset.title} ({preset.name})", preset.name)
+        self.recognised = QLabel(self)
+        self.recognised.setObjectName("presetNote")
+        self.recognised.setWordWrap(True)
         self.error = QLabel(self)
         self.error.setObjectName("fileError")
         self.error.setStyleSheet("color: #c62828")
         self.error.setWordWrap(True)
         form = QFormLayout(self)
         form.addRow("&Records", self.kind)
-        form.addRow("&File", row)
+        file_label = QLabel("&File", self)
+        file_label.setBuddy(self.path)
+        form.addRow(file_label, row)
         form.addRow("&Sheet", self.sheet)
         form.addRow("&Decimal mark", self.decimal)
         form.addRow("D&ates", self.day_order)
+        form.addRow("&Format", self.preset)
+        form.addRow(self.recognised)
         form.addRow(self.error)
         self.path.textChanged.connect(self.completeChanged)
         self.path.textChanged.connect(self.list_sheets)
+        self.path.textChanged.connect(self.recognised.clear)
         self.list_sheets()
 
     def list_sheets(self) -> None:
@@ -126,13 +169,46 @@ class ChooseFilePage(QWizardPage):
     def validatePage(self) -> bool:
         wizard = self.wizard()
         assert isinstance(wizard, ImportWizard)
+        path = Path(self.path.text().strip())
         try:
-            wizard.table = open_table(Path(self.path.text().strip()), sheet=wizard.sheet)
+            wizard.table = open_table(path, sheet=wizard.sheet)
+            wizard.preset = self.chosen_preset(path, wizard.table, wizard)
         except FileProblem as error:
             self.error.setText(str(error))
             return False
         self.error.clear()
+        preset = wizard.preset
+        self.recognised.setText(
+            f"Format: {preset.title} ({preset.name}), writing {', '.join(preset.kinds)}; "
+            "no column matching needed."
+            if preset is not None
+            else ""
+        )
         return True
+
+    def chosen_preset(self, path: Path, table: TableFile, wizard: ImportWizard) -> Preset | None:
+        """The preset picked, or recognised when the header is not the kind's own; checked."""
+        choice = self.preset.currentData()
+        if choice == NO_PRESET:
+            return None
+        if choice == AUTO_PRESET:
+            kind = KINDS[wizard.kind]
+            if all(f.name in table.columns for f in kind.fields if f.required):
+                return None
+            # The header as read first; only a report with title rows is read again.
+            return recognise_header(table.source_columns, path.name) or recognise(
+                path, wizard.sheet
+            )
+        preset = find_preset(str(choice))
+        if missing_headings(preset, table.source_columns):
+            open_source(path, preset, wizard.sheet)  # refuses a file the preset does not fit
+        return preset
+
+    def nextId(self) -> int:
+        wizard = self.wizard()
+        if isinstance(wizard, ImportWizard) and wizard.preset is not None:
+            return wizard.run_id
+        return super().nextId()
 
 
 class MappingPage(QWizardPage):
@@ -261,6 +337,12 @@ class RunPage(QWizardPage):
         self.export_problems = QPushButton("&Save problems as CSV…", self)
         self.export_problems.clicked.connect(self.ask_save_problems)
         self.export_problems.hide()
+        self.preset_note = QLabel(self)
+        self.preset_note.setObjectName("runPresetNote")
+        self.preset_note.setWordWrap(True)
+        self.skip_invalid = QCheckBox("S&kip invalid rows and save them to a file", self)
+        self.skip_invalid.setAccessibleName("Skip invalid rows and save them to a file")
+        self.skip_invalid.toggled.connect(self.recheck)
         self.run_button = QPushButton("&Import", self)
         self.run_button.setObjectName("importButton")
         self.run_button.clicked.connect(self.start_import)
@@ -268,20 +350,37 @@ class RunPage(QWizardPage):
         self.cancel_button.clicked.connect(self.cancel_import)
         self.cancel_button.hide()
         buttons = QHBoxLayout()
+        buttons.addWidget(self.skip_invalid)
         buttons.addWidget(self.export_problems)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.run_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.preset_note)
         layout.addWidget(self.summary)
         layout.addWidget(self.progress)
-        layout.addWidget(self.problems, 1)
+        layout.addWidget(self.problems, 10)
+        layout.addStretch(1)  # keeps the lines together at the top while no table shows
         layout.addLayout(buttons)
         self.task: BackgroundTask | None = None
         self.outcome: ImportSummary | None = None
+        self.outcomes: list[ImportSummary] = []
+        self.rejects_files: list[Path] = []
+        self.shown: list[Problem] = []
 
     def initializePage(self) -> None:
+        wizard = self.wizard()
+        assert isinstance(wizard, ImportWizard)
+        preset = wizard.preset
+        self.preset_note.setText(
+            f"Format: {preset.title} ({preset.name}), writing {', '.join(preset.kinds)}."
+            if preset is not None
+            else ""
+        )
+        self.preset_note.setVisible(preset is not None)
         self.outcome = None
+        self.outcomes = []
+        self.rejects_files = []
         self.problems.hide()
         self.export_problems.hide()
         self.run_button.setEnabled(True)
@@ -291,32 +390,68 @@ class RunPage(QWizardPage):
     def isComplete(self) -> bool:
         return self.task is None
 
+    def recheck(self) -> None:
+        """Skipping invalid rows or not changes what the check says: check again."""
+        if self.task is None and self.wizard() is not None and self.isVisible():
+            self.initializePage()
+
     def run(self, dry_run: bool) -> None:
         wizard = self.wizard()
         assert isinstance(wizard, ImportWizard) and wizard.table is not None
         engine, kind, path = wizard.context.engine, wizard.kind, wizard.table.path
-        mapping, actor = wizard.mapping_page.mapping(), wizard.context.desk_user
+        preset = wizard.preset
+        mapping = {} if preset is not None else wizard.mapping_page.mapping()
+        actor, skip_invalid = wizard.context.desk_user, self.skip_invalid.isChecked()
         day_first, decimal, sheet = wizard.day_first, wizard.decimal, wizard.sheet
 
         def work(
             progress: Callable[..., None], cancelled: Callable[[], bool]
-        ) -> ImportSummary | FileProblem:
+        ) -> Outcome | FileProblem:
+            def report(rows: int, _total: int | None) -> None:
+                progress(rows, None, f"{rows:,} rows read")
+
             try:
-                return import_file(
-                    engine,
-                    kind,
-                    path,
-                    mapping=mapping,
-                    dry_run=dry_run,
-                    day_first=day_first,
-                    decimal=decimal,
-                    sheet=sheet,
-                    actor=actor,
-                    progress=lambda rows, _total: progress(rows, None, f"{rows:,} rows read"),
-                    cancelled=cancelled,
-                )
-            except FileProblem as error:  # a refusal of the file: shown, not logged
-                return error
+                if preset is not None:
+                    summaries = import_with_preset(
+                        engine,
+                        path,
+                        preset,
+                        skip_invalid=skip_invalid,
+                        dry_run=dry_run,
+                        day_first=day_first,
+                        decimal=decimal,
+                        sheet=sheet,
+                        actor=actor,
+                        progress=report,
+                        cancelled=cancelled,
+                    )
+                    columns = None
+                else:
+                    table = open_table(path, mapping, sheet=sheet)
+                    columns = table.source_columns
+                    summaries = [
+                        import_file(
+                            engine,
+                            kind,
+                            path,
+                            table=table,
+                            skip_invalid=skip_invalid,
+                            mapping=mapping,
+                            dry_run=dry_run,
+                            day_first=day_first,
+                            decimal=decimal,
+                            sheet=sheet,
+                            actor=actor,
+                            progress=report,
+                            cancelled=cancelled,
+                        )
+                    ]
+                outcome = Outcome(summaries)
+                if not dry_run and all(s.written for s in summaries):
+                    outcome.rejects = save_rejects(path, summaries, columns)
+                return outcome
+            except (FileProblem, OutputProblem) as error:  # a refusal: shown, not logged
+                return FileProblem(str(error))
 
         self.task = BackgroundTask(work, self)
         self.task.progressed.connect(lambda done, _total, text: self.summary.setText(text))
@@ -338,40 +473,65 @@ class RunPage(QWizardPage):
             self.task.cancel()
             self.summary.setText("Cancelling; nothing will be kept…")
 
-    def finished(self, summary: ImportSummary | FileProblem, dry_run: bool) -> None:
-        if isinstance(summary, FileProblem):
-            self.refused(summary)
+    def finished(self, outcome: Outcome | FileProblem, dry_run: bool) -> None:
+        if isinstance(outcome, FileProblem):
+            self.refused(outcome)
             return
         self.task = None
+        summaries = outcome.summaries
+        self.outcomes = summaries
+        self.rejects_files = outcome.rejects
+        summary = next((s for s in summaries if s.problems), summaries[-1])
         self.outcome = summary
         self.progress.hide()
         self.cancel_button.hide()
-        self.show_problems(summary.problems)
+        several = len(summaries) > 1
+        problems = [
+            Problem(p.row, f"{s.kind}: {p.column or ''}" if several else p.column, p.reason)
+            for s in summaries
+            for p in s.problems
+        ]
+        self.show_problems(problems or self.rejected_rows(summaries))
         ignored = (
             f" Ignored columns: {', '.join(summary.ignored_columns)}."
             if summary.ignored_columns
             else ""
         )
-        counts = (
-            f"{summary.created:,} new, {summary.updated:,} changed, {summary.unchanged:,} unchanged"
+        counts = "; ".join(
+            (f"{s.kind} " if several else "")
+            + f"{s.created:,} new, {s.updated:,} changed, {s.unchanged:,} unchanged"
+            for s in summaries
         )
-        if summary.problems:
+        rejected = sum(s.rejected for s in summaries)
+        left_out = ""
+        if rejected and dry_run:
+            left_out = f" {rejected:,} invalid row(s) will be left out and saved to a file."
+        elif rejected:
+            saved = ", ".join(str(path) for path in outcome.rejects)
+            left_out = f" {rejected:,} invalid row(s) were left out; they are saved in {saved}."
+        rows = max(s.rows for s in summaries)  # a preset's kinds can fold rows together
+        if problems:
             self.summary.setText(
-                f"{len(summary.problems)} problem(s) in {summary.rows:,} rows; nothing can be "
+                f"{len(problems)} problem(s) in {rows:,} rows; nothing can be "
                 f"imported until they are fixed in the file.{ignored}"
             )
             self.run_button.setEnabled(False)
         elif summary.cancelled:
             self.summary.setText("Import cancelled; the database is as it was.")
             self.run_button.setEnabled(True)
+        elif dry_run and rejected:
+            self.summary.setText(
+                f"{rows:,} rows checked: {counts}.{left_out}{ignored} "
+                "Press Import to write the others."
+            )
+            self.run_button.setEnabled(True)
         elif dry_run:
             self.summary.setText(
-                f"All {summary.rows:,} rows are fine: {counts}.{ignored} "
-                "Press Import to write them."
+                f"All {rows:,} rows are fine: {counts}.{ignored} Press Import to write them."
             )
             self.run_button.setEnabled(True)
         else:
-            self.summary.setText(f"Imported {summary.rows:,} rows: {counts}.")
+            self.summary.setText(f"Imported {rows:,} rows: {counts}.{left_out}")
             self.run_button.setEnabled(False)
             wizard = self.wizard()
             assert isinstance(wizard, ImportWizard)
@@ -394,7 +554,24 @@ class RunPage(QWizardPage):
         self.summary.setText(f"Stopped: {message}. Nothing was imported.")
         self.completeChanged.emit()
 
+    @staticmethod
+    def rejected_rows(summaries: list[ImportSummary]) -> list[Problem]:
+        """Rows left out by skipping invalid ones, listed like problems."""
+        rows = []
+        for summary in summaries:
+            columns = KINDS[summary.kind].columns
+            for reject in summary.rejects:
+                for reason in reject.reasons:
+                    column, sep, text = reason.partition(": ")
+                    if not sep or column not in columns:
+                        column, text = "", reason
+                    if len(summaries) > 1:
+                        column = f"{summary.kind}: {column}" if column else summary.kind
+                    rows.append(Problem(reject.line, column or None, text))
+        return rows
+
     def show_problems(self, problems: list[Problem]) -> None:
+        self.shown = problems
         self.problems.setRowCount(len(problems))
         for row, problem in enumerate(problems):
             self.problems.setItem(row, 0, QTableWidgetItem(str(problem.row)))
@@ -412,8 +589,7 @@ class RunPage(QWizardPage):
             self.save_problems(Path(path))
 
     def save_problems(self, path: Path) -> None:
-        assert self.outcome is not None
-        rows = [(p.row, p.column or "", p.reason) for p in self.outcome.problems]
+        rows = [(p.row, p.column or "", p.reason) for p in self.shown]
         pd.DataFrame(rows, columns=["row", "column", "problem"]).to_csv(
             path, index=False, encoding="utf-8-sig"
         )
@@ -432,13 +608,15 @@ class ImportWizard(QWizard):
         self.context = context
         self.settings = settings
         self.table: TableFile | None = None
+        self.preset: Preset | None = None
         self.setObjectName("importWizard")
         self.setWindowTitle("Import records")
         self.choose_page = ChooseFilePage(self)
         self.mapping_page = MappingPage(self)
         self.run_page = RunPage(self)
-        for page in (self.choose_page, self.mapping_page, self.run_page):
-            self.addPage(page)
+        self.addPage(self.choose_page)
+        self.addPage(self.mapping_page)
+        self.run_id = self.addPage(self.run_page)
         self.resize(760, 560)
 
     @property
@@ -464,3 +642,21 @@ class ImportWizard(QWizard):
     def reject(self) -> None:
         self.run_page.cleanupPage()
         super().reject()
+
+
+def save_rejects(
+    path: Path, summaries: list[ImportSummary], columns: list[str] | None
+) -> list[Path]:
+    """Rows left out, beside the imported file: one file per kind that left any out.
+
+    `columns` is the file's own header; None for a preset, whose rows are in the kind's
+    own columns (a file the console imports as it is).
+    """
+    saved = []
+    for summary in summaries:
+        if not summary.rejects:
+            continue
+        target = rejects_target(path, summary.kind, None, len(summaries) > 1)
+        write_rejects(summary, columns or list(summary.rejects[0].values), target)
+        saved.append(target)
+    return saved

@@ -1,0 +1,154 @@
+"""One kind's table made from another system's export, row by row as the file is read.
+
+The derived table keeps the source's line numbers, so a problem names the file's own row.
+A source row can give no row (its `when` cells are empty, or its id came before) or, with
+a repeated group, several rows, all on the source row's line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from console.models import Base, StaffRole
+from console.services.transfer.presets.definition import Definition, KindPlan
+from console.services.transfer.presets.rules import Context, Resolve
+from console.services.transfer.table_file import Reader, TableFile
+
+Batch = tuple[list[int], list[tuple[str, ...]]]
+
+
+class DerivedReader:
+    """A `Reader` whose rows are one kind's columns, computed from the source's rows."""
+
+    def __init__(
+        self,
+        source: TableFile,
+        definition: Definition,
+        plan: KindPlan,
+        resolve: Resolve,
+    ) -> None:
+        self.source = source
+        self.definition = definition
+        self.plan = plan
+        self.header = list(plan.columns)
+        self.positions = definition.positions(source.source_columns)
+        self.groups = definition.groups(plan, source.source_columns)
+        self.resolve = resolve
+
+    def describe(self) -> str:
+        return f"{self.source.describe()}, preset {self.definition.name}"
+
+    def estimated_rows(self) -> int:
+        return self.source.estimated_rows() * max(len(self.groups), 1)
+
+    def batches(self, size: int) -> Iterator[Batch]:
+        """The kind's rows, each on the line its source row starts on; ids seen skipped."""
+        seen: set[str] = set()
+        plan = self.plan
+        for lines, rows in self.source.reader.batches(size):
+            out_lines: list[int] = []
+            out_rows: list[tuple[str, ...]] = []
+            for line, row in zip(lines, rows, strict=True):
+                for values in self._rows(row):
+                    if plan.unique:
+                        if values[0] in seen:
+                            continue
+                        seen.add(values[0])
+                    out_lines.append(line)
+                    out_rows.append(values)
+            if out_rows:
+                yield out_lines, out_rows
+
+    def _rows(self, row: Sequence[str]) -> Iterator[tuple[str, ...]]:
+        for group in self.groups:
+            context = Context(self.positions, self.definition.month_first, self.resolve, group)
+            if self.plan.when and not any(rule(row, context) for rule in self.plan.when):
+                continue
+            values = tuple(rule(row, context) for rule in self.plan.rules)
+            if any(values):
+                yield values
+
+
+class Lookups:
+    """Names in a file (a job's customer, its site, its employee) → the stored external ids.
+
+    Asked inside the import's transaction, so records the same file wrote a moment ago (the
+    technicians of a jobs export) are found too. One instance per derived table read.
+    """
+
+    def __init__(self, connection: Connection | None) -> None:
+        self.connection = connection
+        self.cache: dict[tuple[str, str, str], str | None] = {}
+
+    def __call__(self, what: str, name: str, address: str = "") -> str | None:
+        key = (what, name.lower(), address.lower())
+        if key not in self.cache:
+            self.cache[key] = self._find(what, name, address)
+        return self.cache[key]
+
+    def _find(self, what: str, name: str, address: str) -> str | None:
+        if self.connection is None:
+            return None
+        if what == "technician":
+            staff = Base.metadata.tables["staff"]
+            query = select(staff.c.external_id).where(
+                func.lower(staff.c.name) == name.lower(),
+                staff.c.role == StaffRole.TECHNICIAN.value,
+            )
+            found = list(self.connection.execute(query.limit(2)).scalars())
+            return found[0] if len(found) == 1 and found[0] else None
+        customer = self._customer(name, address.lower())
+        if customer is None:
+            return None
+        if what == "customer":
+            return str(customer.external_id) if customer.external_id else None
+        # The customer's site the address begins with, the longest street first.
+        matching = [
+            (len(street), external_id)
+            for street, external_id in self._sites(customer.id)
+            if street and external_id and address.lower().startswith(street.lower())
+        ]
+        return max(matching)[1] if matching else None
+
+    def _customer(self, name: str, address: str) -> Any:
+        """The one customer of that name (namesakes told apart by the address), or None."""
+        assert self.connection is not None
+        customers = Base.metadata.tables["customers"]
+        query = select(customers.c.id, customers.c.external_id, customers.c.street).where(
+            func.lower(customers.c.name) == name.lower()
+        )
+        matches = list(self.connection.execute(query.limit(50)))
+        if len(matches) > 1 and address:
+            # Namesakes: the one served at the job's address (its own or a site's street).
+            matches = [row for row in matches if self._serves(row, address)]
+        return matches[0] if len(matches) == 1 else None
+
+    def _sites(self, customer_id: int) -> list[tuple[str | None, str | None]]:
+        if "sites" not in Base.metadata.tables or self.connection is None:
+            return []
+        sites = Base.metadata.tables["sites"]
+        query = select(sites.c.street, sites.c.external_id).where(
+            sites.c.customer_id == customer_id
+        )
+        return [(street, external_id) for street, external_id in self.connection.execute(query)]
+
+    def _serves(self, customer: Any, address: str) -> bool:
+        """Whether the address begins with the customer's street or one of its sites'."""
+        streets = [
+            customer.street or "",
+            *(street or "" for street, _id in self._sites(customer.id)),
+        ]
+        return any(street and address.startswith(street.lower()) for street in streets)
+
+
+def derived_table(
+    source: TableFile, definition: Definition, plan: KindPlan, connection: Connection | None
+) -> TableFile:
+    """The table of `plan.kind` rows a preset makes of `source`."""
+    reader: Reader = DerivedReader(source, definition, plan, Lookups(connection))
+    columns = list(plan.columns)
+    return TableFile(Path(source.path), columns, list(columns), reader, {})
