@@ -1,4 +1,4 @@
-"""One referral in full: its data, the referring tech, and the timeline of events."""
+"""One referral in full: its data, the referring tech, its contact attempts and the timeline."""
 
 from __future__ import annotations
 
@@ -18,6 +18,12 @@ from console.models import (
     UpsellNote,
     Urgency,
 )
+from console.services.contact_attempts import (
+    AttemptRow,
+    AttemptSummary,
+    attempts_by_event,
+    summarise,
+)
 from console.services.office_settings import OfficeSettings, load_office_settings
 from console.services.office_time import utc_now
 from console.services.promptness import is_overdue
@@ -26,15 +32,20 @@ from console.services.referrals import allowed_steps, get_referral
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
+    """One line of the timeline; an attempt's line carries the attempt it records."""
+
     at: dt.datetime
     actor: str
     kind: EventKind
     from_status: ReferralStatus | None
     to_status: ReferralStatus | None
     note: str | None
+    attempt: AttemptRow | None = None
 
     @property
     def text(self) -> str:
+        if self.kind is EventKind.ATTEMPT and self.attempt is not None:
+            return self.attempt.text
         if self.kind is EventKind.CREATED:
             headline = "Referral recorded"
         elif self.kind is EventKind.STATUS and self.to_status is not None:
@@ -77,6 +88,7 @@ class ReferralDetail:
     source_note_id: int | None
     allowed: tuple[ReferralStatus, ...]
     timeline: list[TimelineEntry]
+    attempts: AttemptSummary | None = None
 
     @property
     def awaiting_tell_tech(self) -> bool:
@@ -104,6 +116,7 @@ def referral_detail(
         .limit(1)
     ).first()
     source_note = session.scalar(select(UpsellNote.id).where(UpsellNote.referral_id == referral_id))
+    attempts = attempts_by_event(session, referral_id)
     events = session.scalars(
         select(ReferralEvent)
         .where(ReferralEvent.referral_id == referral_id)
@@ -143,8 +156,15 @@ def referral_detail(
         allowed=allowed_steps(referral.status),
         timeline=[
             TimelineEntry(
-                event.at, event.actor, event.kind, event.from_status, event.to_status, event.note
+                event.at,
+                event.actor,
+                event.kind,
+                event.from_status,
+                event.to_status,
+                event.note,
+                attempts.get(event.id),
             )
             for event in events
         ],
+        attempts=summarise(list(attempts.values())),
     )

@@ -22,6 +22,7 @@ from console.services.referrals import StepDetails, create_referral, move_referr
 from console.services.staff import staff_list
 from console.views.context import DeskContext
 from console.views.referrals.appointment_dialog import MoveAppointmentDialog
+from console.views.referrals.attempt_dialog import AttemptDialog
 from console.views.referrals.referral_panel import ReferralPanel
 from console.views.referrals.step_dialog import StepDialog
 from tests.views.dialogs import when_dialog_opens
@@ -84,8 +85,13 @@ def click(panel: ReferralPanel, target: ReferralStatus) -> None:
 def take_step(
     panel: ReferralPanel, target: ReferralStatus, fill: Callable[[StepDialog], None] | None = None
 ) -> Seen:
-    """Press the step's button; fill and confirm its dialog when the step asks for data."""
-    if fill is not None:
+    """Press the step's button; fill and confirm its dialog when the step asks for data.
+
+    "Contacted" opens the contact attempt dialog, ticked as reached: it is recorded as is.
+    """
+    if target is RS.CONTACTED:
+        when_dialog_opens(AttemptDialog, lambda dialog: dialog.save())
+    elif fill is not None:
 
         def confirm(dialog: StepDialog) -> None:
             fill(dialog)

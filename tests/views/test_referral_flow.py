@@ -12,6 +12,7 @@ from console.models import Referral, ReferralStatus, ServiceVisit
 from console.services.worklists import Worklist
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
+from console.views.referrals.attempt_dialog import AttemptDialog
 from console.views.referrals.new_referral_dialog import NewReferralDialog
 from console.views.referrals.step_dialog import StepDialog
 from tests.views.dialogs import when_dialog_opens
@@ -79,8 +80,12 @@ def test_referral_from_history_row_to_won_and_tech_told(
     when_dialog_opens(StepDialog, lambda d: d.buttons_ok())
     click_step(qtbot, window, "assigned")
     assert window.worklists.panel.detail.status is ReferralStatus.ASSIGNED
+    attempts: list[AttemptDialog] = []
+    when_dialog_opens(AttemptDialog, lambda d: d.save(), attempts)
     click_step(qtbot, window, "contacted")
+    assert attempts[0].reached.isChecked()  # "Contacted" records an attempt that reached them
     assert window.worklists.panel.detail.status is ReferralStatus.CONTACTED
+    assert "1 attempt" in window.worklists.panel.summary.text()
     assert "Won…" in visible_steps(window) and "Assign…" not in visible_steps(window)
     when_dialog_opens(StepDialog, lambda d: d.buttons_ok())
     click_step(qtbot, window, "appointment_set")

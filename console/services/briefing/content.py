@@ -1,4 +1,8 @@
-"""What goes on a briefing sheet, read from the database in one unit of work."""
+"""What goes on a briefing sheet, read from the database in one unit of work.
+
+The sheet names the site the salesperson goes to: the site of the referral's visit or
+equipment, else the customer's first site; equipment and history rows carry their site.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console.models import OPEN_STATUSES, SalesAppointment, ServiceVisit, Staff, VisitStatus
+from console.services.briefing.attempts import attempt_lines
 from console.services.customers import (
     CustomerOverview,
     EquipmentRow,
     NoteRow,
     ReferralRow,
+    SiteRow,
     VisitRow,
     customer_overview,
+    referral_site_ids,
     visit_history,
 )
 from console.services.errors import NotFound
@@ -45,6 +52,21 @@ class BriefingContent:
     appointment_at: dt.datetime | None = None
     salesperson: str | None = None
     printed_at: dt.datetime = field(default_factory=utc_now)
+    site: SiteRow | None = None
+    """Where the sales visit goes."""
+    contact_attempts: dict[int, str] = field(default_factory=dict)
+    """Per open referral, the tries to reach the customer so far, in one line."""
+
+    @property
+    def sites(self) -> list[SiteRow]:
+        return self.customer.sites
+
+    @property
+    def visit_address(self) -> str:
+        """The address to drive to: the visit's site, else the customer's own address."""
+        if self.site is not None and self.site.address:
+            return self.site.address
+        return self.customer.address
 
 
 def briefing_content(
@@ -80,6 +102,7 @@ def briefing_content(
         if focus[0] not in open_referrals:
             open_referrals = [focus[0], *open_referrals]
     return BriefingContent(
+        site=_visit_site(session, overview.sites, focus if referral_id is not None else []),
         customer=overview,
         open_referrals=open_referrals,
         equipment=overview.equipment,
@@ -87,10 +110,20 @@ def briefing_content(
         pinned_notes=[note for note in overview.notes_list if note.pinned],
         other_notes=[note for note in overview.notes_list if not note.pinned],
         techs_to_call=_techs_to_call(session, customer_id, focus),
+        contact_attempts=attempt_lines(session, [r.id for r in open_referrals]),
         appointment_at=appointment_at,
         salesperson=salesperson,
         printed_at=now,
     )
+
+
+def _visit_site(session: Session, sites: list[SiteRow], focus: list[ReferralRow]) -> SiteRow | None:
+    """The site of the referral the sheet is for; else the customer's first site."""
+    wanted = referral_site_ids(session, [focus[0].id]).get(focus[0].id) if focus else None
+    by_id = {site.id: site for site in sites}
+    if wanted in by_id:
+        return by_id[wanted]
+    return sites[0] if sites else None
 
 
 def _techs_to_call(

@@ -168,6 +168,9 @@ class _Sheet:
             part for part in (customer.phone, customer.phone_alt, customer.email) if part
         )
         left.append(self.p(customer.address, "subtitle"))
+        site = self.content.site
+        if site is not None and site.address and site.address != customer.address:
+            left.append(self.p(f"Visit at {site.name}: {site.address}", "subtitle"))
         left.append(self.p(contact, "subtitle"))
         right_lines = ["<b>Sales briefing</b>", f"Account {markup(customer.account_number)}"]
         if self.content.appointment_at:
@@ -252,6 +255,9 @@ class _Sheet:
             )
         if referral.equipment:
             saw += f"<br/><font color='#52606d'>Equipment: {markup(referral.equipment)}</font>"
+        attempts = self.content.contact_attempts.get(referral.id)
+        if attempts:
+            saw += f"<br/><font color='#52606d'>{markup(attempts)}</font>"
         return [
             self.p(status),
             self.p(local(referral.created_at, with_time=False)),

@@ -27,6 +27,7 @@ class ReferralDialog(QDialog):
         self.panel = ReferralPanel(context, self)
         self.panel.show_referral(referral_id)
         self.panel.openCustomer.connect(self._open_customer)
+        self.panel.tellTech.connect(self._tell_tech)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -38,6 +39,12 @@ class ReferralDialog(QDialog):
     def _open_customer(self, customer_id: int) -> None:
         self.accept()
         self.openCustomer.emit(customer_id)
+
+    def _tell_tech(self, referral_ids: list[int]) -> None:
+        """Write to the tech from here; the window's outbox sends it within half a minute."""
+        from console.views.messages.tell_tech_dialog import TellTechDialog
+
+        TellTechDialog(self.context, referral_ids, parent=self).exec()
 
     def _changed(self, _what: str) -> None:
         self.panel.refresh()

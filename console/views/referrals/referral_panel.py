@@ -18,17 +18,23 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from console.models import ReferralStatus
 from console.services.appointments import mark_tech_consulted
+from console.services.briefing.page import default_page_size
+from console.services.calendar.invite_mail import queue_invite
+from console.services.calendar.invites import issue_invite
+from console.services.contact_attempts import ATTEMPT_STATUSES
 from console.services.referral_detail import ReferralDetail, referral_detail
-from console.services.referrals import add_referral_note, move_referral, tell_tech
+from console.services.referrals import add_referral_note, tell_tech
 from console.views.common.background import Background
 from console.views.common.columns import local_time, money
 from console.views.common.outage import survives_outage
 from console.views.context import DeskContext
 from console.views.referrals.appointment_dialog import MoveAppointmentDialog
-from console.views.referrals.step_dialog import NEEDS_NO_INPUT, StepDialog, step_label
+from console.views.referrals.attempt_dialog import AttemptDialog
+from console.views.referrals.step_dialog import StepDialog, step_label
 
 RS = ReferralStatus
 
@@ -56,6 +62,8 @@ def detail_html(detail: ReferralDetail) -> str:
         rows.append(("Appointment", f"{local_time(detail.appointment_at)} ({consulted})"))
     if detail.follow_up_on:
         rows.append(("Follow up on", detail.follow_up_on.isoformat()))
+    if detail.attempts is not None:
+        rows.append(("Contact attempts", escape(detail.attempts.text)))
     if detail.won_value is not None:
         rows.append(("Won value", money(detail.won_value)))
     if detail.lost_reason:
@@ -94,6 +102,7 @@ class ReferralPanel(QWidget):
 
     openCustomer = Signal(int)
     shown = Signal(int)
+    tellTech = Signal(list)  # referral ids whose techs are to get the outcome by message
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -130,6 +139,11 @@ class ReferralPanel(QWidget):
         row.addWidget(self.copy_phone)
         row.addWidget(self.thanked)
         row.addStretch(1)
+        self.compose_button = QPushButton("&Message the tech…", self.tell_box)
+        self.compose_button.setObjectName("tellTechCompose")
+        self.compose_button.setAccessibleName("Write the outcome and thanks to the tech by email")
+        self.compose_button.clicked.connect(self._compose)
+        row.addWidget(self.compose_button)
         row.addWidget(self.tell_button)
         tell_layout.addLayout(row)
 
@@ -140,6 +154,16 @@ class ReferralPanel(QWidget):
         self.consulted.clicked.connect(self.record_consulted)
         self.move_appointment = QPushButton("&Move appointment…", self)
         self.move_appointment.clicked.connect(self.move_appointment_time)
+        self.invite_button = QPushButton("Send calendar &invite", self)
+        self.invite_button.setObjectName("sendInviteButton")
+        self.invite_button.setAccessibleName(
+            "Email the salesperson a calendar invite with the briefing attached"
+        )
+        self.invite_button.clicked.connect(self.send_invite)
+        self.attempt_button = QPushButton("Record &attempt…", self)
+        self.attempt_button.setObjectName("recordAttemptButton")
+        self.attempt_button.setAccessibleName("Record a try to reach the customer")
+        self.attempt_button.clicked.connect(self.record_attempt)
         self.open_customer_button = QPushButton("Open &customer", self)
         self.open_customer_button.clicked.connect(self._open_customer)
 
@@ -158,6 +182,8 @@ class ReferralPanel(QWidget):
         actions.addWidget(self.open_customer_button)
         actions.addWidget(self.consulted)
         actions.addWidget(self.move_appointment)
+        actions.addWidget(self.attempt_button)
+        actions.addWidget(self.invite_button)
         actions.addStretch(1)
         layout.addLayout(actions)
         layout.addWidget(self.steps)
@@ -175,6 +201,8 @@ class ReferralPanel(QWidget):
             self.tell_box,
             self.consulted,
             self.move_appointment,
+            self.attempt_button,
+            self.invite_button,
             self.open_customer_button,
             self.note,
         ):
@@ -230,6 +258,8 @@ class ReferralPanel(QWidget):
             detail.appointment_id is not None and detail.tech_consulted_at is None
         )
         self.move_appointment.setVisible(detail.status is RS.APPOINTMENT_SET)
+        self.attempt_button.setVisible(detail.status in ATTEMPT_STATUSES)
+        self.invite_button.setVisible(detail.status is RS.APPOINTMENT_SET)
         self.open_customer_button.show()
         self.note.show()
         self.timeline.clear()
@@ -246,20 +276,40 @@ class ReferralPanel(QWidget):
     def take_step(self, target: ReferralStatus) -> None:
         assert self.detail is not None
         detail = self.detail
-        if target in NEEDS_NO_INPUT:
-            self.context.write(
-                self,
-                lambda session: move_referral(
-                    session,
-                    detail.id,
-                    target,
-                    self.context.desk_user,
-                    expected_version=detail.version,
-                ),
-                "referral",
-            )
+        if target is RS.CONTACTED:
+            # Contact is made through someone's channel: record it as an attempt that reached
+            # the customer, so the first contact says how and when.
+            AttemptDialog(self.context, detail, self, reached=True).exec()
             return
         StepDialog(self.context, detail, target, self).exec()
+
+    def _compose(self) -> None:
+        if self.detail is not None:
+            self.tellTech.emit([self.detail.id])
+
+    @survives_outage
+    def send_invite(self) -> None:
+        """Queue the invite for the salesperson; the outbox mails it in the background."""
+        if self.detail is None:
+            return
+        referral_id, actor = self.detail.id, self.context.desk_user
+        page_size = default_page_size()
+
+        def queue(session: Session) -> None:
+            issued = issue_invite(
+                session, referral_id, actor=actor, sending=True, page_size=page_size
+            )
+            for message in queue_invite(session, issued, actor=actor):
+                add_referral_note(
+                    session, referral_id, actor, f"Calendar invite queued for {message.to}"
+                )
+
+        self.context.write(self, queue, "referral")
+
+    @survives_outage
+    def record_attempt(self) -> None:
+        if self.detail is not None:
+            AttemptDialog(self.context, self.detail, self).exec()
 
     @survives_outage
     def move_appointment_time(self) -> None:

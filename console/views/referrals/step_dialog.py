@@ -34,7 +34,7 @@ RS = ReferralStatus
 
 STEP_LABELS = {
     RS.ASSIGNED: "Assign…",
-    RS.CONTACTED: "Contacted",
+    RS.CONTACTED: "Contacted…",
     RS.APPOINTMENT_SET: "Set appointment…",
     RS.QUOTED: "Quoted…",
     RS.WON: "Won…",
@@ -42,7 +42,6 @@ STEP_LABELS = {
     RS.NOT_NOW: "Not now…",
     RS.CANCELLED: "Cancel referral…",
 }
-NEEDS_NO_INPUT = (RS.CONTACTED,)
 
 
 def step_label(detail: ReferralDetail, target: ReferralStatus) -> str:

@@ -8,8 +8,10 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSplitter,
     QTabBar,
     QVBoxLayout,
@@ -86,6 +88,7 @@ class WorklistView(LazyView):
 
     openCustomer = Signal(int)
     loaded = Signal()
+    tellTech = Signal(list)  # referral ids whose techs are to get the outcome by message
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,6 +113,16 @@ class WorklistView(LazyView):
         self.table.setModel(self.model)
         self.panel = ReferralPanel(context, self)
         self.panel.openCustomer.connect(self.openCustomer)
+        self.panel.tellTech.connect(self.tellTech)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tell_selected = QPushButton("Message the &techs…", self)
+        self.tell_selected.setObjectName("tellSelectedTechs")
+        self.tell_selected.setAccessibleName("Write to the techs of the selected referrals")
+        self.tell_selected.setToolTip(
+            "Select several referrals (Ctrl or Shift and click) to write to each tech at once"
+        )
+        self.tell_selected.clicked.connect(self._tell_selected)
+        self.tell_selected.setVisible(False)
         self.empty = QLabel(self)
         self.empty.setObjectName("worklistEmpty")
 
@@ -120,6 +133,7 @@ class WorklistView(LazyView):
         filters.addWidget(self.technician)
         filters.addStretch(1)
         filters.addWidget(self.empty)
+        filters.addWidget(self.tell_selected)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -155,6 +169,7 @@ class WorklistView(LazyView):
     def switch_list(self) -> None:
         """Another list or filter: start at its first referral."""
         self._keep_panel = False
+        self.tell_selected.setVisible(self.current_worklist is Worklist.TELL_TECH)
         self.panel.show_nothing_now()
         self.reload()
         if self.loading.busy:
@@ -250,6 +265,15 @@ class WorklistView(LazyView):
             self.panel.show_nothing_now()
         else:
             self.panel.show_referral(item.id)
+
+    def selected_ids(self) -> list[int]:
+        rows = self.table.selectionModel().selectedRows()
+        return [item.id for index in rows if (item := self.model.row_at(index)) is not None]
+
+    def _tell_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.tellTech.emit(ids)
 
     def _open(self, index: QModelIndex) -> None:
         item = self.model.row_at(index)
