@@ -19,6 +19,7 @@ from console.migrate import upgrade_database
 from console.models import Customer
 from console.services.customers import find_customers
 from console.services.errors import Conflict, InputError
+from console.services.messages.smtp_url import SmtpServer, parse_smtp_url, resolve_smtp_url
 from console.services.office_settings import use_office_zone
 from console.services.office_time import office_zone
 from console.services.search import search_customers
@@ -197,6 +198,28 @@ def limited_text(column: Any) -> Callable[[str], str]:
 
 def add_handler(parser: argparse.ArgumentParser, handler: Handler) -> None:
     parser.set_defaults(handler=handler)
+
+
+def add_smtp_option(parser: argparse.ArgumentParser) -> None:
+    """`--smtp URL` on a command that sends mail."""
+    parser.add_argument(
+        "--smtp",
+        metavar="URL",
+        help="mail server, e.g. smtp://user@mail.example.com:587?security=starttls "
+        "(default: $CONSOLE_SMTP_URL, then Preferences)",
+    )
+
+
+def mail_server(args: argparse.Namespace) -> SmtpServer | None:
+    """The mail server chosen by `--smtp`, then the environment, then Preferences, with its
+    kept password; None when none is set up. A URL it cannot use is a clear command error."""
+    from console.services.messages.smtp_password import with_password  # loads the keyring
+
+    try:
+        url = resolve_smtp_url(getattr(args, "smtp", None))
+        return with_password(parse_smtp_url(url)) if url else None
+    except InputError as error:
+        raise CommandError(str(error)) from None
 
 
 def text_value(value: Any) -> str:

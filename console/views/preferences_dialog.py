@@ -7,8 +7,10 @@ checked by the settings service; a refused value is named beside the form and no
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
@@ -16,12 +18,16 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +39,20 @@ from console.database import save_database_url, saved_database_url
 from console.desk_user import os_login_name
 from console.services.briefing import PageSize, default_page_size
 from console.services.errors import InputError
+from console.services.messages.smtp_password import forget_password, remember_password
+from console.services.messages.smtp_url import (
+    SmtpServer,
+    parse_smtp_url,
+    save_smtp_url,
+    saved_smtp_url,
+)
+from console.services.messages.templates import (
+    FIELDS,
+    TellTechTemplate,
+    check_template,
+    load_template,
+    save_template,
+)
 from console.services.office_settings import (
     SETTING_LABELS,
     OfficeSettings,
@@ -44,9 +64,21 @@ from console.services.office_settings import (
     validate,
 )
 from console.services.office_time import known_zones, machine_zone
+from console.services.transfer.sync import SyncRefused, check_folders
 from console.views.common.forms import error_label, keep_mine, save_cancel_buttons
+from console.views.common.off_thread import NoAnswer, call_off_thread
 from console.views.common.outage import keeps_input_when_offline
 from console.views.context import DeskContext
+from console.views.transfer.sync_watcher import (
+    SYNC_ENABLED,
+    SYNC_FOLDER,
+    SYNC_REJECTS,
+    SYNC_SKIP_INVALID,
+    flag_setting,
+    sync_choice,
+)
+
+FOLDER_LOOK_MS = 5_000
 
 
 def _shown(value: object) -> str:
@@ -68,6 +100,7 @@ class PreferencesDialog(QDialog):
         self.setWindowTitle("Preferences")
         self.setMinimumWidth(600)
         self.office = context.fetch(load_office_settings)
+        self.template = context.fetch(load_template)
 
         self.desk_user = QLineEdit(str(settings.value("desk/user", "") or ""), self)
         self.desk_user.setAccessibleName("Desk user name")
@@ -103,6 +136,8 @@ class PreferencesDialog(QDialog):
         )
         in_use.setWordWrap(True)
         desk_form.addRow("", in_use)
+        sync_box = self._sync_group(settings)
+        mail_box = self._mail_group()
 
         office = self.office
         self.first_contact = QSpinBox(self)
@@ -182,11 +217,220 @@ class PreferencesDialog(QDialog):
         self.error = error_label(self)
         buttons = save_cancel_buttons(self, self.save)
         self.buttons = buttons
+        # Two pages: what is this desk's alone, and what every desk of the office shares.
+        self.pages = QTabWidget(self)
+        self.pages.setObjectName("preferencesPages")
+        for title, groups in (
+            ("This desk", (desk, sync_box, mail_box)),
+            ("The office", (shared, self._template_group())),
+        ):
+            page = QWidget(self.pages)
+            page_layout = QVBoxLayout(page)
+            for group in groups:
+                page_layout.addWidget(group)
+            page_layout.addStretch(1)
+            self.pages.addTab(page, title)
         layout = QVBoxLayout(self)
-        layout.addWidget(desk)
-        layout.addWidget(shared)
+        layout.addWidget(self.pages, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    def reveal(self, field: QWidget) -> None:
+        """Show the page holding `field` and put the cursor in it."""
+        for index in range(self.pages.count()):
+            page = self.pages.widget(index)
+            if page is not None and page.isAncestorOf(field):
+                self.pages.setCurrentIndex(index)
+        field.setFocus()
+
+    def _sync_group(self, settings: QSettings) -> QGroupBox:
+        """The sync desk: this desk imports the office system's export folder by itself."""
+        choice = sync_choice(settings)
+        self.sync_enabled = QCheckBox("This desk s&yncs the export folder", self)
+        self.sync_enabled.setObjectName("syncEnabled")
+        self.sync_enabled.setChecked(choice is not None)
+        self.sync_folder = QLineEdit(str(settings.value(SYNC_FOLDER, "") or ""), self)
+        self.sync_folder.setObjectName("syncFolder")
+        self.sync_folder.setAccessibleName("Export folder to sync")
+        self.sync_folder.setPlaceholderText("where the office's system drops its exports")
+        browse = QPushButton("&Browse…", self)
+        browse.clicked.connect(lambda: self._choose_folder(self.sync_folder))
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.sync_folder, 1)
+        folder_row.addWidget(browse)
+        self.sync_rejects = QLineEdit(str(settings.value(SYNC_REJECTS, "") or ""), self)
+        self.sync_rejects.setObjectName("syncRejects")
+        self.sync_rejects.setAccessibleName("Rejects folder")
+        self.sync_rejects.setPlaceholderText("beside the export folder, named '<folder> rejects'")
+        self.sync_folder.textChanged.connect(self._show_default_rejects)
+        self._show_default_rejects(self.sync_folder.text())
+        rejects_browse = QPushButton("Br&owse…", self)
+        rejects_browse.clicked.connect(lambda: self._choose_folder(self.sync_rejects))
+        rejects_row = QHBoxLayout()
+        rejects_row.addWidget(self.sync_rejects, 1)
+        rejects_row.addWidget(rejects_browse)
+        skip = flag_setting(settings.value(SYNC_SKIP_INVALID, False))
+        self.sync_skip_invalid = QCheckBox(
+            "Skip invalid rows and save them to a rejects file", self
+        )
+        self.sync_skip_invalid.setToolTip(
+            "Otherwise a file with any problem is refused whole and the others still go in."
+        )
+        self.sync_skip_invalid.setObjectName("syncSkipInvalid")
+        self.sync_skip_invalid.setChecked(skip)
+        note = QLabel(
+            "The folder is watched while the console is open: new files are imported a few "
+            "seconds after they are finished, and each run is in File ▸ Sync log. Only one desk "
+            "(or the nightly job) syncs at a time.",
+            self,
+        )
+        note.setWordWrap(True)
+        group = QGroupBox("Sync desk (this desk only)", self)
+        form = QFormLayout(group)
+        form.addRow("", self.sync_enabled)
+        for text, field, row in (
+            ("Export &folder", self.sync_folder, folder_row),
+            ("Re&jects folder", self.sync_rejects, rejects_row),
+        ):
+            label = QLabel(text, self)
+            label.setBuddy(field)
+            form.addRow(label, row)
+        form.addRow("", self.sync_skip_invalid)
+        form.addRow("", note)
+        return group
+
+    def _mail_group(self) -> QGroupBox:
+        """The mail server this desk sends through; the password goes to the keyring."""
+        self.smtp_url = QLineEdit(saved_smtp_url() or "", self)
+        self.smtp_url.setObjectName("smtpUrl")
+        self.smtp_url.setAccessibleName("Mail server URL")
+        self.smtp_url.setPlaceholderText(
+            "smtp://user@mail.example.com:587?security=starttls  (empty: use your mail app)"
+        )
+        self.smtp_password = QLineEdit(self)
+        self.smtp_password.setObjectName("smtpPassword")
+        self.smtp_password.setAccessibleName("Mail server password")
+        self.smtp_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.smtp_password.setPlaceholderText("kept in the system keyring, never in settings")
+        note = QLabel(
+            "security is starttls (port 587), tls (465) or none (25); add &from=office@… for "
+            "the sender. CONSOLE_SMTP_URL, when set, takes precedence.",
+            self,
+        )
+        note.setWordWrap(True)
+        group = QGroupBox("Mail server (this desk)", self)
+        form = QFormLayout(group)
+        form.addRow("Mail ser&ver", self.smtp_url)
+        form.addRow("Mail pa&ssword", self.smtp_password)
+        form.addRow("", note)
+        return group
+
+    def _template_group(self) -> QGroupBox:
+        """The office's message to the tech when a referral is won or lost."""
+        self.template_subject = QLineEdit(self.template.subject, self)
+        self.template_subject.setObjectName("templateSubject")
+        self.template_subject.setAccessibleName("Tell-the-tech subject")
+        self.template_body = QPlainTextEdit(self.template.body, self)
+        self.template_body.setObjectName("templateBody")
+        self.template_body.setAccessibleName("Tell-the-tech message")
+        self.template_body.setTabChangesFocus(True)
+        self.template_body.setMaximumHeight(150)
+        fields = QLabel(
+            "Fields: "
+            + ", ".join("{" + name + "}" for name in FIELDS)
+            + ". A message that thanks the tech records them as thanked.",
+            self,
+        )
+        fields.setWordWrap(True)
+        group = QGroupBox("Message to the tech (shared by every desk)", self)
+        form = QFormLayout(group)
+        form.addRow("Su&bject", self.template_subject)
+        form.addRow("Messa&ge", self.template_body)
+        form.addRow("", fields)
+        return group
+
+    def entered_template(self) -> TellTechTemplate:
+        """The template as typed and checked; `InputError` names the part that is wrong."""
+        template = TellTechTemplate(
+            subject=self.template_subject.text().strip(),
+            body=self.template_body.toPlainText(),
+        )
+        check_template(template)
+        return template
+
+    def save_mail_choice(self) -> None:
+        """Remember the mail server for this desk; a password typed goes to the keyring.
+
+        A URL with a password in it has the password moved out the same way.
+        """
+        url = self.smtp_url.text().strip()
+        password = self.smtp_password.text()
+        before = saved_smtp_url()
+        if url == (before or "") and not password:
+            return
+        server = save_smtp_url(url)
+        if before and (server is None or parse_smtp_url(before).key != server.key):
+            old_key = parse_smtp_url(before).key
+            call_off_thread(lambda: forget_password(old_key), deadline_ms=FOLDER_LOOK_MS)
+        if server is not None:
+            secret = password or server.password
+            if secret:
+                keep = server
+
+                def remember(chosen: SmtpServer = keep, given: str = secret) -> str:
+                    return remember_password(chosen.key, given)
+
+                call_off_thread(remember, deadline_ms=FOLDER_LOOK_MS)
+        self.smtp_url.setText(saved_smtp_url() or "")
+        self.smtp_password.clear()
+
+    def _show_default_rejects(self, folder: str) -> None:
+        """The rejects folder used when none is given: beside the export folder."""
+        folder = folder.strip().rstrip("/\\")
+        if folder:
+            path = Path(folder)
+            self.sync_rejects.setPlaceholderText(str(path.with_name(f"{path.name} rejects")))
+        else:
+            self.sync_rejects.setPlaceholderText(
+                "beside the export folder, named '<folder> rejects'"
+            )
+
+    def _choose_folder(self, field: QLineEdit) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Choose a folder", field.text())
+        if chosen:
+            field.setText(chosen)
+
+    def sync_problem(self) -> tuple[QLineEdit, str] | None:
+        """What is wrong with the sync desk choice, and the field to fix; None when it is fine.
+
+        The folders are looked at off the GUI thread: the export folder is often a share.
+        """
+        if not self.sync_enabled.isChecked():
+            return None
+        folder = self.sync_folder.text().strip()
+        if not folder:
+            return self.sync_folder, "Export folder: choose the folder to sync"
+        rejects_text = self.sync_rejects.text().strip()
+        rejects = Path(rejects_text) if rejects_text else None
+        try:
+            call_off_thread(
+                lambda: check_folders(Path(folder), rejects), deadline_ms=FOLDER_LOOK_MS
+            )
+        except SyncRefused as refused:
+            field = self.sync_folder if "no such folder" in str(refused) else self.sync_rejects
+            where = "Export folder" if field is self.sync_folder else "Rejects folder"
+            return field, f"{where}: {refused}"
+        except (NoAnswer, OSError) as error:
+            return self.sync_folder, f"Export folder: cannot be reached ({error})"
+        return None
+
+    def save_sync_choice(self) -> None:
+        """This desk's sync choice, kept in its own settings (never shared with other desks)."""
+        self.settings.setValue(SYNC_ENABLED, self.sync_enabled.isChecked())
+        folder = self.sync_folder.text().strip()
+        self.settings.setValue(SYNC_FOLDER, os.path.normpath(folder) if folder else "")
+        self.settings.setValue(SYNC_REJECTS, self.sync_rejects.text().strip())
+        self.settings.setValue(SYNC_SKIP_INVALID, self.sync_skip_invalid.isChecked())
 
     def office_settings(self) -> OfficeSettings:
         """The office rules as entered and checked; `SettingsProblem` names the wrong one."""
@@ -222,7 +466,7 @@ class PreferencesDialog(QDialog):
         self.error.show()
         field = self.setting_fields.get(problem.setting)
         if field is not None:
-            field.setFocus()
+            self.reveal(field)
             if isinstance(field, QLineEdit):
                 field.selectAll()
             elif isinstance(field, QComboBox) and (entry := field.lineEdit()) is not None:
@@ -274,11 +518,40 @@ class PreferencesDialog(QDialog):
             self.show_problem(problem)
             return
         try:
+            template = self.entered_template()
+        except InputError as problem:
+            self.error.setText(str(problem))
+            self.error.show()
+            part = self.template_subject if problem.field == "template subject" else None
+            self.reveal(part or self.template_body)
+            return
+        sync_problem = self.sync_problem()
+        if sync_problem is not None:
+            field, message = sync_problem
+            self.error.setText(message)
+            self.error.show()
+            self.reveal(field)
+            field.selectAll()
+            return
+        try:
             self.save_database_choice()
         except InputError as error:
             self.error.setText(str(error))
             self.error.show()
-            self.database_url.setFocus()
+            self.reveal(self.database_url)
+            return
+        try:
+            self.save_mail_choice()
+        except InputError as error:
+            self.error.setText(str(error))
+            self.error.show()
+            self.reveal(self.smtp_url)
+            self.smtp_url.selectAll()
+            return
+        except (NoAnswer, OSError) as error:
+            self.error.setText(f"Mail password: the keyring did not take it ({error})")
+            self.error.show()
+            self.reveal(self.smtp_password)
             return
         outcome: dict[str, object] = {}  # what the one save path reported, this round
         while True:
@@ -286,6 +559,8 @@ class PreferencesDialog(QDialog):
 
             def store(session: Session, rules: OfficeSettings = office) -> bool:
                 save_office_settings(session, rules, expected=self.office)
+                if template != self.template:
+                    save_template(session, template)
                 return True
 
             saved = self.context.write(
@@ -313,6 +588,7 @@ class PreferencesDialog(QDialog):
         user = self.desk_user.text().strip()
         self.settings.setValue("desk/user", user)
         self.settings.setValue("briefing/page_size", self.page_size.currentData())
+        self.save_sync_choice()
         self.settings.sync()
         self.context.desk_user = user or os_login_name()
         self.accept()

@@ -1,0 +1,1 @@
+"""Messages from the desk: the mail server, the templates, the outbox and telling the tech."""
