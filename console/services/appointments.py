@@ -80,7 +80,9 @@ def schedule_appointment(
                 expected_version=expected_version,
                 now=at,
             )
-            return _open_appointments(session, referral_id)[-1]
+            moved_to = _open_appointments(session, referral_id)[-1]
+            _follow_invite(session, referral_id, actor, at)
+            return moved_to
         if expected_version is not None and referral.version != expected_version:
             raise changed_elsewhere(referral_id)
         for existing in _open_appointments(session, referral_id):
@@ -99,7 +101,15 @@ def schedule_appointment(
             )
         )
         session.flush()
+        _follow_invite(session, referral_id, actor, at)
     return appointment
+
+
+def _follow_invite(session: Session, referral_id: int, actor: str, at: dt.datetime) -> None:
+    """A salesperson who was emailed an invite gets the update in the same transaction."""
+    from console.services.calendar.invite_mail import follow_invite
+
+    follow_invite(session, referral_id, actor=actor, now=at)
 
 
 def _open_appointments(session: Session, referral_id: int) -> list[SalesAppointment]:

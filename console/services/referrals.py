@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from console.models import (
     OUTCOME_STATUSES,
+    Equipment,
     EventKind,
     Referral,
     ReferralEvent,
@@ -194,13 +195,28 @@ def create_referral(
     estimated_value: Any = None,
     salesperson: str | int | None = None,
     from_note_id: int | None = None,
+    prompted_by_equipment_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> Referral:
-    """Record a technician's referral; with a salesperson it starts assigned."""
+    """Record a technician's referral; with a salesperson it starts assigned.
+
+    `prompted_by_equipment_id` is the old equipment whose heads-up led the tech to refer; it
+    must stand at this customer, and it is the referral's equipment when none is given. It is
+    only ever recorded as given: a customer with old equipment does not make a referral
+    prompted.
+    """
     at = _now(now)
     pain = _required_text(pain_point, "pain point")
     named_customer(session, customer_id)
     tech = find_staff(session, technician, StaffRole.TECHNICIAN, "technician")
+    headsup = None
+    if prompted_by_equipment_id is not None:
+        headsup = session.get(Equipment, prompted_by_equipment_id)
+        if headsup is None or headsup.customer_id != customer_id:
+            raise NotFound(
+                "prompted by", f"no equipment {prompted_by_equipment_id} at this customer"
+            )
+        equipment_id = prompted_by_equipment_id if equipment_id is None else equipment_id
     if equipment_id is not None:
         named_equipment(session, customer_id, equipment_id)
     if visit_id is not None:
@@ -216,6 +232,7 @@ def create_referral(
         customer_id=customer_id,
         technician_id=tech.id,
         equipment_id=equipment_id,
+        prompted_by_equipment_id=prompted_by_equipment_id,
         visit_id=visit_id,
         status=RS.NEW,
         pain_point=pain,
@@ -225,7 +242,8 @@ def create_referral(
         created_at=at,
     )
     session.add(referral)
-    _event(session, referral, actor, EventKind.CREATED, at, to_status=RS.NEW)
+    prompted = f"after the heads-up about the {headsup.label}" if headsup is not None else None
+    _event(session, referral, actor, EventKind.CREATED, at, to_status=RS.NEW, note=prompted)
     if from_note_id is not None:
         note = session.get(UpsellNote, from_note_id)
         if note is None or note.customer_id != customer_id or note.removed_at is not None:
@@ -274,6 +292,11 @@ def move_referral(
         referral.status = target
         _event(session, referral, actor, EventKind.STATUS, at, current, target, note)
         session.flush()
+        if target in (RS.LOST, RS.NOT_NOW, RS.CANCELLED):
+            # A salesperson who was sent the invite gets its cancellation with the step.
+            from console.services.calendar.invite_mail import follow_invite
+
+            follow_invite(session, referral.id, actor=actor, now=at)
     return referral
 
 
