@@ -61,6 +61,7 @@ class EventKind(enum.StrEnum):
     TECH_TOLD = "tech_told"
     SPIFF_PAID = "spiff_paid"
     APPOINTMENT = "appointment"
+    ATTEMPT = "attempt"  # a try to reach the customer; its details are a ContactAttempt
 
 
 class Referral(Base):
@@ -70,6 +71,8 @@ class Referral(Base):
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     equipment_id: Mapped[int | None] = mapped_column(ForeignKey("equipment.id"))
+    # The old equipment whose heads-up on a day sheet led the tech to refer; None: unprompted.
+    prompted_by_equipment_id: Mapped[int | None] = mapped_column(ForeignKey("equipment.id"))
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("service_visits.id"))
     technician_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     salesperson_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
@@ -91,7 +94,7 @@ class Referral(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     customer: Mapped[Customer] = relationship()
-    equipment: Mapped[Equipment | None] = relationship()
+    equipment: Mapped[Equipment | None] = relationship(foreign_keys=[equipment_id])
     technician: Mapped[Staff] = relationship(foreign_keys=[technician_id])
     salesperson: Mapped[Staff | None] = relationship(foreign_keys=[salesperson_id])
     events: Mapped[list[ReferralEvent]] = relationship(

@@ -1,5 +1,8 @@
 """The dispatcher's day: each technician's visits, the sales appointments, and who is nearby.
 
+Nearby compares places served: each visit's site, and the site the sales appointment goes to
+(its referral's visit or equipment site, else the customer's first site).
+
 A day is the office's day: from its local midnight to the next, 23 or 25 hours long when the
 clocks change. Times typed without a zone are the office's wall-clock time.
 """
@@ -19,11 +22,14 @@ from console.models import (
     Referral,
     ReferralStatus,
     ServiceVisit,
+    Site,
     Staff,
     StaffRole,
     VisitStatus,
 )
 from console.services.appointments import AppointmentRow, appointments_between
+from console.services.customers import referral_site_ids
+from console.services.equipment_life import headsups_for_visits
 from console.services.errors import Conflict, InputError, NotFound
 from console.services.office_time import as_utc, day_bounds, local
 from console.services.records import named_customer, named_equipment
@@ -72,6 +78,8 @@ class DayBoard:
     technicians: list[TechnicianDay]
     appointments: list[AppointmentRow]
     nearby: dict[int, list[NearbyTech]]
+    headsups: dict[int, list[str]] = field(default_factory=dict)
+    """Per visit, old equipment at its site worth a look ("the boiler here is 19 years old")."""
 
 
 def _visits_between(session: Session, start: dt.datetime, end: dt.datetime) -> list[BoardVisit]:
@@ -81,8 +89,8 @@ def _visits_between(session: Session, start: dt.datetime, end: dt.datetime) -> l
             ServiceVisit.scheduled_for,
             Customer.id,
             Customer.name,
-            Customer.city,
-            Customer.postal_code,
+            func.coalesce(Site.city, Customer.city),
+            func.coalesce(Site.postal_code, Customer.postal_code),
             ServiceVisit.problem,
             ServiceVisit.status,
             ServiceVisit.technician_id,
@@ -90,6 +98,7 @@ def _visits_between(session: Session, start: dt.datetime, end: dt.datetime) -> l
             ServiceVisit.version,
         )
         .join(Customer, ServiceVisit.customer_id == Customer.id)
+        .outerjoin(Site, ServiceVisit.site_id == Site.id)
         .where(ServiceVisit.scheduled_for >= start, ServiceVisit.scheduled_for < end)
         .order_by(ServiceVisit.scheduled_for, ServiceVisit.id)
     )
@@ -129,21 +138,15 @@ def day_board(session: Session, day: dt.date) -> DayBoard:
         )
     }
     visits = _visits_between(session, start, end)
+    headsups = headsups_for_visits(session, [visit.id for visit in visits], today=day)
     for visit in visits:
         if visit.technician_id in technicians:
             technicians[visit.technician_id].visits.append(visit)
     appointments = appointments_between(session, start, end)
-    places = {
-        row.id: (row.city, row.postal_code)
-        for row in session.execute(
-            select(Customer.id, Customer.city, Customer.postal_code).where(
-                Customer.id.in_([a.customer_id for a in appointments])
-            )
-        )
-    }
+    places = _appointment_places(session, appointments)
     nearby: dict[int, list[NearbyTech]] = defaultdict(list)
     for appointment in appointments:
-        city, postal = places.get(appointment.customer_id, (None, None))
+        city, postal = places.get(appointment.id, (None, None))
         for visit in visits:
             tech = technicians.get(visit.technician_id or -1)
             if tech is None or visit.status is VisitStatus.CANCELLED:
@@ -153,7 +156,35 @@ def day_board(session: Session, day: dt.date) -> DayBoard:
                 nearby[appointment.id].append(
                     NearbyTech(tech.name, tech.phone, visit.starts_at, visit.customer, place)
                 )
-    return DayBoard(day, list(technicians.values()), appointments, dict(nearby))
+    return DayBoard(day, list(technicians.values()), appointments, dict(nearby), headsups)
+
+
+def _appointment_places(
+    session: Session, appointments: list[AppointmentRow]
+) -> dict[int, tuple[str | None, str | None]]:
+    """Each appointment's town and postal code: its site's, else its customer's."""
+    site_of = referral_site_ids(session, [a.referral_id for a in appointments])
+    site_ids = {site_id for site_id in site_of.values() if site_id is not None}
+    sites = {
+        row.id: (row.city, row.postal_code)
+        for row in session.execute(
+            select(Site.id, Site.city, Site.postal_code).where(Site.id.in_(site_ids))
+        )
+    }
+    customers = {
+        row.id: (row.city, row.postal_code)
+        for row in session.execute(
+            select(Customer.id, Customer.city, Customer.postal_code).where(
+                Customer.id.in_([a.customer_id for a in appointments])
+            )
+        )
+    }
+    places = {}
+    for appointment in appointments:
+        site_id = site_of.get(appointment.referral_id)
+        place = sites.get(site_id) if site_id is not None else None
+        places[appointment.id] = place or customers.get(appointment.customer_id, (None, None))
+    return places
 
 
 @dataclass(frozen=True)
@@ -234,18 +265,26 @@ def schedule_visit(
     visit_id: int | None = None,
     expected_version: int | None = None,
     accept_overlap: bool = False,
+    site_id: int | None = None,
 ) -> ServiceVisit:
     """Book a visit (or move one); an overlap is refused unless the dispatcher accepts it.
 
     A move names the version it was read at; if another desk changed the visit since, the move
     is refused with `VisitChanged`, which says how the visit stands now. `starts_at` without a
-    zone is the office's wall-clock time.
+    zone is the office's wall-clock time. The visit goes to `site_id`, else to the site of its
+    equipment, else (a new visit) to the customer's first site; a site of another customer is
+    refused.
     """
     starts_at = as_utc(starts_at)
     named_customer(session, customer_id)
     tech = find_staff(session, technician, StaffRole.TECHNICIAN, "technician")
+    if site_id is not None:
+        site = session.get(Site, site_id)
+        if site is None or site.customer_id != customer_id:
+            raise NotFound("site", f"no site {site_id} at this customer")
     if equipment_id is not None:
-        named_equipment(session, customer_id, equipment_id)
+        equipment = named_equipment(session, customer_id, equipment_id)
+        site_id = site_id if site_id is not None else equipment.site_id
     conflicts = visit_conflicts(session, tech.id, starts_at, exclude_visit_id=visit_id)
     if conflicts and not accept_overlap:
         raise ScheduleConflict(conflicts)
@@ -265,6 +304,7 @@ def schedule_visit(
     visit.scheduled_for = starts_at
     visit.problem = (problem or "").strip() or visit.problem
     visit.equipment_id = equipment_id if equipment_id is not None else visit.equipment_id
+    visit.site_id = site_id if site_id is not None else visit.site_id
     try:
         session.flush()
     except StaleDataError:

@@ -11,12 +11,16 @@ begin, so SQLite and PostgreSQL give the same answer and no row has to come back
 No zone is more than 14 hours from UTC, so only a referral stored on the 1st or after the
 27th of a UTC month can belong to a neighbouring office month; every other one takes the
 UTC month straight from the stored text, which keeps the aggregate as fast as before.
+
+A referral made after a heads-up about old equipment (`prompted_by_equipment_id`) counts as
+prompted: per person, and in `prompt_comparison`, which sets prompted against unprompted
+referrals so the office sees whether the heads-ups lead anywhere.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -53,6 +57,8 @@ SUM_COLUMNS = [
     "value_won",
     "spiffs_owed",
     "spiffs_paid",
+    "prompted",
+    "prompted_won",
 ]
 PERSON_COLUMNS = [
     "referrals",
@@ -64,7 +70,16 @@ PERSON_COLUMNS = [
     "spiffs_paid",
     "median_hours_to_first_contact",
     "told_share",
+    "prompted",
+    "prompted_won",
 ]
+PROMPTED = "prompted"  # the tech referred after a heads-up about old equipment
+UNPROMPTED = "unprompted"
+PROMPT_COLUMNS = ["referrals", "won", "lost", "conversion", "value_won"]
+
+
+def _no_prompt_figures() -> pd.DataFrame:
+    return pd.DataFrame(columns=PROMPT_COLUMNS).rename_axis("heads-up")
 
 
 @dataclass(frozen=True)
@@ -75,6 +90,8 @@ class ReferralMetrics:
     by_salesperson: pd.DataFrame
     monthly: pd.DataFrame
     totals: dict[str, float]
+    # Prompted and unprompted referrals side by side: does a heads-up lead to sales?
+    by_prompt: pd.DataFrame = field(default_factory=_no_prompt_figures)
 
 
 def _period(statement: Select, since: dt.date | None, until: dt.date | None) -> Select:
@@ -169,6 +186,7 @@ def group_sums(
     won = Referral.status == ReferralStatus.WON
     lost = Referral.status == ReferralStatus.LOST
     closed = Referral.status.in_(CLOSED)
+    prompted = Referral.prompted_by_equipment_id.is_not(None)
     month = _month(connection, since, until).label("month")
     statement = _period(
         select(
@@ -187,13 +205,15 @@ def group_sums(
             _sum_where(Referral.spiff_paid_at.is_not(None), Referral.spiff_amount).label(
                 "spiffs_paid"
             ),
+            _count_where(prompted).label("prompted"),
+            _count_where(and_(prompted, won)).label("prompted_won"),
         ).group_by(Referral.technician_id, Referral.salesperson_id, month),
         since,
         until,
     )
     frame = pd.DataFrame(connection.execute(statement).all(), columns=SUM_COLUMNS)
     money = ["value_won", "spiffs_owed", "spiffs_paid"]
-    counts = ["referrals", "won", "lost", "closed", "told"]
+    counts = ["referrals", "won", "lost", "closed", "told", "prompted", "prompted_won"]
     frame[money] = frame[money].astype(float).fillna(0.0)  # a sum over no rows is NULL
     return frame.astype(dict.fromkeys(counts, int))
 
@@ -217,6 +237,45 @@ def contact_hours(
     return frame.astype({"hours": float})
 
 
+def prompt_comparison(
+    connection: Connection, since: dt.date | None = None, until: dt.date | None = None
+) -> pd.DataFrame:
+    """Referrals made after a heads-up about old equipment against all others, with their
+    conversion (won of won and lost): one row each, `prompted` then `unprompted`, always both.
+    """
+    unprompted = Referral.prompted_by_equipment_id.is_(None)
+    won = Referral.status == ReferralStatus.WON
+    statement = _period(
+        select(
+            unprompted,
+            func.count(),
+            _count_where(won),
+            _count_where(Referral.status == ReferralStatus.LOST),
+            _sum_where(won, Referral.won_value),
+        ).group_by(unprompted),
+        since,
+        until,
+    )
+    figures = {
+        UNPROMPTED if bool(is_unprompted) else PROMPTED: (count, won_count, lost, value or 0.0)
+        for is_unprompted, count, won_count, lost, value in connection.execute(statement)
+    }
+    rows = {}
+    for name in (PROMPTED, UNPROMPTED):
+        count, won_count, lost, value = figures.get(name, (0, 0, 0, 0.0))
+        decided = won_count + lost
+        rows[name] = {
+            "referrals": int(count),
+            "won": int(won_count),
+            "lost": int(lost),
+            "conversion": won_count / decided if decided else float("nan"),
+            "value_won": float(value),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index", columns=PROMPT_COLUMNS).rename_axis(
+        "heads-up"
+    )
+
+
 def _names(connection: Connection) -> dict[int, str]:
     return {staff_id: name for staff_id, name in connection.execute(select(Staff.id, Staff.name))}
 
@@ -229,7 +288,9 @@ def _per_person(sums: pd.DataFrame, hours: pd.DataFrame, key: str) -> pd.DataFra
     table["conversion"] = (table["won"] / table["closed"]).where(table["closed"] > 0)
     table["told_share"] = (table["told"] / table["closed"]).where(table["closed"] > 0)
     table = table[PERSON_COLUMNS].sort_values(["referrals", "won"], ascending=False)
-    return table.astype({"referrals": int, "won": int, "lost": int})
+    return table.astype(
+        dict.fromkeys(["referrals", "won", "lost", "prompted", "prompted_won"], int)
+    )
 
 
 def _monthly(sums: pd.DataFrame) -> pd.DataFrame:
@@ -271,4 +332,5 @@ def referral_metrics(
         by_salesperson=_per_person(sums, hours, "salesperson"),
         monthly=_monthly(sums),
         totals=totals,
+        by_prompt=prompt_comparison(connection, since, until),
     )

@@ -33,6 +33,25 @@ DEFAULT_LOST_REASONS = (
     "Could not reach customer",
     "Other",
 )
+# Years each kind of equipment usually serves, as the office starts out; the office changes
+# them, adds kinds and removes them. A kind without a life is never a replacement candidate.
+DEFAULT_SERVICE_LIFE: tuple[tuple[str, int], ...] = (
+    ("Furnace", 18),
+    ("Boiler", 15),
+    ("Central air", 12),
+    ("Air conditioner", 12),
+    ("Heat pump", 12),
+    ("Water heater", 10),
+    ("Water softener", 12),
+    ("Sump pump", 10),
+    ("Copier", 5),
+)
+SERVICE_LIFE_YEARS = (1, 60)
+
+
+def kind_key(kind: str | None) -> str:
+    """A kind of equipment as the office's service lives match it: trimmed, any case."""
+    return (kind or "").strip().casefold()
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,15 @@ class OfficeSettings:
     lost_reasons: tuple[str, ...] = field(default=DEFAULT_LOST_REASONS)
     history_visits_on_briefing: int = 10
     time_zone: str = ""  # an IANA name such as "America/Chicago"; empty: the machine's zone
+    service_life: tuple[tuple[str, int], ...] = field(default=DEFAULT_SERVICE_LIFE)
+
+    def service_life_of(self, kind: str | None) -> int | None:
+        """The years this kind of equipment usually serves; None when the office set none."""
+        return self.service_lives().get(kind_key(kind))
+
+    def service_lives(self) -> dict[str, int]:
+        """Service life in years by `kind_key`."""
+        return {kind_key(kind): years for kind, years in self.service_life}
 
     def spiff_for(self, won_value: Decimal) -> Decimal:
         if self.spiff_mode == "percent":
@@ -67,6 +95,7 @@ SETTING_LABELS = {
     "lost_reasons": "Lost reasons",
     "history_visits_on_briefing": "Visits on a briefing",
     "time_zone": "Office time zone",
+    "service_life": "Service life",
 }
 SPIFF_MODES = ("flat", "percent")
 FIRST_CONTACT_HOURS = (1, 24 * 14)
@@ -122,6 +151,28 @@ def validate(settings: OfficeSettings) -> None:
             zone_named(settings.time_zone)
         except UnknownTimeZone as error:
             raise SettingsProblem("time_zone", str(error)) from None
+    _service_life(settings.service_life)
+
+
+def _service_life(lives: tuple[tuple[str, int], ...]) -> None:
+    """Each kind named once, each life a whole number of years in SERVICE_LIFE_YEARS."""
+    low, high = SERVICE_LIFE_YEARS
+    seen: set[str] = set()
+    for entry in lives:
+        if not isinstance(entry, tuple) or len(entry) != 2:
+            raise SettingsProblem("service_life", f"{entry!r} is not a kind and its years")
+        kind, years = entry
+        name = kind.strip() if isinstance(kind, str) else ""
+        if not name:
+            raise SettingsProblem("service_life", "a kind of equipment must have a name")
+        if isinstance(years, bool) or not isinstance(years, int) or not low <= years <= high:
+            raise SettingsProblem(
+                "service_life",
+                f"{name}: must be a whole number of years from {low} to {high}, not {years!r}",
+            )
+        if kind_key(name) in seen:
+            raise SettingsProblem("service_life", f"{name}: the kind is listed twice")
+        seen.add(kind_key(name))
 
 
 def _use_zone(settings: OfficeSettings) -> ZoneInfo:
@@ -154,8 +205,8 @@ def _decode(kind: type | str, raw: str, default: Any) -> Any:
     value = json.loads(raw)
     if isinstance(default, Decimal):
         return Decimal(value)
-    if isinstance(default, tuple):
-        return tuple(value)
+    if isinstance(default, tuple):  # pairs (service life) come back from JSON as lists
+        return tuple(tuple(item) if isinstance(item, list) else item for item in value)
     return type(default)(value)
 
 

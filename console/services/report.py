@@ -15,11 +15,18 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from console.services.briefing.fonts import BOLD, REGULAR, markup, register_fonts
 from console.services.briefing.page import PageSize
-from console.services.metrics import ReferralMetrics
+from console.services.metrics import PROMPTED, UNPROMPTED, ReferralMetrics
 from console.services.output_file import atomic_output
 from console.services.transfer.formulas import protect, protect_frame
 from console.services.transfer.table_file import FileProblem
@@ -34,6 +41,8 @@ HEADINGS = {
     "spiffs_paid": "Spiffs paid",
     "median_hours_to_first_contact": "Median h to 1st contact",
     "told_share": "Tech told",
+    "prompted": "Prompted",
+    "prompted_won": "Prompted won",
 }
 
 
@@ -52,7 +61,7 @@ def format_cell(column: str, value: Any) -> str:
         return f"${float(value):,.0f}"
     if column == "median_hours_to_first_contact":
         return f"{float(value):.1f}"
-    if column in ("referrals", "won", "lost"):
+    if column in ("referrals", "won", "lost", "prompted", "prompted_won"):
         return str(int(float(value)))
     return str(value)
 
@@ -67,6 +76,21 @@ def summary_line(totals: dict[str, float]) -> str:
         f"median {hours} h to first contact · "
         f"tech told on {format_cell('told_share', totals['told_share'])} of closed referrals"
     )
+
+
+def prompt_line(by_prompt: pd.DataFrame) -> str:
+    """Prompted against unprompted referrals in one sentence, for the report and the dashboard."""
+    if by_prompt.empty:
+        return ""
+    parts = []
+    for name, label in ((PROMPTED, "after a heads-up"), (UNPROMPTED, "unprompted")):
+        row = by_prompt.loc[name]
+        count = int(row["referrals"])
+        parts.append(
+            f"{count} referral{'s' if count != 1 else ''} {label}, "
+            f"conversion {format_cell('conversion', row['conversion'])}"
+        )
+    return " · ".join(parts)
 
 
 REPORT_SUFFIXES = (".csv", ".xlsx", ".pdf")
@@ -183,6 +207,14 @@ def report_pdf(metrics: ReferralMetrics, page_size: PageSize = PageSize.LETTER) 
         _table(metrics.by_salesperson, "salesperson", width),
         Paragraph("Per month", section),
         _table(metrics.monthly, "month", width * 0.6),
+        KeepTogether(
+            [
+                Paragraph("After a heads-up about old equipment", section),
+                Paragraph(markup(prompt_line(metrics.by_prompt)), text),
+                Spacer(0, 4),
+                _table(metrics.by_prompt, "heads-up", width * 0.6),
+            ]
+        ),
     ]
     document.build(story)
     return buffer.getvalue()

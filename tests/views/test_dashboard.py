@@ -24,3 +24,18 @@ def test_dashboard_shows_figures_for_the_period(qtbot, window: MainWindow) -> No
     dashboard.group.setCurrentIndex(dashboard.group.findData("month"))
     assert table.rowCount() == len(metrics.monthly)
     assert table.horizontalHeaderItem(0).text() == "Month"
+
+
+def test_dashboard_compares_referrals_after_a_heads_up(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.tabs.setCurrentWidget(window.numbers_tab)
+    qtbot.waitUntil(lambda: window.numbers_tab.ready, timeout=20_000)
+    dashboard = window.dashboard
+    with qtbot.waitSignal(dashboard.loaded, timeout=10_000):
+        dashboard.preset.setCurrentText("All time")
+    dashboard.group.setCurrentIndex(dashboard.group.findData("prompt"))
+    table = dashboard.table
+    assert [table.item(row, 0).text() for row in range(table.rowCount())] == [
+        "prompted",
+        "unprompted",
+    ]
+    assert "unprompted, conversion" in dashboard.totals.text()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from console.services.metrics import ReferralMetrics, referral_metrics
 from console.services.office_time import local_today
-from console.services.report import HEADINGS, format_cell, summary_line, write_report
+from console.services.report import HEADINGS, format_cell, prompt_line, summary_line, write_report
 from console.views.common.background import Background
 from console.views.common.lazy import LazyView
 from console.views.common.qt_dates import from_qdate
@@ -50,6 +50,13 @@ def preset_range(name: str, today: dt.date) -> tuple[dt.date | None, dt.date]:
 
 def _qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
+
+
+def totals_line(metrics: ReferralMetrics) -> str:
+    """The period's totals, then how referrals after an old-equipment heads-up convert."""
+    return " · ".join(
+        part for part in (summary_line(metrics.totals), prompt_line(metrics.by_prompt)) if part
+    )
 
 
 class DashboardView(LazyView):
@@ -82,6 +89,7 @@ class DashboardView(LazyView):
         self.group.addItem("Per technician", "technician")
         self.group.addItem("Per salesperson", "salesperson")
         self.group.addItem("Per month", "month")
+        self.group.addItem("After a heads-up or not", "prompt")
         self.export = QPushButton("&Export…", self)
         self.export.setAccessibleName("Export the report as CSV, Excel or PDF")
         self.export.clicked.connect(self.ask_export)
@@ -170,11 +178,11 @@ class DashboardView(LazyView):
 
     def _settled(self) -> None:
         if self.totals.text() == "Loading…":
-            self.totals.setText("" if self.metrics is None else summary_line(self.metrics.totals))
+            self.totals.setText("" if self.metrics is None else totals_line(self.metrics))
 
     def _show(self, metrics: ReferralMetrics) -> None:
         self.metrics = metrics
-        self.totals.setText(summary_line(metrics.totals))
+        self.totals.setText(totals_line(metrics))
         self.show_figures()
         self.loaded.emit()
 
@@ -185,6 +193,8 @@ class DashboardView(LazyView):
             return self.metrics.by_salesperson
         if group == "month":
             return self.metrics.monthly
+        if group == "prompt":
+            return self.metrics.by_prompt
         return self.metrics.by_technician
 
     def show_figures(self) -> None:

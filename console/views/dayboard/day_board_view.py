@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -198,6 +198,13 @@ class DayBoardView(LazyView):
                 )
                 child.setData(0, VISIT_ROLE, visit)
                 parent.addChild(child)
+                lines = board.headsups.get(visit.id)
+                if lines:  # old equipment where the tech is going: worth a look, not a sale
+                    note = QTreeWidgetItem(["", "Heads-up: " + "; ".join(lines)])
+                    note.setData(0, VISIT_ROLE, visit)  # Enter still opens the customer
+                    note.setForeground(1, QBrush(QColor("#b45309")))
+                    note.setToolTip(1, "\n".join(lines))
+                    child.addChild(note)
                 count += 1
             self.visits.addTopLevelItem(parent)
         self.visits.expandAll()
@@ -246,7 +253,7 @@ class DayBoardView(LazyView):
         from console.services.briefing.day_sheet import render_day_sheet  # PDF stack on demand
 
         assert self.board is not None
-        return render_day_sheet(self.board, default_page_size(), technician_id)
+        return render_day_sheet(self.board, default_page_size(), technician_id, self.board.headsups)
 
     def save_day_sheet(self, technician_id: int | None, path: Path) -> None:
         """Render and write the day sheet on a worker; the board says when it is saved."""
@@ -256,7 +263,9 @@ class DayBoardView(LazyView):
         def work() -> Path:
             from console.services.briefing.day_sheet import render_day_sheet
 
-            path.write_bytes(render_day_sheet(board, default_page_size(), technician_id))
+            path.write_bytes(
+                render_day_sheet(board, default_page_size(), technician_id, board.headsups)
+            )
             return path
 
         self.summary.setText(f"Saving the day sheet to {path.name}…")
