@@ -16,7 +16,16 @@ from collections.abc import Sequence
 from sqlalchemy.exc import DBAPIError
 
 from console import __version__
-from console.commands import briefing, referrals, report, transfer
+from console.commands import (
+    briefing,
+    calendar,
+    equipment,
+    outbox,
+    referrals,
+    report,
+    sync,
+    transfer,
+)
 from console.commands.common import (
     PROG,
     CommandError,
@@ -128,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("-o", "--output", required=True, metavar="FILE")
     backup.set_defaults(handler=cmd_backup)
 
-    for module in (referrals, briefing, transfer, report):
+    for module in (referrals, briefing, transfer, report, sync, equipment, calendar, outbox):
         module.register(commands, common)
     return parser
 

@@ -1,25 +1,38 @@
-"""`dispatch-console referral add | move | tell-tech | list` and `note add`."""
+"""`dispatch-console referral add | move | attempt | tell-tech | list` and `note add`."""
 
 from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import sys
 
+from console.commands import calendar, outbox
 from console.commands.common import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
     CommandParser,
     add_handler,
+    add_smtp_option,
     iso_date,
     limited_text,
     local_datetime,
     printable,
+    quoted,
     record_id,
     resolve_customer,
     text_value,
     unit_of_work,
 )
 from console.desk_user import desk_user
-from console.models import ReferralStatus, StaffRole, UpsellNote, Urgency
+from console.models import ContactChannel, ReferralStatus, StaffRole, UpsellNote, Urgency
+from console.services.contact_attempts import (
+    AttemptSummary,
+    as_row,
+    attempt_summaries,
+    record_attempt,
+)
+from console.services.equipment_life import headsup_equipment
 from console.services.notes import add_note
 from console.services.referrals import (
     StepDetails,
@@ -45,12 +58,16 @@ LIST_COLUMNS = (
     "first_contact_at",
     "appointment_at",
     "follow_up_on",
+    "attempts",
+    "last_attempt_at",
+    "next_try_at",
 )
 
 
 def cmd_referral_add(args: argparse.Namespace) -> int:
     with unit_of_work(args) as session:
         customer = resolve_customer(session, args.customer)
+        prompted_by = headsup_equipment(session, args.prompted_by) if args.prompted_by else None
         referral = create_referral(
             session,
             customer_id=customer.id,
@@ -61,6 +78,7 @@ def cmd_referral_add(args: argparse.Namespace) -> int:
             urgency=args.urgency,
             estimated_value=args.estimated_value,
             salesperson=args.salesperson,
+            prompted_by_equipment_id=prompted_by,
             actor=desk_user(),
         )
         referral_id = referral.id
@@ -84,7 +102,46 @@ def cmd_referral_move(args: argparse.Namespace) -> int:
     return 0
 
 
+def wall_clock(text: str) -> dt.datetime:
+    """An ISO date-time as typed; without a zone it stays naive, to be read on the office's
+    clock once the office's settings are loaded."""
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{quoted(text)} is not a date-time as YYYY-MM-DDTHH:MM"
+        ) from None
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise argparse.ArgumentTypeError(
+            f"{quoted(text)} is outside the years {EARLIEST_YEAR} to {LATEST_YEAR}"
+        )
+    return value
+
+
+def cmd_referral_attempt(args: argparse.Namespace) -> int:
+    with unit_of_work(args) as session:
+        attempt = record_attempt(
+            session,
+            args.id,
+            channel=args.channel,
+            reached=args.reached,
+            note=args.note,
+            next_try=args.next,
+            at=args.at,
+            actor=desk_user(),
+            expected_version=None,
+        )
+        status = attempt.referral.status.value
+        recorded = as_row(attempt).text
+        count = attempt_summaries(session, [args.id])[args.id].count
+    so_far = f"{count} attempt{'s' if count != 1 else ''} so far"
+    print(printable(f"referral {args.id}: {status}; {recorded} ({so_far})"))
+    return 0
+
+
 def cmd_referral_tell_tech(args: argparse.Namespace) -> int:
+    if args.send:
+        return outbox.send_tell_tech(args)
     with unit_of_work(args) as session:
         referral = tell_tech(session, args.id, desk_user(), thanked=args.thanked, note=args.note)
         technician = referral.technician.name
@@ -92,7 +149,11 @@ def cmd_referral_tell_tech(args: argparse.Namespace) -> int:
     return 0
 
 
-def _row(item: WorkItem) -> list[str]:
+def _moment(value: dt.datetime | None) -> str:
+    return value.isoformat(timespec="seconds") if value else ""
+
+
+def _row(item: WorkItem, attempts: AttemptSummary | None) -> list[str]:
     return [
         str(item.id),
         item.status.value,
@@ -107,6 +168,9 @@ def _row(item: WorkItem) -> list[str]:
         item.first_contact_at.isoformat(timespec="seconds") if item.first_contact_at else "",
         item.appointment_at.isoformat(timespec="seconds") if item.appointment_at else "",
         item.follow_up_on.isoformat() if item.follow_up_on else "",
+        str(attempts.count) if attempts else "0",
+        _moment(attempts.last.at) if attempts else "",
+        _moment(attempts.last.next_try_at) if attempts else "",
     ]
 
 
@@ -128,14 +192,15 @@ def cmd_referral_list(args: argparse.Namespace) -> int:
             status=ReferralStatus(args.status) if args.status else None,
             technician_id=technician_id,
         )
-    rows = [_row(item) for item in items]
+        attempts = attempt_summaries(session, [item.id for item in items])
+    rows = [_row(item, attempts.get(item.id)) for item in items]
     if args.format == "csv":
         # A spreadsheet opening this must show a pain point such as "=HYPERLINK(...)" as text.
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(LIST_COLUMNS)
         writer.writerows([[protect(cell) for cell in row] for row in rows])
         return 0
-    shown = (0, 1, 2, 3, 4, 5, 9)
+    shown = (0, 1, 2, 3, 4, 5, 9, LIST_COLUMNS.index("attempts"))
     table = [[LIST_COLUMNS[i] for i in shown]] + [
         [printable(row[i]) for i in shown] for row in rows
     ]
@@ -183,6 +248,11 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     add.add_argument("--urgency", choices=[u.value for u in Urgency], default=Urgency.NORMAL.value)
     add.add_argument("--estimated-value", metavar="N")
     add.add_argument("--salesperson", metavar="S")
+    add.add_argument(
+        "--prompted-by",
+        metavar="EQUIPMENT",
+        help="external id of the old equipment whose heads-up led the tech to refer",
+    )
     add_handler(add, cmd_referral_add)
 
     move = steps.add_parser("move", parents=[common], help="take one lifecycle step")
@@ -198,13 +268,38 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     move.add_argument("--note", metavar="TEXT")
     add_handler(move, cmd_referral_move)
 
+    tried = steps.add_parser(
+        "attempt", parents=[common], help="record a try to reach the referral's customer"
+    )
+    tried.add_argument("id", type=record_id, metavar="ID")
+    tried.add_argument(
+        "--channel", required=True, choices=[channel.value for channel in ContactChannel]
+    )
+    tried.add_argument(
+        "--reached", action="store_true", help="it reached the customer (the first is the contact)"
+    )
+    tried.add_argument("--note", metavar="TEXT")
+    tried.add_argument(
+        "--next", type=wall_clock, metavar="DATETIME", help="when to try again (office time)"
+    )
+    tried.add_argument(
+        "--at", type=wall_clock, metavar="DATETIME", help="when it happened (office time; now)"
+    )
+    add_handler(tried, cmd_referral_attempt)
+
     told = steps.add_parser(
         "tell-tech", parents=[common], help="the referring tech was told the outcome"
     )
     told.add_argument("id", type=record_id, metavar="ID")
     told.add_argument("--thanked", action="store_true")
     told.add_argument("--note", metavar="TEXT")
+    told.add_argument(
+        "--send", action="store_true", help="email the office's message to the tech, then record it"
+    )
+    add_smtp_option(told)
     add_handler(told, cmd_referral_tell_tech)
+
+    calendar.register_invite(steps, common)
 
     listing = steps.add_parser("list", parents=[common], help="the worklists")
     listing.add_argument("--status", choices=[s.value for s in ReferralStatus])

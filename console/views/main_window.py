@@ -39,10 +39,12 @@ from console.views.customer.customer_view import CustomerView
 from console.views.dashboard.numbers_tab import NumbersTab
 from console.views.dayboard.day_board_view import DayBoardView
 from console.views.dayboard.visit_dialog import VisitDialog
+from console.views.messages.outbox_sender import OutboxSender
 from console.views.preferences_dialog import PreferencesDialog
 from console.views.referrals.spiff_view import SpiffView
 from console.views.referrals.worklist_view import WorklistView
 from console.views.search.search_panel import SearchPanel
+from console.views.transfer.sync_watcher import SyncWatcher
 
 EMPTY_STATE = (
     "<h2>No customer open</h2>"
@@ -118,6 +120,7 @@ class MainWindow(QMainWindow):
         self.customer.shown.connect(self._customer_shown)
         self.search.customerActivated.connect(self.open_customer)
         self.worklists.openCustomer.connect(self.open_customer)
+        self.worklists.tellTech.connect(self.tell_tech)
         self.day_board.openCustomer.connect(self.open_customer)
         self.day_board.referralFromVisit.connect(self.referral_from_board_visit)
         self._build_actions()
@@ -133,6 +136,11 @@ class MainWindow(QMainWindow):
         self.changes = ChangePoll(context, self)
         self.changes.otherDesks.connect(lambda: self.context.hub.changed.emit("elsewhere"))
         self.changes.start()
+        self.outbox_sender = OutboxSender(self.context, parent=self)
+        self.outbox_sender.reported.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.outbox_sender.start()
+        self.sync_watcher: SyncWatcher | None = None
+        self.restart_sync_watcher()
         context.follow_changes(self, self._views_are_current)
         settle_long_lived("start-up")
 
@@ -176,6 +184,12 @@ class MainWindow(QMainWindow):
         export_table = _action("&Export this table…", self, QKeySequence("Ctrl+E"))
         export_table.triggered.connect(self.export_focused_table)
         file_menu.addAction(export_table)
+        outbox = QAction("&Outbox…", self)
+        outbox.triggered.connect(self.show_outbox)
+        file_menu.addAction(outbox)
+        sync_log = QAction("S&ync log…", self)
+        sync_log.triggered.connect(self.show_sync_log)
+        file_menu.addAction(sync_log)
         file_menu.addSeparator()
         preferences = _action("Pr&eferences…", self, QKeySequence("Ctrl+,"))
         preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
@@ -358,6 +372,35 @@ class MainWindow(QMainWindow):
     def show_preferences(self) -> None:
         if PreferencesDialog(self.context, self.settings, self).exec():
             self.desk_label.setText(f"Desk user: {self.context.desk_user}")
+            self.restart_sync_watcher()
+
+    def show_outbox(self) -> None:
+        from console.views.messages.outbox_view import OutboxDialog
+
+        OutboxDialog(self.context, retried=self.outbox_sender.kick, parent=self).exec()
+
+    def tell_tech(self, referral_ids: list[int]) -> None:
+        """Write to the referring techs: the message goes to the outbox, sent in the background."""
+        from console.views.messages.tell_tech_dialog import TellTechDialog
+
+        dialog = TellTechDialog(self.context, referral_ids, parent=self)
+        dialog.queued.connect(lambda _count: self.outbox_sender.kick())
+        dialog.exec()
+
+    def show_sync_log(self) -> None:
+        from console.views.transfer.sync_log_view import SyncLogDialog
+
+        dialog = SyncLogDialog(self.context, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def restart_sync_watcher(self) -> None:
+        """Watch the export folder when Preferences make this desk the sync desk."""
+        if self.sync_watcher is not None:
+            self.sync_watcher.close(wait=False)  # a sync under way is cancelled, not waited for
+        self.sync_watcher = SyncWatcher.for_desk(
+            self.context, self.settings, self.statusBar(), self
+        )
 
     def print_day(self) -> None:
         from console.views.briefing.batch_dialog import BatchBriefingDialog
@@ -451,7 +494,10 @@ class MainWindow(QMainWindow):
         self.customer.restore_state(self.settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.outbox_sender.stop()
         self.changes.close()
+        if self.sync_watcher is not None:
+            self.sync_watcher.close()
         self.context.stop_following(self)
         self.save_layout()
         super().closeEvent(event)
