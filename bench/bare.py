@@ -14,20 +14,27 @@ from console.services.briefing.fonts import BOLD, REGULAR, register_fonts
 from console.services.search import fts_phrase
 
 BARE_SEARCH = """
+WITH direct AS (SELECT rowid AS id FROM customer_search WHERE customer_search MATCH :match),
+by_site AS (
+    SELECT st.customer_id AS id FROM site_search AS s JOIN sites AS st ON st.id = s.rowid
+    WHERE site_search MATCH :match
+),
+found AS (SELECT id FROM direct UNION SELECT id FROM by_site)
 SELECT c.id, c.account_number, c.name, c.company, c.phone, c.city, c.street
-FROM customers AS c JOIN customer_search AS s ON s.rowid = c.id
-WHERE customer_search MATCH ?
-ORDER BY CASE WHEN lower(c.name) = ? THEN 0 WHEN lower(c.name) LIKE ? || '%' THEN 1 ELSE 2 END,
+FROM found JOIN customers AS c ON c.id = found.id
+ORDER BY CASE WHEN lower(c.name) = :phrase THEN 0 WHEN lower(c.account_number) = :phrase THEN 0
+              WHEN lower(c.name) LIKE :phrase || '%' THEN 1 ELSE 2 END,
          c.name, c.id
 LIMIT 50
 """
 
 
 def bare_search(connection: sqlite3.Connection, query: str) -> list[tuple[Any, ...]]:
+    """A customer matching every word on its own details or on one of its sites."""
     words = query.lower().split()
     match = " AND ".join(fts_phrase(word) for word in words)
     phrase = " ".join(words)
-    return connection.execute(BARE_SEARCH, (match, phrase, phrase)).fetchall()
+    return connection.execute(BARE_SEARCH, {"match": match, "phrase": phrase}).fetchall()
 
 
 def bare_open_customer(connection: sqlite3.Connection, customer_id: int) -> int:
