@@ -24,6 +24,7 @@ from console.services.transfer.presets import (
     import_with_preset,
     recognise,
     rejects_target,
+    source_rejects,
 )
 from console.services.transfer.rejects import write_rejects
 from console.services.transfer.table_file import (
@@ -126,7 +127,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise CommandError(f"{printable(args.file)}: {printable(error)}") from None
     if preset is not None:
         print(f"preset: {preset.name}")
-    return _report(args, path, summaries, table)
+    return _report(args, path, summaries, table, preset)
 
 
 def _report(
@@ -134,6 +135,7 @@ def _report(
     path: Path,
     summaries: list[ImportSummary],
     table: TableFile | None,
+    preset: Preset | None = None,
 ) -> int:
     """What was read, written and refused; everything quoted from the file made printable."""
     first = summaries[0]
@@ -157,9 +159,21 @@ def _report(
         print(
             f"{verb} {summary.rows} {summary.kind} row(s): {summary.created} created, "
             f"{summary.updated} updated, {summary.unchanged} unchanged"
+            + (f", {summary.rejected} rejected" if summary.rejected else "")
         )
-    several = len(summaries) > 1
     target = Path(args.rejects) if args.rejects else None
+    if preset is not None:
+        # The file's own rows go back, in its own header: fixed, it imports as it did.
+        rejects, columns = source_rejects(path, preset, summaries, args.sheet)
+        if rejects:
+            out = rejects_target(path, "", target, False)
+            try:
+                write_rejects(rejects, columns, out)
+            except OutputProblem as error:
+                raise CommandError(f"{len(rejects)} row(s) rejected; {error}") from None
+            print(f"rejected {len(rejects)} row(s) of the file; they are in {printable(out)}")
+        return 0
+    several = len(summaries) > 1
     for summary in summaries:
         if not summary.rejects:
             continue

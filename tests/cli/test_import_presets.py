@@ -138,14 +138,21 @@ def test_skip_invalid_saves_the_rows_left_out(
     args = ["import", "visits", str(path), "--skip-invalid", "--rejects", str(rejects)]
     assert main([*args, "--database", url]) == 0
     out = capsys.readouterr().out
-    target = rejects / "jobs-visits-rejects.csv"
-    assert f"rejected 1 visits row(s); they are in {target}" in out
+    target = rejects / "jobs-rejects.csv"
+    assert "imported 3 visits row(s): 2 created, 0 updated, 0 unchanged, 1 rejected" in out
+    assert f"rejected 1 row(s) of the file; they are in {target}" in out
     lines = target.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("external_id,customer_external_id,")
-    assert lines[0].endswith(",reason")
-    assert lines[1].startswith("st-job:51877360,9999999,")
-    assert "no customer with external id '9999999'" in lines[1]
+    header = next(line for line in text.splitlines() if "Job Number" in line or "Job #" in line)
+    assert lines[0] == header + ",reason"  # the file's own header, its rows as written
+    assert "51877360,9999999" in lines[1]
+    assert "visits: " in lines[1] and "'9999999'" in lines[1]
     assert count(sqlite_engine, ServiceVisit) == 2
+    # Fixed, the rejects file imports as the original did.
+    target.write_text(
+        target.read_text(encoding="utf-8-sig").replace("9999999", "1099417"), encoding="utf-8"
+    )
+    assert main(["import", "auto", str(target), "--database", url]) == 0
+    assert count(sqlite_engine, ServiceVisit) == 3
 
 
 def test_import_presets_lists_every_preset(capsys: pytest.CaptureFixture[str]) -> None:

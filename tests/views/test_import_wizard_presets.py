@@ -117,7 +117,7 @@ def test_invalid_rows_are_left_out_and_saved_beside_the_file(
     wizard.grab().save(str(tmp_path / "wizard-skip.png"))
     qtbot.mouseClick(wizard.run_page.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Imported 4 rows" in wizard.run_page.summary.text(), timeout=20_000)
-    saved = tmp_path / "jobs-visits-rejects.csv"
+    saved = tmp_path / "jobs-rejects.csv"
     assert f"3 invalid row(s) were left out; they are saved in {saved}." in (
         wizard.run_page.summary.text()
     )

@@ -341,6 +341,9 @@ def _import_one(
     record.outcome = SyncFileOutcome.CHECKED if dry_run else SyncFileOutcome.IMPORTED
     rejects, columns = _merged_rejects(summaries)
     if rejects:
+        # The file's own rows, in its own header: fixed, the file syncs as it did.
+        rejects, columns = _presets().source_rejects(planned.file.path, planned.preset, summaries)
+    if rejects:
         reasons = [f"row {r.line}: {'; '.join(r.reasons)}" for r in rejects]
         record.problems, record.problem_count = _first(reasons, PROBLEMS_KEPT)
         if not dry_run:

@@ -45,6 +45,7 @@ from console.services.transfer.presets import (
     recognise,
     recognise_header,
     rejects_target,
+    source_rejects,
 )
 from console.services.transfer.rejects import write_rejects
 from console.services.transfer.table_file import (
@@ -448,7 +449,10 @@ class RunPage(QWizardPage):
                     ]
                 outcome = Outcome(summaries)
                 if not dry_run and all(s.written for s in summaries):
-                    outcome.rejects = save_rejects(path, summaries, columns)
+                    if preset is not None:
+                        outcome.rejects = save_source_rejects(path, preset, summaries, sheet)
+                    else:
+                        outcome.rejects = save_rejects(path, summaries, columns)
                 return outcome
             except (FileProblem, OutputProblem) as error:  # a refusal: shown, not logged
                 return FileProblem(str(error))
@@ -644,14 +648,22 @@ class ImportWizard(QWizard):
         super().reject()
 
 
+def save_source_rejects(
+    path: Path, preset: Preset, summaries: list[ImportSummary], sheet: str | None
+) -> list[Path]:
+    """A preset's rows left out, as the file has them, beside it: fixed, it imports again."""
+    rejects, columns = source_rejects(path, preset, summaries, sheet)
+    if not rejects:
+        return []
+    target = rejects_target(path, "", None, False)
+    write_rejects(rejects, columns, target)
+    return [target]
+
+
 def save_rejects(
     path: Path, summaries: list[ImportSummary], columns: list[str] | None
 ) -> list[Path]:
-    """Rows left out, beside the imported file: one file per kind that left any out.
-
-    `columns` is the file's own header; None for a preset, whose rows are in the kind's
-    own columns (a file the console imports as it is).
-    """
+    """Rows left out, beside the imported file, under the file's own header."""
     saved = []
     for summary in summaries:
         if not summary.rejects:

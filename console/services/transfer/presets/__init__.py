@@ -38,7 +38,7 @@ Every cell is first unwrapped from `="07601"`.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -52,6 +52,7 @@ from console.services.transfer.importer import ImportSummary, Progress, import_f
 from console.services.transfer.kinds import KINDS
 from console.services.transfer.presets.definition import Definition, load_definition, own_format
 from console.services.transfer.presets.derived import derived_table
+from console.services.transfer.rejects import Reject
 from console.services.transfer.table_file import TableFile, open_table
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "recognise",
     "recognise_header",
     "rejects_target",
+    "source_rejects",
 ]
 
 
@@ -184,6 +186,37 @@ def rejects_target(source: Path, kind: str, target: Path | None, several: bool) 
     return target
 
 
+def source_rejects(
+    path: Path, preset: Preset, summaries: Sequence[ImportSummary], sheet: str | None = None
+) -> tuple[list[Reject], list[str]]:
+    """The rows a preset import left out as the file has them, with every kind's reasons.
+
+    A preset's kinds are read from the file's rows (one row may give a customer and its
+    sites), so the rows go back in the file's own header: fixed, the file imports as before.
+    """
+    reasons: dict[int, list[str]] = {}
+    several = len(summaries) > 1
+    for summary in summaries:
+        for reject in summary.rejects:
+            prefix = f"{summary.kind}: " if several else ""
+            reasons.setdefault(reject.line, []).extend(prefix + r for r in reject.reasons)
+    if not reasons:
+        return [], []
+    source = open_source(path, preset, sheet)
+    columns = source.source_columns
+    found: list[Reject] = []
+    for frame in source.chunks():
+        for line, cells in zip(frame.index, frame.itertuples(index=False, name=None), strict=True):
+            if int(line) in reasons:
+                values = dict(zip(columns, (str(cell) for cell in cells), strict=True))
+                found.append(Reject(int(line), values, reasons[int(line)]))
+    return found, columns
+
+
+def _has_rows(source: TableFile) -> bool:
+    return any(len(frame) for frame in source.chunks(1))
+
+
 class _Rollback(Exception):
     """Leaves the preset's transaction without writing."""
 
@@ -235,7 +268,7 @@ def import_with_preset(
                     progress=progress,
                     cancelled=cancelled,
                 )
-                if kind != preset.kinds[0] and summary.rows == 0:
+                if summary.rows == 0 and _has_rows(source):
                     # The source has rows but none for this kind (no job had an employee).
                     summary.problems.clear()
                 summaries.append(summary)
