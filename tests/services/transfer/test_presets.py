@@ -258,7 +258,7 @@ def test_servicetitan_report_with_title_rows(sqlite_engine: Engine) -> None:
         ).one()
         assert visit.status.value == "completed" and visit.completed_at is not None
         if HAS_SITES:
-            assert visit.site is not None and visit.site.external_id == "2201187"
+            assert visit.site is not None and visit.site.external_id == "st-location:2201187"
         assert visit.problem == "Boiler Repair: Relief valve leaking; 19-year-old boiler"
         boiler = session.scalars(
             select(Equipment).where(Equipment.external_id == "st-equipment:880101")
@@ -269,7 +269,7 @@ def test_servicetitan_report_with_title_rows(sqlite_engine: Engine) -> None:
             dt.date(2006, 10, 14),
         )
         if HAS_SITES:
-            assert boiler.site is not None and boiler.site.external_id == "2201187"
+            assert boiler.site is not None and boiler.site.external_id == "st-location:2201187"
         furnace = session.scalars(
             select(Equipment).where(Equipment.external_id == "st-equipment:880102")
         ).one()
