@@ -25,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from console.models import Base, ImportFingerprint
 from console.models.import_fingerprint import FINGERPRINT_BYTES
+from console.services.office_time import office_zone
 from console.services.transfer.kinds import Kind
 from console.services.transfer.values import ColumnFormat
 
@@ -69,8 +70,10 @@ class Fingerprints:
         self, formats: dict[str, ColumnFormat], decimal: str | None, day_first: bool | None
     ) -> None:
         """The formats the cells are read with: the tag of every fingerprint from now on."""
+        # Times without a zone are read in the office's zone: another zone, another reading.
         told = repr(
             (
+                str(office_zone()),
                 decimal,
                 day_first,
                 sorted((name, form.decimal, form.day_first) for name, form in formats.items()),

@@ -139,3 +139,18 @@ def test_export_then_import_changes_nothing_even_in_another_office_zone(
         assert summary.problems == [], zone
         assert (summary.created, summary.updated, summary.unchanged) == (0, 0, len(VISITS))
         assert domain_rows(office) == before
+
+
+def test_the_same_file_again_in_another_office_zone_is_read_in_that_zone(
+    office: Engine, tmp_path: Path
+) -> None:
+    """A time without a zone means the office's clock, so a new zone is a new reading: the
+    row is not skipped as unchanged since its last import."""
+    visits = visits_file(tmp_path)
+    assert import_file(office, "visits", visits).problems == []
+    configure_office_zone("Europe/Berlin")
+    summary = import_file(office, "visits", visits)
+    assert summary.problems == []
+    assert summary.unchanged < len(VISITS)
+    moved = stored_times(office)
+    assert moved["V-PLAIN"] == utc(2026, 6, 15, 7)  # 09:00 in Berlin's summer
