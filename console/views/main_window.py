@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self.outbox_sender.reported.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.outbox_sender.start()
         self.sync_watcher: SyncWatcher | None = None
+        self.retired_watchers: list[SyncWatcher] = []
         self.restart_sync_watcher()
         context.follow_changes(self, self._views_are_current)
         settle_long_lived("start-up")
@@ -398,6 +399,7 @@ class MainWindow(QMainWindow):
         """Watch the export folder when Preferences make this desk the sync desk."""
         if self.sync_watcher is not None:
             self.sync_watcher.close(wait=False)  # a sync under way is cancelled, not waited for
+            self.retired_watchers.append(self.sync_watcher)  # its thread is waited for at quit
         self.sync_watcher = SyncWatcher.for_desk(
             self.context, self.settings, self.statusBar(), self
         )
@@ -496,8 +498,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.outbox_sender.stop()
         self.changes.close()
-        if self.sync_watcher is not None:
-            self.sync_watcher.close()
+        for watcher in [*self.retired_watchers, self.sync_watcher]:
+            if watcher is not None:
+                watcher.close()
         self.context.stop_following(self)
         self.save_layout()
         super().closeEvent(event)

@@ -10,7 +10,7 @@ thread of its own; progress goes to the status bar and the result to the sync lo
 
 from __future__ import annotations
 
-import os
+import atexit
 from collections.abc import Callable
 from pathlib import Path
 
@@ -79,6 +79,31 @@ def run_message(run: SyncRun) -> str:
         parts.append(f"{waiting} waiting")
     ending = "" if run.outcome is SyncOutcome.DONE else f" ({run.outcome.value})"
     return f"Sync{ending}: {', '.join(parts)}. See File ▸ Sync log."
+
+
+_draining: set[BackgroundTask] = set()
+
+
+def _drain(task: BackgroundTask) -> None:
+    """Let a cancelled sync end on its own, owned by no window that might be deleted first.
+
+    A thread object destroyed while its thread runs aborts the process, so the task is kept
+    here until it finishes, and waited for when the interpreter exits.
+    """
+    task.setParent(None)
+    _draining.add(task)
+
+    def done() -> None:
+        _draining.discard(task)
+        task.deleteLater()
+
+    task.finished.connect(done)
+
+
+@atexit.register
+def _wait_for_draining() -> None:
+    for task in list(_draining):
+        task.wait()
 
 
 class SyncWatcher(QObject):
@@ -151,9 +176,11 @@ class SyncWatcher(QObject):
         return watcher
 
     def start(self) -> None:
-        """Watch the folder, and look at once: files may have landed while the desk was off."""
-        if os.path.isdir(self.folder):
-            self.watcher.addPath(str(self.folder))
+        """Look at once (files may have landed while the desk was off), then watch the folder.
+
+        The folder is watched once a look off the GUI thread has found it: asking a network
+        share that does not answer would freeze the window.
+        """
         self.periodic.start()
         self.look()
 
@@ -172,14 +199,17 @@ class SyncWatcher(QObject):
             return
         self.looking = True
         folder = self.folder
-        start_job(lambda: snapshot(folder), self._looked)
+        start_job(lambda: (folder.is_dir(), snapshot(folder)), self._looked)
 
-    def _looked(self, found: object, error: BaseException | None) -> None:
+    def _looked(self, looked: object, error: BaseException | None) -> None:
         self.looking = False
-        if self.closed or error is not None or not isinstance(found, dict):
+        if self.closed or error is not None or not isinstance(looked, tuple):
             return
-        if str(self.folder) not in self.watcher.directories() and os.path.isdir(self.folder):
-            self.watcher.addPath(str(self.folder))  # the folder appeared (a share came back)
+        there, found = looked
+        watched = str(self.folder) in self.watcher.directories()
+        if there and not watched and self.watcher.addPath(str(self.folder)):
+            self.look()  # found, or back (a share came back): what landed meanwhile
+            return
         if found != self.synced_state and not self.debounce.isActive():
             self.schedule()
 
@@ -270,6 +300,8 @@ class SyncWatcher(QObject):
         if task is None:
             return
         task.cancel()
+        self.task = None
         if wait:
-            self.task = None
             task.wait()
+        else:
+            _drain(task)
