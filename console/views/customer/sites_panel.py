@@ -7,6 +7,8 @@ Both reads run as background jobs through the services; nothing here touches the
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QHeaderView, QLabel, QSplitter, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
@@ -167,8 +169,8 @@ class SitesPanel(QWidget):
     def _show_detail(self, detail: SiteDetail) -> None:
         self.detail = detail
         site = detail.site
-        address = f" — {site.address}" if site.address else ""
-        self.heading.setText(f"<b>{site.name}</b>{address}")
+        address = f" — {escape(site.address)}" if site.address else ""
+        self.heading.setText(f"<b>{escape(site.name)}</b>{address}")
         self.equipment_model.set_rows(detail.equipment)
         self.visit_model.set_rows(detail.visits)
         fit_columns_once(self.equipment)
