@@ -409,7 +409,11 @@ def test_vendor_dates(text: str, month_first: bool, expected: str) -> None:
 
 def test_unwrap_keeps_leading_zeros_and_leaves_formulas_alone() -> None:
     assert unwrap('="07601"') == "07601"
+    assert unwrap('= "07666" ') == "07666"
     assert unwrap("=SUM(A1)") == "=SUM(A1)"
+    # Not the guard: kept as written (and exported with an apostrophe), never half-unwrapped.
+    assert unwrap('="07020') == '="07020'
+    assert unwrap("=07601") == "=07601"
 
 
 @pytest.mark.parametrize(

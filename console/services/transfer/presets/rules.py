@@ -16,7 +16,7 @@ from typing import Any
 from console.services.transfer.file_problem import FileProblem
 
 # `="07601"`: how Housecall Pro (and many exports meant for Excel) keep leading zeros.
-EXCEL_TEXT = re.compile(r'^="(.*)"$', re.DOTALL)
+EXCEL_TEXT = re.compile(r'^=\s*"(.*)"$', re.DOTALL)  # a space after = is still the guard
 GROUP = "{n}"
 MAIN_KEYS = ("copy", "first", "join", "value", "id")
 MODIFIERS = (
