@@ -277,6 +277,17 @@ def _merged_rejects(summaries: Sequence[Any]) -> tuple[list[Any], list[str]]:
     return sorted(by_line.values(), key=lambda r: r.line), list(columns)
 
 
+def _staff_header(path: Path) -> bool:
+    """The file has the console's staff columns, but its name does not say whose."""
+    from console.services.transfer.table_file import open_table
+
+    try:
+        header = open_table(path).source_columns
+    except (FileProblem, OSError):
+        return False
+    return _presets().recognise_header(header, "technicians.csv") is not None
+
+
 def _rejects_file(rejects_dir: Path, file: FolderFile, started: dt.datetime) -> Path:
     stamp = local(started).strftime("%Y%m%d-%H%M%S")
     return rejects_dir / f"{file.path.stem} rejects {stamp}.csv"
@@ -396,6 +407,11 @@ def _plan(files: list[FolderFile], now: float, settle_seconds: float) -> list[_P
             continue
         if preset is None:
             reason = "no preset recognises its header; import it once with `import KIND FILE`"
+            if _staff_header(file.path):
+                reason = (
+                    "technicians and salespeople have the same columns: name the file "
+                    "technicians… or salespeople… so the sync knows which it holds"
+                )
             planned.append(_Planned(file, None, reason))
         else:
             planned.append(_Planned(file, preset))

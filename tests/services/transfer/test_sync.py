@@ -280,6 +280,22 @@ def test_an_unexpected_error_in_one_file_is_logged_and_the_others_go_in(
     assert [f.outcome for f in run.files[:-1]] == [SyncFileOutcome.IMPORTED] * (len(EXPORTS) - 1)
 
 
+def test_a_staff_file_not_named_for_its_role_is_refused_saying_how_to_name_it(
+    engine: Engine, tmp_path: Path, office_exports: Path
+) -> None:
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    staff = folder / "staff.csv"
+    staff.write_bytes((office_exports / EXPORTS["salespeople"]).read_bytes())
+    settled(staff)
+
+    run = sync_folder(engine, folder)
+
+    (file,) = stored_runs(engine)[0].files
+    assert run.outcome == SyncOutcome.REFUSED and file.outcome == SyncFileOutcome.REFUSED
+    assert file.reason.startswith("technicians and salespeople have the same columns: name")
+
+
 def test_the_log_is_written_even_when_every_file_is_refused(engine: Engine, tmp_path: Path) -> None:
     folder = tmp_path / "drop"
     folder.mkdir()
