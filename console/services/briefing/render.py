@@ -401,19 +401,31 @@ def _footer_canvas(content: BriefingContent) -> type[Canvas]:
     return FooterCanvas
 
 
-def render_briefing(content: BriefingContent, page_size: PageSize = PageSize.LETTER) -> bytes:
-    """The briefing as PDF bytes."""
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+def sheet_document(
+    buffer: io.BytesIO, page_size: PageSize, title: str, subject: str | None = None
+) -> SimpleDocTemplate:
+    """A page laid out as the briefing's: its margins, room for the footer, the PDF's title."""
+    return SimpleDocTemplate(
         buffer,
         pagesize=page_size.points,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN + FOOTER_GAP,
-        title=f"Sales briefing — {content.customer.name}",
+        title=title,
         author="Dispatch Console",
-        subject=f"Account {content.customer.account_number}",
+        subject=subject,
+    )
+
+
+def render_briefing(content: BriefingContent, page_size: PageSize = PageSize.LETTER) -> bytes:
+    """The briefing as PDF bytes."""
+    buffer = io.BytesIO()
+    document = sheet_document(
+        buffer,
+        page_size,
+        f"Sales briefing — {content.customer.name}",
+        f"Account {content.customer.account_number}",
     )
     sheet = _Sheet(content, document.width - 2 * FRAME_PADDING)
     document.build(sheet.flowables(), canvasmaker=_footer_canvas(content))

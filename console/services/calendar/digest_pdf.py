@@ -13,7 +13,7 @@ from typing import Any
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from console.services.briefing.fonts import BOLD, markup
 from console.services.briefing.page import PageSize
@@ -26,6 +26,7 @@ from console.services.briefing.render import (
     MARGIN,
     MUTED,
     RULE,
+    sheet_document,
     sheet_styles,
 )
 from console.services.calendar.digest import TechnicianDigest, money, outcome_line
@@ -37,15 +38,8 @@ PAD = 3  # inside each figure box, so amounts keep their size
 def render_digest(digest: TechnicianDigest, page_size: PageSize = PageSize.LETTER) -> bytes:
     """The digest as PDF bytes."""
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=page_size.points,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + FOOTER_GAP,
-        title=f"Weekly referral digest — {digest.technician} — {digest.week.label}",
-        author="Dispatch Console",
+    document = sheet_document(
+        buffer, page_size, f"Weekly referral digest — {digest.technician} — {digest.week.label}"
     )
     width = document.width - 2 * FRAME_PADDING
     styles = _styles()
