@@ -262,21 +262,6 @@ def _first(values: Iterable[str], limit: int) -> tuple[str | None, int]:
     return ("\n".join(kept) if kept else None), count
 
 
-def _merged_rejects(summaries: Sequence[Any]) -> tuple[list[Any], list[str]]:
-    """One reject per line of the file, reasons of every kind together, and the header."""
-    from console.services.transfer.rejects import Reject
-
-    by_line: dict[int, Any] = {}
-    columns: dict[str, None] = {}
-    for summary in summaries:
-        for reject in getattr(summary, "rejects", []):
-            columns.update(dict.fromkeys(reject.values))
-            merged = by_line.setdefault(reject.line, Reject(reject.line, dict(reject.values), []))
-            prefix = f"{summary.kind}: " if len(summaries) > 1 else ""
-            merged.reasons.extend(f"{prefix}{reason}" for reason in reject.reasons)
-    return sorted(by_line.values(), key=lambda r: r.line), list(columns)
-
-
 def _staff_header(path: Path) -> bool:
     """The file has the console's staff columns, but its name does not say whose."""
     from console.services.transfer.table_file import open_table
@@ -350,10 +335,8 @@ def _import_one(
             kind.created = kind.updated = kind.unchanged = kind.rejected = 0
         return True
     record.outcome = SyncFileOutcome.CHECKED if dry_run else SyncFileOutcome.IMPORTED
-    rejects, columns = _merged_rejects(summaries)
-    if rejects:
-        # The file's own rows, in its own header: fixed, the file syncs as it did.
-        rejects, columns = _presets().source_rejects(planned.file.path, planned.preset, summaries)
+    # The file's own rows, in its own header, every kind's reasons: fixed, it syncs as it did.
+    rejects, columns = _presets().source_rejects(planned.file.path, planned.preset, summaries)
     if rejects:
         reasons = [f"row {r.line}: {'; '.join(r.reasons)}" for r in rejects]
         record.problems, record.problem_count = _first(reasons, PROBLEMS_KEPT)
