@@ -22,6 +22,7 @@ from console.paths import APP_NAME, DESKTOP_ID, DISPLAY_NAME, ORG_NAME, resource
 from console.services.connection import is_connection_error
 from console.services.demo import is_empty, seed_demo
 from console.services.office_settings import use_office_zone
+from console.views.common.off_thread import thread_pool
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
 
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 # Packaging checks start the real window and need it to leave on its own (see smoke_start).
 SMOKE_QUIT_ENV = "CONSOLE_SMOKE_QUIT_MS"
+EXIT_WAIT_MS = 5_000  # a read stuck on a dead link is not waited for longer than this
 
 
 def desk_settings() -> QSettings:
@@ -176,4 +178,6 @@ def run_window(database: str | None, demo: bool = False) -> int:
     if quit_after_ms is not None:
         smoke_start(app, quit_after_ms)
     status = app.exec()
+    # Database work still on a pool thread must end before the interpreter tears Qt down.
+    thread_pool().waitForDone(EXIT_WAIT_MS)
     return 1 if report.smoke and report.failed else status
