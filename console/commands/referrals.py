@@ -79,6 +79,7 @@ def cmd_referral_add(args: argparse.Namespace) -> int:
             estimated_value=args.estimated_value,
             salesperson=args.salesperson,
             prompted_by_equipment_id=prompted_by,
+            category=args.category,
             actor=desk_user(),
         )
         referral_id = referral.id
@@ -248,6 +249,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     add.add_argument("--urgency", choices=[u.value for u in Urgency], default=Urgency.NORMAL.value)
     add.add_argument("--estimated-value", metavar="N")
     add.add_argument("--salesperson", metavar="S")
+    add.add_argument("--category", metavar="C", help="one of the office's referral categories")
     add.add_argument(
         "--prompted-by",
         metavar="EQUIPMENT",

@@ -80,6 +80,8 @@ class Referral(Base):
     pain_point: Mapped[str] = mapped_column(Text)
     recommendation: Mapped[str | None] = mapped_column(Text)
     urgency: Mapped[Urgency] = mapped_column(enum_column(Urgency), default=Urgency.NORMAL)
+    # One of the office's referral categories (spiff rules and assignment go by it); None: none.
+    category: Mapped[str | None] = mapped_column(String(80))
     estimated_value: Mapped[Decimal | None]
     won_value: Mapped[Decimal | None]
     lost_reason: Mapped[str | None] = mapped_column(Text)

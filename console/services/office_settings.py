@@ -47,6 +47,15 @@ DEFAULT_SERVICE_LIFE: tuple[tuple[str, int], ...] = (
     ("Copier", 5),
 )
 SERVICE_LIFE_YEARS = (1, 60)
+# What a referral is about, as the office names it: spiff rules and assignment go by it.
+DEFAULT_REFERRAL_CATEGORIES = (
+    "Equipment replacement",
+    "Maintenance plan",
+    "Indoor air quality",
+    "Repair upgrade",
+    "Other",
+)
+CATEGORY_LENGTH = 80
 
 
 def kind_key(kind: str | None) -> str:
@@ -69,6 +78,12 @@ class OfficeSettings:
     history_visits_on_briefing: int = 10
     time_zone: str = ""  # an IANA name such as "America/Chicago"; empty: the machine's zone
     service_life: tuple[tuple[str, int], ...] = field(default=DEFAULT_SERVICE_LIFE)
+    referral_categories: tuple[str, ...] = field(default=DEFAULT_REFERRAL_CATEGORIES)
+
+    def category_named(self, name: str | None) -> str | None:
+        """The office's spelling of a category typed in any case; None when it is not one."""
+        wanted = (name or "").strip().casefold()
+        return next((c for c in self.referral_categories if c.casefold() == wanted), None)
 
     def service_life_of(self, kind: str | None) -> int | None:
         """The years this kind of equipment usually serves; None when the office set none."""
@@ -96,6 +111,7 @@ SETTING_LABELS = {
     "history_visits_on_briefing": "Visits on a briefing",
     "time_zone": "Office time zone",
     "service_life": "Service life",
+    "referral_categories": "Referral categories",
 }
 SPIFF_MODES = ("flat", "percent")
 FIRST_CONTACT_HOURS = (1, 24 * 14)
@@ -152,6 +168,25 @@ def validate(settings: OfficeSettings) -> None:
         except UnknownTimeZone as error:
             raise SettingsProblem("time_zone", str(error)) from None
     _service_life(settings.service_life)
+    _referral_categories(settings.referral_categories)
+
+
+def _referral_categories(categories: tuple[str, ...]) -> None:
+    """At least one, each named, short enough to store, and no two alike in any case."""
+    if not categories:
+        raise SettingsProblem("referral_categories", "give at least one")
+    seen: set[str] = set()
+    for category in categories:
+        name = category.strip() if isinstance(category, str) else ""
+        if not name:
+            raise SettingsProblem("referral_categories", "a category must not be empty")
+        if len(name) > CATEGORY_LENGTH:
+            raise SettingsProblem(
+                "referral_categories", f"{name[:30]}…: at most {CATEGORY_LENGTH} characters"
+            )
+        if name.casefold() in seen:
+            raise SettingsProblem("referral_categories", f"{name}: listed twice")
+        seen.add(name.casefold())
 
 
 def _service_life(lives: tuple[tuple[str, int], ...]) -> None:

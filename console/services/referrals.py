@@ -196,9 +196,13 @@ def create_referral(
     salesperson: str | int | None = None,
     from_note_id: int | None = None,
     prompted_by_equipment_id: int | None = None,
+    category: str | None = None,
     now: dt.datetime | None = None,
 ) -> Referral:
     """Record a technician's referral; with a salesperson it starts assigned.
+
+    `category` is one of the office's referral categories, in any case; it is stored as the
+    office spells it.
 
     `prompted_by_equipment_id` is the old equipment whose heads-up led the tech to refer; it
     must stand at this customer, and it is the referral's equipment when none is given. It is
@@ -228,6 +232,7 @@ def create_referral(
     except ValueError:
         raise InputError("urgency", f"{urgency!r} is not one of low, normal, high") from None
     value = parse_money(estimated_value, "estimated value")
+    kind = office_category(session, category)
     referral = Referral(
         customer_id=customer_id,
         technician_id=tech.id,
@@ -239,6 +244,7 @@ def create_referral(
         recommendation=_optional_text(recommendation),
         urgency=level,
         estimated_value=value,
+        category=kind,
         created_at=at,
     )
     session.add(referral)
@@ -257,6 +263,20 @@ def create_referral(
         )
     session.flush()
     return referral
+
+
+def office_category(session: Session, category: str | None) -> str | None:
+    """The office's category named `category` (any case); blank is none; others are refused."""
+    if category is None or not category.strip():
+        return None
+    settings = load_office_settings(session)
+    found = settings.category_named(category)
+    if found is None:
+        choices = ", ".join(settings.referral_categories)
+        raise InputError(
+            "category", f"{category.strip()!r} is not a category; choose one of {choices}"
+        )
+    return found
 
 
 def move_referral(

@@ -150,6 +150,20 @@ def test_list_filters_and_table(capsys, office: str) -> None:  # type: ignore[no
             ),
             "estimated value: 'ten' is not a number",
         ),
+        (
+            (
+                "referral",
+                "add",
+                "100001",
+                "--technician",
+                "T-1",
+                "--pain-point",
+                "x",
+                "--category",
+                "Roofing",
+            ),
+            "category: 'Roofing' is not a category; choose one of Equipment replacement,",
+        ),
     ],
 )
 def test_add_refusals(

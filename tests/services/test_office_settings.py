@@ -56,6 +56,13 @@ REFUSALS: list[tuple[dict[str, Any], str]] = [
     ),
     ({"lost_reasons": ()}, "Lost reasons: give at least one"),
     ({"lost_reasons": ("Price", "  ")}, "Lost reasons: a reason must not be empty"),
+    ({"referral_categories": ()}, "Referral categories: give at least one"),
+    ({"referral_categories": ("Plans", " ")}, "Referral categories: a category must not be empty"),
+    ({"referral_categories": ("Plans", "plans ")}, "Referral categories: plans: listed twice"),
+    (
+        {"referral_categories": ("x" * 81,)},
+        "Referral categories: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…: at most 80",
+    ),
     ({"history_visits_on_briefing": 0}, "Visits on a briefing: must be a whole number"),
     ({"time_zone": "Mars/Olympus_Mons"}, "Office time zone: 'Mars/Olympus_Mons' is not a time"),
     ({"time_zone": "../../etc/passwd"}, "Office time zone: '../../etc/passwd' is not a time"),

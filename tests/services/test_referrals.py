@@ -334,3 +334,26 @@ def test_telling_the_tech_twice_at_once_is_refused_naming_the_referral(
     assert [(entry.actor, entry.note) for entry in told] == [
         ("other desk", "Told the tech the outcome and thanked them")
     ]
+
+
+def test_a_category_is_stored_as_the_office_spells_it(
+    sessions: sessionmaker[Session], office: dict[str, int]
+) -> None:
+    referral_id = new_referral(sessions, office, category="  maintenance PLAN ")
+    plain_id = new_referral(sessions, office, category="")
+    with sessions() as session:
+        assert session.get(Referral, referral_id).category == "Maintenance plan"  # type: ignore[union-attr]
+        assert session.get(Referral, plain_id).category is None  # type: ignore[union-attr]
+
+
+def test_a_category_the_office_does_not_have_is_refused_and_nothing_is_written(
+    sessions: sessionmaker[Session], office: dict[str, int]
+) -> None:
+    with sessions.begin() as session:
+        save_office_settings(session, OfficeSettings(referral_categories=("Boilers", "Plans")))
+    with pytest.raises(
+        InputError, match="'Roofing' is not a category; choose one of Boilers, Plans"
+    ):
+        new_referral(sessions, office, category="Roofing")
+    with sessions() as session:
+        assert session.scalars(select(Referral)).all() == []
