@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 
 from console.database import make_engine
@@ -53,3 +55,33 @@ def window(qtbot, context: DeskContext, desk_settings: QSettings) -> MainWindow:
     main.show()
     qtbot.waitExposed(main)
     return main
+
+
+def dark_colours() -> QPalette:
+    """A dark desktop theme's palette: light text on dark bases."""
+    colours = QPalette()
+    dark, darker, text = QColor("#2b2b2b"), QColor("#1e1e1e"), QColor("#e8e8e8")
+    for role, colour in (
+        (QPalette.ColorRole.Window, dark),
+        (QPalette.ColorRole.Base, darker),
+        (QPalette.ColorRole.AlternateBase, dark),
+        (QPalette.ColorRole.Button, dark),
+        (QPalette.ColorRole.Text, text),
+        (QPalette.ColorRole.WindowText, text),
+        (QPalette.ColorRole.ButtonText, text),
+        (QPalette.ColorRole.PlaceholderText, QColor("#9a9a9a")),
+        (QPalette.ColorRole.Highlight, QColor("#3d6fb4")),
+        (QPalette.ColorRole.HighlightedText, QColor("#ffffff")),
+    ):
+        colours.setColor(role, colour)
+    return colours
+
+
+@pytest.fixture
+def dark_palette(qapp: QApplication) -> Iterator[QPalette]:  # type: ignore[no-untyped-def]
+    """The application in a dark palette for one test, as a dark desktop theme gives it."""
+    before = qapp.palette()
+    colours = dark_colours()
+    qapp.setPalette(colours)
+    yield colours
+    qapp.setPalette(before)
