@@ -19,9 +19,10 @@ from console.services.transfer.presets import (
     import_with_preset,
     recognise,
     rejects_target,
+    source_rejects,
 )
 from console.services.transfer.presets.definition import load_definition
-from console.services.transfer.presets.rules import unwrap, vendor_date
+from console.services.transfer.presets.rules import BrokenGuard, guarded_value, vendor_date
 
 SAMPLES = Path(__file__).parents[2] / "data" / "presets"
 HAS_SITES = "sites" in KINDS
@@ -407,13 +408,14 @@ def test_vendor_dates(text: str, month_first: bool, expected: str) -> None:
     assert vendor_date(text, month_first) == expected
 
 
-def test_unwrap_keeps_leading_zeros_and_leaves_formulas_alone() -> None:
-    assert unwrap('="07601"') == "07601"
-    assert unwrap('= "07666" ') == "07666"
-    assert unwrap("=SUM(A1)") == "=SUM(A1)"
-    # Not the guard: kept as written (and exported with an apostrophe), never half-unwrapped.
-    assert unwrap('="07020') == '="07020'
-    assert unwrap("=07601") == "=07601"
+def test_the_text_guard_is_unwrapped_and_anything_else_starting_with_equals_refused() -> None:
+    assert guarded_value('="07601"', 0) == "07601"
+    assert guarded_value(' = "07666" ', 0) == "07666"
+    assert guarded_value('="say ""hi"""', 0) == 'say "hi"'
+    assert guarded_value(" 07601 ", 0) == "07601"
+    for cell in ("=SUM(A1)", '="07020', "=07601"):
+        with pytest.raises(BrokenGuard):
+            guarded_value(cell, 3)
 
 
 @pytest.mark.parametrize(
@@ -448,3 +450,88 @@ def test_a_broken_preset_file_is_refused_naming_it(tmp_path: Path, text: str, me
     with pytest.raises(FileProblem) as refusal:
         load_definition(path)
     assert str(refusal.value) == message
+
+
+def broken_guard_copy(tmp_path: Path, old: str, new: str) -> Path:
+    text = (SAMPLES / "housecall-pro-customers.csv").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "customers.csv"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            '="07020"',
+            "=07020",
+            "row 3, column Address_1 Postal Code: '=07020' is a spreadsheet formula, not a value;"
+            ' write 07020 or ="07020"',
+        ),
+        (
+            '="cus_8f2a61c7"',
+            '="cus_8f2a61c7',
+            "row 3, column ID: '=\"cus_8f2a61c7' is a spreadsheet formula, not a value;"
+            ' write cus_8f2a61c7 or ="cus_8f2a61c7"',
+        ),
+    ],
+)
+def test_a_broken_text_guard_is_refused_naming_the_cell_and_nothing_is_written(
+    sqlite_engine: Engine, tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    path = broken_guard_copy(tmp_path, old, new)
+    summaries = import_with_preset(sqlite_engine, path, find_preset("housecall-pro-customers"))
+    assert [str(problem) for problem in summaries[0].problems] == [message]
+    assert not summaries[0].written
+    assert table_count(sqlite_engine, Customer) == 0
+
+
+def test_with_skip_invalid_a_broken_guard_row_goes_to_the_rejects_as_written(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    path = broken_guard_copy(tmp_path, '="07020"', "=07020")
+    summaries = import_with_preset(
+        sqlite_engine, path, find_preset("housecall-pro-customers"), skip_invalid=True
+    )
+    assert summaries[0].created == 3 and summaries[0].rejected == 1
+    assert "cus_8f2a61c7" not in customers(sqlite_engine)
+    rejects, columns = source_rejects(path, find_preset("housecall-pro-customers"), summaries)
+    assert [reject.line for reject in rejects] == [3]
+    assert rejects[0].values["Address_1 Postal Code"] == "=07020"  # the file's own text
+    assert columns[0] == "ID"
+    assert "Address_1 Postal Code: '=07020' is a spreadsheet formula" in rejects[0].reasons[0]
+
+
+def test_job_no_and_other_number_abbreviations_match_job_number(tmp_path: Path) -> None:
+    jobs = tmp_path / "jobs.csv"
+    jobs.write_text(
+        "Job No.,Job description,Job status,Customer name,Job scheduled start date\n"
+        "1,x,scheduled,A,\n",
+        encoding="utf-8",
+    )
+    found = recognise(jobs)
+    assert found is not None and found.name == "housecall-pro-jobs"
+
+
+def test_a_job_whose_customer_cannot_be_found_says_why_and_nothing_is_written(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    run(sqlite_engine, "housecall-pro-customers.csv")
+    with Session(sqlite_engine) as session, session.begin():
+        session.add(
+            Customer(external_id="OTHER-1", account_number="OTHER-1", name="Margaret Miller")
+        )
+    text = (SAMPLES / "housecall-pro-jobs.csv").read_text(encoding="utf-8")
+    moved = text.replace("14 Elm Street, Hackensack", "500 Nowhere Road, Paramus", 1)
+    moved = moved.replace("Harbor Point Property Management", "Harbour Point", 1)
+    assert moved.count("Nowhere") == 1 and "Harbour Point" in moved
+    path = tmp_path / "jobs.csv"
+    path.write_text(moved, encoding="utf-8")
+    summaries = import_with_preset(sqlite_engine, path, find_preset("housecall-pro-jobs"))
+    assert [str(problem) for problem in summaries[-1].problems] == [
+        "row 2: 2 customers are named 'Margaret Miller' and not exactly one of them is served"
+        " at '500 Nowhere Road, Paramus, NJ 07601'",
+        "row 3: no customer is named 'Harbour Point': import the customers export first",
+    ]
+    assert table_count(sqlite_engine, ServiceVisit) == 0

@@ -32,7 +32,8 @@ with `near = rule`, namesake customers are told apart by the address the rule gi
 begins with the customer's or one of its sites' street; not found, the name with the
 `prefix`), `lookup = "site"` (a customer's name and `near` an address → that customer's
 site whose street the address begins with; not found, empty), `prefix = "text"`.
-Every cell is first unwrapped from `="07601"`.
+Every cell is first unwrapped from `="07601"`; a cell that starts with `=` but is not that
+guard (`=07601`, `="07601`: a hand edit's leftovers) refuses its row, naming the cell.
 """
 
 from __future__ import annotations
@@ -221,6 +222,25 @@ class _Rollback(Exception):
     """Leaves the preset's transaction without writing."""
 
 
+def _add_unread_rows(summary: ImportSummary, table: TableFile, skip_invalid: bool) -> None:
+    """Rows the preset could not read (a broken `="…"` guard) count as the kind's problems.
+
+    They never reached the importer, so they are added here: refused with the file, or with
+    `skip_invalid` left out as rejects like any other refused row.
+    """
+    unread = getattr(table.reader, "problems", [])
+    if not unread:
+        return
+    if not skip_invalid:
+        summary.problems.extend(unread)
+        summary.problems.sort(key=lambda problem: problem.row)
+        return
+    for problem in unread:
+        summary.rejects.append(Reject(problem.row, {}, [f"{problem.column}: {problem.reason}"]))
+    summary.rejected += len(unread)
+    summary.rejects.sort(key=lambda reject: reject.line)
+
+
 def import_with_preset(
     engine: Engine,
     path: Path,
@@ -271,6 +291,7 @@ def import_with_preset(
                 if summary.rows == 0 and _has_rows(source):
                     # The source has rows but none for this kind (no job had an employee).
                     summary.problems.clear()
+                _add_unread_rows(summary, table, skip_invalid)
                 summaries.append(summary)
                 if summary.problems or summary.cancelled:
                     raise _Rollback

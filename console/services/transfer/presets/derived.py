@@ -15,7 +15,8 @@ from sqlalchemy import Connection, func, select
 
 from console.models import Base, StaffRole
 from console.services.transfer.presets.definition import Definition, KindPlan
-from console.services.transfer.presets.rules import Context, Resolve
+from console.services.transfer.presets.rules import Context, Resolve, UnreadableRow
+from console.services.transfer.problems import Problem
 from console.services.transfer.table_file import Reader, TableFile
 
 Batch = tuple[list[int], list[tuple[str, ...]]]
@@ -38,6 +39,8 @@ class DerivedReader:
         self.positions = definition.positions(source.source_columns)
         self.groups = definition.groups(plan, source.source_columns)
         self.resolve = resolve
+        self.problems: list[Problem] = []
+        """Source rows left out because a cell could not be read, with why (one per row)."""
 
     def describe(self) -> str:
         return f"{self.source.describe()}, preset {self.definition.name}"
@@ -53,7 +56,14 @@ class DerivedReader:
             out_lines: list[int] = []
             out_rows: list[tuple[str, ...]] = []
             for line, row in zip(lines, rows, strict=True):
-                for values in self._rows(row):
+                try:
+                    derived = list(self._rows(row))
+                except UnreadableRow as unreadable:
+                    at = unreadable.position
+                    column = self.source.source_columns[at] if at is not None else None
+                    self.problems.append(Problem(line, column, str(unreadable)))
+                    continue
+                for values in derived:
                     if plan.unique:
                         if values[0] in seen:
                             continue
@@ -65,7 +75,13 @@ class DerivedReader:
 
     def _rows(self, row: Sequence[str]) -> Iterator[tuple[str, ...]]:
         for group in self.groups:
-            context = Context(self.positions, self.definition.month_first, self.resolve, group)
+            context = Context(
+                self.positions,
+                self.definition.month_first,
+                self.resolve,
+                group,
+                explain=getattr(self.resolve, "explain", None),
+            )
             if self.plan.when and not any(rule(row, context) for rule in self.plan.when):
                 continue
             values = tuple(rule(row, context) for rule in self.plan.rules)
@@ -113,6 +129,29 @@ class Lookups:
             if street and external_id and address.lower().startswith(street.lower())
         ]
         return max(matching)[1] if matching else None
+
+    def explain(self, what: str, fallback: str, address: str) -> str | None:
+        """Why no customer was found for a job's customer name, said the way a user fixes it;
+        None when the name is itself a stored customer's external id (the fallback holds)."""
+        if what != "customer" or self.connection is None:
+            return None
+        customers = Base.metadata.tables["customers"]
+        held = select(customers.c.id).where(customers.c.external_id == fallback).limit(1)
+        if self.connection.execute(held).first() is not None:
+            return None
+        named = select(func.count()).where(func.lower(customers.c.name) == fallback.lower())
+        count = int(self.connection.execute(named).scalar() or 0)
+        if count == 0:
+            return f"no customer is named {fallback!r}: import the customers export first"
+        if not address:
+            return (
+                f"{count} customers are named {fallback!r} and the row has no address"
+                " to tell them apart"
+            )
+        return (
+            f"{count} customers are named {fallback!r} and not exactly one of them is served"
+            f" at {address!r}"
+        )
 
     def _customer(self, name: str, address: str) -> Any:
         """The one customer of that name (namesakes told apart by the address), or None."""

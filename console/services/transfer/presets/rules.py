@@ -27,16 +27,53 @@ Resolve = Callable[[str, str, str], str | None]
 """(what, name, address) → the external id of the one record so named (there), or None."""
 
 
+# "No.", "Num" and "Nbr" as whole words are the same abbreviation of "number" as `#`.
+NUMBER_WORD = re.compile(r"\b(?:no|num|nbr)\b\.?")
+
+
 def heading_key(text: str) -> str:
-    """A heading as compared: case, spaces, punctuation and `_` aside, `#` read as number."""
-    text = text.replace("\ufeff", "").lower().replace("#", " number ")
+    """A heading as compared: case, spaces, punctuation and `_` aside, `#`, "No." read as
+    number (`Job #` = `Job No.` = `job_number`)."""
+    text = text.replace("\ufeff", "").replace("_", " ").lower().replace("#", " number ")
+    text = NUMBER_WORD.sub(" number ", text)
     return re.sub(r"[^0-9a-z]+", "", text)
 
 
-def unwrap(cell: str) -> str:
-    """`="07601"` → `07601`: a text guard some systems write, not a formula to keep."""
-    match = EXCEL_TEXT.match(cell.strip())
-    return match.group(1).replace('""', '"') if match else cell
+class UnreadableRow(ValueError):
+    """A source row the preset cannot turn into records; the message says why.
+
+    `position` is the header position of the cell at fault, when one cell is.
+    """
+
+    position: int | None = None
+
+
+class BrokenGuard(UnreadableRow):
+    """A cell that starts like a spreadsheet formula but is not the `="…"` text guard.
+
+    `=07601` or `="07601` is what a hand edit in a spreadsheet leaves of `="07601"`; read as
+    written it would store a formula's text as a ZIP code or an id, so the row is refused.
+    """
+
+    def __init__(self, position: int, cell: str) -> None:
+        self.position = position
+        self.cell = cell
+        meant = cell.strip().lstrip("=").strip().strip('"')
+        super().__init__(
+            f'{cell.strip()!r} is a spreadsheet formula, not a value; write {meant} or ="{meant}"'
+        )
+
+
+def guarded_value(cell: str, position: int) -> str:
+    """The cell's value, trimmed: `="07601"` → `07601` (a text guard some systems write, not a
+    formula to keep); a cell that starts with `=` but is not that guard raises `BrokenGuard`."""
+    text = cell.strip()
+    if not text.startswith("="):
+        return text
+    match = EXCEL_TEXT.match(text)
+    if match is None:
+        raise BrokenGuard(position, cell)
+    return match.group(1).replace('""', '"').strip()
 
 
 @dataclass
@@ -47,6 +84,8 @@ class Context:
     month_first: bool
     resolve: Resolve
     group: str = ""
+    explain: Callable[[str, str, str], str | None] | None = None
+    """Why `resolve` found no record, when its fallback (the name itself) would fail too."""
     row: Sequence[str] = ()
     """The row being read, for a modifier that reads another of its cells."""
 
@@ -105,7 +144,7 @@ def _cell(heading: str) -> Rule:
     def read(row: Sequence[str], context: Context) -> str:
         wanted = heading_key(heading.replace(GROUP, context.group)) if grouped else key
         position = context.positions.get(wanted)
-        return unwrap(row[position]).strip() if position is not None else ""
+        return guarded_value(row[position], position) if position is not None else ""
 
     return read
 
@@ -229,6 +268,8 @@ def _looked_up(text: str, what: str, prefix: str, near: Rule | None, context: Co
     found = context.resolve(what, text, address)
     if found is not None:
         return found
+    if context.explain is not None and (why := context.explain(what, prefix + text, address)):
+        raise UnreadableRow(why)
     return "" if what == "site" else prefix + text
 
 
