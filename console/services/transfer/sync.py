@@ -155,6 +155,21 @@ def _still_written(file: FolderFile, now: float, settle_seconds: float) -> str |
     return None
 
 
+class ChangedWhileRead(FileProblem):
+    """The file's size or time moved while it was imported: the office's system is writing
+    it again. Nothing of it is written; the next sync takes it."""
+
+
+def _unchanged_since_listed(file: FolderFile) -> None:
+    """Raise `ChangedWhileRead` unless the file is as the folder listing saw it."""
+    try:
+        stat = file.path.stat()
+    except OSError as error:
+        raise ChangedWhileRead(f"it went away while it was imported ({error.strerror or error})")
+    if stat.st_size != file.size or stat.st_mtime != file.modified:
+        raise ChangedWhileRead("it changed while it was imported")
+
+
 # -- the lock --------------------------------------------------------------------------------
 
 
@@ -302,7 +317,12 @@ def _import_one(
             actor=actor,
             progress=progress,
             cancelled=cancelled,
+            before_commit=lambda: _unchanged_since_listed(planned.file),
         )
+    except ChangedWhileRead as error:
+        record.outcome = SyncFileOutcome.WAITING
+        record.reason = f"{error}; nothing of it was written, the next sync takes it"
+        return True
     except (FileProblem, InputError, OSError) as error:
         record.outcome = SyncFileOutcome.REFUSED
         record.reason = str(error) or type(error).__name__

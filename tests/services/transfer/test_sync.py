@@ -568,3 +568,35 @@ def test_progress_is_told_file_by_file_and_a_cancel_stops_between_files(
     assert outcomes[:2] == [SyncFileOutcome.IMPORTED] * 2
     assert SyncFileOutcome.IMPORTED not in outcomes[2:]
     assert told[0] == (0, len(EXPORTS), f"importing {run.files[0].name}")
+
+
+def test_a_file_rewritten_while_it_is_imported_writes_nothing_and_waits(
+    engine: Engine, tmp_path: Path
+) -> None:
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    path = customers(folder / "customers.csv", [{"external_id": "C1", "name": "Miller"}])
+
+    rewritten: list[str] = []
+
+    def rewrite_midway(_done: int, _total: int | None, text: str) -> None:
+        # The office's system writes its next export once this one has begun to be read.
+        if not rewritten:
+            rewritten.append(text)
+            with path.open("a", encoding="utf-8", newline="") as target:
+                target.write("C2,Okafor" + "," * (len(KINDS["customers"].columns) - 2) + "\n")
+
+    run = sync_folder(engine, folder, progress=rewrite_midway)
+    assert [(f.name, f.outcome) for f in run.files] == [("customers.csv", SyncFileOutcome.WAITING)]
+    assert run.files[0].reason == (
+        "it changed while it was imported; nothing of it was written, the next sync takes it"
+    )
+    with session_factory(engine)() as session:
+        assert session.scalar(select(func.count()).select_from(Customer)) == 0
+
+    settled(path)
+    again = sync_folder(engine, folder)
+    assert again.files[0].outcome == SyncFileOutcome.IMPORTED
+    with session_factory(engine)() as session:
+        names = set(session.scalars(select(Customer.name)))
+    assert {"Miller", "Okafor"} <= names

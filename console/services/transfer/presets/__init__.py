@@ -254,8 +254,12 @@ def import_with_preset(
     actor: str = "import",
     progress: Progress | None = None,
     cancelled: Callable[[], bool] = lambda: False,
+    before_commit: Callable[[], None] | None = None,
 ) -> list[ImportSummary]:
     """Import `path` through `preset`: one summary per kind it writes, in order.
+
+    `before_commit` runs last inside the transaction; an exception from it (a sync finding the
+    file changed while it was read) leaves nothing written and is raised.
 
     All kinds go in one transaction: when any kind has problems (or is cancelled, or it is
     a dry run) nothing of the file is written, and the problems are on that kind's summary;
@@ -297,6 +301,8 @@ def import_with_preset(
                     raise _Rollback
             if any(s.kind == "customers" and s.created for s in summaries):
                 settle_sites(connection)  # after the file's own sites, never before them
+            if before_commit is not None:
+                before_commit()
             if dry_run:
                 raise _Rollback
     except _Rollback:
