@@ -19,6 +19,7 @@ from console.services.transfer.kinds import KINDS
 from console.services.transfer.sync import PRESETS_MODULE, claim_run, sync_folder
 from console.views.context import DeskContext
 from console.views.preferences_dialog import PreferencesDialog
+from console.views.transfer import sync_watcher
 from console.views.transfer.sync_log_view import SyncLogDialog
 from console.views.transfer.sync_watcher import (
     SYNC_ENABLED,
@@ -289,3 +290,30 @@ def test_a_watcher_closed_during_a_sync_cancels_it_and_syncs_no_more(
     customers_file(drop / "more.csv", [{"external_id": "S-5", "name": "Quinn"}])
     qtbot.wait(600)
     assert len(runs) == 1 and not watcher.running
+
+
+def test_a_sync_stuck_on_a_dead_link_does_not_hold_the_closing_window(
+    qtbot, context: DeskContext, drop: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    presets = __import__(PRESETS_MODULE, fromlist=["import_with_preset"])
+    real = presets.import_with_preset
+    inside, link_back = threading.Event(), threading.Event()
+
+    def stuck(*args: Any, **kwargs: Any) -> Any:
+        inside.set()
+        link_back.wait(30)  # a statement that gets no answer: no cancel check is reached
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sync_watcher, "CLOSE_WAIT_MS", 200)
+    monkeypatch.setattr(presets, "import_with_preset", stuck)
+    watcher = SyncWatcher(context, drop, debounce_ms=100, look_every_ms=60_000)
+    customers_file(drop / "clients.csv", [{"external_id": "S-6", "name": "Reyes"}])
+    watcher.start()
+    qtbot.waitUntil(inside.is_set, timeout=10_000)
+    task = watcher.task
+    assert task is not None
+    watcher.close()  # the window closing: it returns while the sync is still stuck
+    assert task.running
+    link_back.set()  # the link comes back; the cancelled sync ends on its own, writing nothing
+    qtbot.waitUntil(lambda: not task.running, timeout=15_000)
+    assert customer_names(context, "S-6") == []

@@ -89,11 +89,14 @@ class BackgroundTask(QObject):
     def running(self) -> bool:
         return self.worker_thread.isRunning()
 
-    def wait(self) -> None:
-        """Cancel and wait for the thread, e.g. when the window closes under it."""
+    def wait(self, timeout_ms: int | None = None) -> bool:
+        """Cancel and wait for the thread, e.g. when the window closes under it; with
+        `timeout_ms`, no longer than that. True when the thread has ended."""
         self.stop.set()
         self.worker_thread.quit()
-        self.worker_thread.wait()
+        if timeout_ms is None:
+            return self.worker_thread.wait()
+        return self.worker_thread.wait(timeout_ms)
 
     def _done(self) -> None:
         self.worker_thread.quit()

@@ -37,6 +37,7 @@ SYNC_SKIP_INVALID = "sync/skip_invalid"
 DEBOUNCE_MS = 5_000
 LOOK_EVERY_MS = 60_000
 MESSAGE_MS = 15_000
+CLOSE_WAIT_MS = 2_000  # a closing window waits no longer for a sync to stop
 
 Snapshot = dict[str, tuple[int, float]]
 
@@ -288,8 +289,10 @@ class SyncWatcher(QObject):
     def close(self, wait: bool = True) -> None:
         """Stop watching and cancel a sync under way (it stops between chunks of rows).
 
-        With `wait`, as the window closes, the sync's thread is waited for; without, it ends
-        on its own and its result is still shown and logged.
+        With `wait`, as the window closes, the sync's thread is waited for, but no longer than
+        `CLOSE_WAIT_MS`: a sync stuck on a dead link must not hold the closing window. Past
+        that, or without `wait`, it ends on its own (its transaction rolled back) and the
+        process waits for it at exit.
         """
         self.closed = True
         self.debounce.stop()
@@ -301,7 +304,5 @@ class SyncWatcher(QObject):
             return
         task.cancel()
         self.task = None
-        if wait:
-            task.wait()
-        else:
+        if not (wait and task.wait(CLOSE_WAIT_MS)):
             _drain(task)
