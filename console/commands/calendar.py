@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from console.commands.common import (
     CommandError,
     add_handler,
+    add_smtp_option,
     database,
+    mail_server,
     printable,
     record_id,
     unit_of_work,
@@ -39,27 +40,20 @@ from console.services.calendar.invite_mail import queue_invite
 from console.services.calendar.invites import issue_invite, office_organizer
 from console.services.errors import InputError
 from console.services.messages.outbox import Attachment, queue_message, send_due
-from console.services.messages.smtp_password import stored_password
-from console.services.messages.smtp_url import SmtpServer, parse_smtp_url, resolve_smtp_url
+from console.services.messages.smtp_url import SmtpServer
 from console.services.office_time import local
 from console.services.output_file import atomic_output, check_output_file
 from console.services.staff import find_staff
 
 
-def mail_server(explicit: str | None) -> SmtpServer:
+def sending_server(args: argparse.Namespace) -> SmtpServer:
     """The mail server `--send` uses, with its kept password; refused when none is set up."""
-    try:
-        url = resolve_smtp_url(explicit)
-        if not url:
-            raise CommandError(
-                "--send: no mail server is set up; give --smtp URL, set CONSOLE_SMTP_URL or"
-                " choose one in Preferences (or write a file with -o)"
-            )
-        server = parse_smtp_url(url)
-    except InputError as error:
-        raise CommandError(str(error)) from None
-    if server.password is None and server.username:
-        server = replace(server, password=stored_password(server.key))
+    server = mail_server(args)
+    if server is None:
+        raise CommandError(
+            "--send: no mail server is set up; give --smtp URL, set CONSOLE_SMTP_URL or"
+            " choose one in Preferences (or write a file with -o)"
+        )
     return server
 
 
@@ -71,7 +65,7 @@ def _send_now(args: argparse.Namespace, server: SmtpServer) -> str:
 
 def cmd_referral_invite(args: argparse.Namespace) -> int:
     output = check_output_file(Path(args.output), (".ics",)) if args.output else None
-    server = mail_server(getattr(args, "smtp", None)) if args.send else None
+    server = sending_server(args) if args.send else None
     organizer = office_organizer(getattr(args, "smtp", None))
     with unit_of_work(args) as session:
         issued = issue_invite(
@@ -106,7 +100,7 @@ def cmd_referral_invite(args: argparse.Namespace) -> int:
 
 def cmd_digest(args: argparse.Namespace) -> int:
     output = check_output_file(Path(args.output), (".pdf",)) if args.output else None
-    server = mail_server(getattr(args, "smtp", None)) if args.send else None
+    server = sending_server(args) if args.send else None
     with unit_of_work(args) as session:
         week = args.week or this_week()
         technician = find_staff(session, args.technician, StaffRole.TECHNICIAN, "technician")
@@ -161,7 +155,7 @@ def _destination(parser: argparse.ArgumentParser, file_kind: str) -> None:
     where.add_argument("-o", "--output", metavar=f"FILE{file_kind}", help="write it to a file")
     where.add_argument("--send", action="store_true", help="email it through the mail server")
     if "--smtp" not in parser._option_string_actions:  # unless shared with every command
-        parser.add_argument("--smtp", metavar="URL", help="the mail server for --send")
+        add_smtp_option(parser)
     parser.add_argument("--page-size", choices=[size.value for size in PageSize])
 
 
