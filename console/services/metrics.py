@@ -15,6 +15,13 @@ UTC month straight from the stored text, which keeps the aggregate as fast as be
 A referral made after a heads-up about old equipment (`prompted_by_equipment_id`) counts as
 prompted: per person, and in `prompt_comparison`, which sets prompted against unprompted
 referrals so the office sees whether the heads-ups lead anywhere.
+
+A referral that continues an earlier one (a second appointment on the same need) is not a new
+referral: the chain counts once as a referral, where it began (its first link's technician,
+salesperson and month), and once as an outcome, the outcome of its latest link (won, lost or
+still open), counted for that link's people and month. An earlier link that a later one
+continues is neither a win nor a loss of its own. Spiffs and contact times stay with the
+referral they belong to: they are money owed and work done, whatever the chain did next.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
-from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.orm import QueryableAttribute, aliased
 
 from console.models import Referral, ReferralStatus, Staff
 from console.services.office_time import months_spanning, period_bounds
@@ -168,6 +175,17 @@ def _hours_to_first_contact(dialect: str) -> ColumnElement[float]:
     return type_coerce(days * 24.0, Float)
 
 
+def _is_new() -> ColumnElement[bool]:
+    """A referral of its own, not the continuation of an earlier one."""
+    return Referral.continues_referral_id.is_(None)
+
+
+def _is_latest_link() -> ColumnElement[bool]:
+    """No later referral continues this one, so its outcome is its chain's."""
+    later = aliased(Referral)
+    return ~select(later.id).where(later.continues_referral_id == Referral.id).exists()
+
+
 def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.count().filter(condition)
 
@@ -183,17 +201,19 @@ def group_sums(
     connection: Connection, since: dt.date | None, until: dt.date | None
 ) -> pd.DataFrame:
     """Counts and sums per technician, salesperson and month, added up by the database."""
-    won = Referral.status == ReferralStatus.WON
-    lost = Referral.status == ReferralStatus.LOST
-    closed = Referral.status.in_(CLOSED)
-    prompted = Referral.prompted_by_equipment_id.is_not(None)
+    new = _is_new()
+    latest = _is_latest_link()
+    won = and_(Referral.status == ReferralStatus.WON, latest)
+    lost = and_(Referral.status == ReferralStatus.LOST, latest)
+    closed = and_(Referral.status.in_(CLOSED), latest)
+    prompted = and_(Referral.prompted_by_equipment_id.is_not(None), new)
     month = _month(connection, since, until).label("month")
     statement = _period(
         select(
             Referral.technician_id,
             Referral.salesperson_id,
             month,
-            func.count().label("referrals"),
+            _count_where(new).label("referrals"),
             _count_where(won).label("won"),
             _count_where(lost).label("lost"),
             _count_where(closed).label("closed"),
@@ -206,7 +226,9 @@ def group_sums(
                 "spiffs_paid"
             ),
             _count_where(prompted).label("prompted"),
-            _count_where(and_(prompted, won)).label("prompted_won"),
+            _count_where(and_(Referral.prompted_by_equipment_id.is_not(None), won)).label(
+                "prompted_won"
+            ),
         ).group_by(Referral.technician_id, Referral.salesperson_id, month),
         since,
         until,
@@ -244,13 +266,14 @@ def prompt_comparison(
     conversion (won of won and lost): one row each, `prompted` then `unprompted`, always both.
     """
     unprompted = Referral.prompted_by_equipment_id.is_(None)
-    won = Referral.status == ReferralStatus.WON
+    latest = _is_latest_link()
+    won = and_(Referral.status == ReferralStatus.WON, latest)
     statement = _period(
         select(
             unprompted,
-            func.count(),
+            _count_where(_is_new()),
             _count_where(won),
-            _count_where(Referral.status == ReferralStatus.LOST),
+            _count_where(and_(Referral.status == ReferralStatus.LOST, latest)),
             _sum_where(won, Referral.won_value),
         ).group_by(unprompted),
         since,

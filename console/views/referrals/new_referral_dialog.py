@@ -1,14 +1,25 @@
-"""Record a technician's referral: from the customer, a visit row or an upsell note."""
+"""Record a technician's referral: from the customer, a visit row or an upsell note.
+
+The header says which customer (and visit) it is for. The salesperson list begins with
+"Assign automatically (round-robin)" when the office assigns that way; after saving, the
+window's status bar says who got it, or why nobody could. A referral may continue one of the
+customer's earlier referrals (a second appointment on the same need), so the office's numbers
+count the need once.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
+    QMainWindow,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -16,8 +27,10 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from console.models import Staff, StaffRole, Urgency
+from console.services.assignment import creation_message
 from console.services.customers import EquipmentRow
 from console.services.errors import InputError
+from console.services.referral_form import ReferralFormLists, referral_form_lists
 from console.services.referrals import create_referral
 from console.services.staff import staff_list
 from console.views.common.background import read_for_form
@@ -41,6 +54,28 @@ class ReferralDraft:
     pain_point: str = ""
 
 
+AUTOMATIC = "Assign automatically (round-robin)"
+NOT_YET = "Not yet"
+WIDEST = 640  # px: long names and labels wrap or elide rather than widen the form
+COMBO_CHARACTERS = 28
+TEXT_LINES = 4
+STATUS_MS = 15_000
+
+
+def _narrow(combo: QComboBox) -> QComboBox:
+    """A combo whose longest entry does not set the form's width."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(COMBO_CHARACTERS)
+    return combo
+
+
+def _lines_high(field: QPlainTextEdit, lines: int) -> None:
+    metrics = field.fontMetrics()
+    margins = field.contentsMargins()
+    frame = 2 * field.frameWidth() + margins.top() + margins.bottom()
+    field.setMaximumHeight(metrics.lineSpacing() * lines + frame + 8)
+
+
 class NewReferralDialog(FormDialog):
     def __init__(
         self, context: DeskContext, draft: ReferralDraft, parent: QWidget | None = None
@@ -48,12 +83,24 @@ class NewReferralDialog(FormDialog):
         super().__init__(context, parent)
         self.draft = draft
         self.created_id: int | None = None
+        self.assignment_note = ""
         self.setWindowTitle(f"New referral — {draft.customer_name}")
         self.setObjectName("newReferralDialog")
+        self.header = QLabel(self)
+        self.header.setObjectName("newReferralHeader")
+        self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self._show_header("")
         # Filled once the staff are read (on a worker); the form is usable meanwhile.
-        self.technician = staff_combo([], "Referring technician", "Choose…", self)
-        self.salesperson = staff_combo([], "Assign to salesperson", "Not yet", self)
-        self.equipment = QComboBox(self)
+        self.technician = _narrow(staff_combo([], "Referring technician", "Choose…", self))
+        self.salesperson = _narrow(staff_combo([], "Assign to salesperson", NOT_YET, self))
+        self.category = _narrow(QComboBox(self))
+        self.category.setAccessibleName("Category")
+        self.category.addItem("None", None)
+        self.continues = _narrow(QComboBox(self))
+        self.continues.setAccessibleName("Continues an earlier referral")
+        self.continues.addItem("No: a new need", None)
+        self.equipment = _narrow(QComboBox(self))
         self.equipment.setAccessibleName("Equipment")
         self.equipment.addItem("None in particular", None)
         for row in draft.equipment:
@@ -64,10 +111,12 @@ class NewReferralDialog(FormDialog):
         self.pain_point.setAccessibleName("Pain point")
         self.pain_point.setPlaceholderText("What the tech saw: e.g. boiler 19 years old, leaking")
         self.pain_point.setTabChangesFocus(True)
+        _lines_high(self.pain_point, TEXT_LINES)
         self.recommendation = QPlainTextEdit(self)
         self.recommendation.setAccessibleName("Recommendation")
         self.recommendation.setPlaceholderText("What would help the customer")
         self.recommendation.setTabChangesFocus(True)
+        _lines_high(self.recommendation, TEXT_LINES - 1)
         self.urgency = QComboBox(self)
         self.urgency.setAccessibleName("Urgency")
         for level in Urgency:
@@ -78,13 +127,16 @@ class NewReferralDialog(FormDialog):
         self.value.setPlaceholderText("e.g. 8500")
 
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         form.addRow("Referring &technician", self.technician)
         form.addRow("&Equipment", self.equipment)
         form.addRow("&Pain point", self.pain_point)
         form.addRow("&Recommendation", self.recommendation)
+        form.addRow("Ca&tegory", self.category)
         form.addRow("&Urgency", self.urgency)
         form.addRow("Estimated &value ($)", self.value)
         form.addRow("Assign to &salesperson", self.salesperson)
+        form.addRow("C&ontinues", self.continues)
         self.fields.update(
             {
                 "technician": self.technician,
@@ -93,15 +145,19 @@ class NewReferralDialog(FormDialog):
                 "salesperson": self.salesperson,
                 "equipment": self.equipment,
                 "urgency": self.urgency,
+                "category": self.category,
+                "continues": self.continues,
             }
         )
         buttons = save_cancel_buttons(self, self.save)
         self.buttons = buttons
         layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(560, 480)
+        self.setMaximumWidth(WIDEST)
+        self.resize(580, 520)
         self.pain_point.setFocus()
         self.lists = read_for_form(
             self,
@@ -109,22 +165,48 @@ class NewReferralDialog(FormDialog):
             lambda session: (
                 staff_list(session, StaffRole.TECHNICIAN),
                 staff_list(session, StaffRole.SALESPERSON),
+                referral_form_lists(session, draft.customer_id, draft.visit_id),
             ),
             self._fill_staff,
             [
                 self.technician,
                 self.salesperson,
+                self.category,
+                self.continues,
                 buttons.button(QDialogButtonBox.StandardButton.Save),
             ],
         )
 
-    def _fill_staff(self, staff: tuple[list[Staff], list[Staff]]) -> None:
-        technicians, salespeople = staff
+    def _show_header(self, visit: str) -> None:
+        text = f"For <b>{escape(self.draft.customer_name)}</b>"
+        if visit:
+            text += f" · from the {escape(visit)}"
+        self.header.setText(text)
+
+    def _fill_staff(self, lists: tuple[list[Staff], list[Staff], ReferralFormLists]) -> None:
+        technicians, salespeople, form = lists
         add_staff(self.technician, technicians)
+        if form.round_robin:
+            self.salesperson.setItemText(0, AUTOMATIC)
         add_staff(self.salesperson, salespeople)
         select_data(self.technician, self.draft.technician_id)
+        for category in form.categories:
+            self.category.addItem(category, category)
+        for earlier in form.earlier:
+            self.continues.addItem(earlier.label, earlier.id)
+            self.continues.setItemData(
+                self.continues.count() - 1, earlier.label, Qt.ItemDataRole.ToolTipRole
+            )
+        self._show_header(form.visit)
         if not self.draft.technician_id and not self.pain_point.toPlainText():
             self.technician.setFocus()
+
+    def _tell_the_window(self, message: str) -> None:
+        """Say who got the referral in the window's status bar, where it does not interrupt."""
+        parent = self.parentWidget()
+        window = parent.window() if parent is not None else None
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(f"Referral {self.created_id}: {message}", STATUS_MS)
 
     def save(self) -> None:
         technician_id = self.technician.currentData()
@@ -132,7 +214,7 @@ class NewReferralDialog(FormDialog):
             self.refused(InputError("technician", "choose the technician who saw it"))
             return
 
-        def work(session: Session) -> int:
+        def work(session: Session) -> tuple[int, str]:
             referral = create_referral(
                 session,
                 customer_id=self.draft.customer_id,
@@ -145,11 +227,14 @@ class NewReferralDialog(FormDialog):
                 estimated_value=self.value.text(),
                 salesperson=self.salesperson.currentData(),
                 from_note_id=self.draft.note_id,
+                category=self.category.currentData(),
+                continues_referral_id=self.continues.currentData(),
                 actor=self.context.desk_user,
             )
-            return referral.id
+            return referral.id, creation_message(session, referral)
 
         created = self.save_form(work, "referral")
         if created is not None:
-            self.created_id = created
+            self.created_id, self.assignment_note = created
+            self._tell_the_window(self.assignment_note)
             self.accept()
