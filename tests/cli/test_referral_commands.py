@@ -262,3 +262,52 @@ def test_note_add(capsys, office: str, engine: Engine) -> None:  # type: ignore[
         )
     code, _, err = run(capsys, office, "note", "add", "Miller Bakery", "   ")
     assert code == 1 and "text: must not be empty" in err
+
+
+def _add_referral(capsys, office: str, pain: str) -> str:  # type: ignore[no-untyped-def]
+    code, out, _ = run(
+        capsys, office, "referral", "add", "100001", "--technician", "T-1", "--pain-point", pain
+    )
+    assert code == 0
+    return out.strip()
+
+
+def test_list_shows_any_desk_worklist_with_what_is_due(capsys, office: str) -> None:  # type: ignore[no-untyped-def]
+    waiting = _add_referral(capsys, office, "Boiler leaking")
+    reached = _add_referral(capsys, office, "Old furnace")
+    for status, *extra in (("assigned", "--salesperson", "Sal Es"), ("contacted",)):
+        run(capsys, office, "referral", "move", reached, status, *extra)
+    code, out, _ = run(
+        capsys, office, "referral", "list", "--list", "needs_appointment", "--format", "csv"
+    )
+    rows = list(csv.reader(io.StringIO(out)))
+    assert code == 0 and [row[0] for row in rows[1:]] == [reached]
+    assert rows[0][:6] == ["id", "status", "customer", "technician", "salesperson", "created_at"]
+    assert rows[0][-5:] == ["due", "due_at", "due_in_words", "category", "assignment"]
+    code, out, _ = run(capsys, office, "referral", "list", "--list", "new", "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert [row[0] for row in rows[1:]] == [waiting]
+    named = dict(zip(rows[0], rows[1], strict=True))
+    assert named["due"] == "First contact" and named["due_in_words"].startswith("due ")
+    code, out, err = run(capsys, office, "referral", "list", "--list", "open")
+    assert code == 0 and "2 referrals" in err
+    assert out.splitlines()[0].split()[-1] == "due_in_words"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("--list", "new", "--overdue"), "--list: choose one worklist, not several (new, overdue)"),
+        (("--overdue", "--tell-tech"), "choose one worklist, not several (overdue, tell_tech)"),
+        (("--list", "someday"), "argument --list: invalid choice: 'someday'"),
+    ],
+)
+def test_list_refuses_two_lists_or_an_unknown_one(
+    capsys, office: str, engine: Engine, argv: tuple[str, ...], message: str
+) -> None:  # type: ignore[no-untyped-def]
+    _add_referral(capsys, office, "Boiler leaking")
+    before = counts(engine)
+    code, out, err = run(capsys, office, "referral", "list", *argv)
+    assert code == 1 and out == ""
+    assert message in err and err.startswith("dispatch-console:")
+    assert counts(engine) == before
