@@ -1,4 +1,8 @@
-"""`dispatch-console briefing CUSTOMER -o FILE.pdf` and `briefing --date DAY -o DIR`."""
+"""`dispatch-console briefing CUSTOMER -o FILE.pdf` and `briefing --date DAY -o DIR`.
+
+A customer's sheet is for their next sales appointment when one is booked; writing it records
+on that referral's timeline that the briefing was printed.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ from console.commands.common import (
     resolve_customer,
 )
 from console.database import session_factory
+from console.desk_user import desk_user
+from console.services.appointments import appointment_to_brief, mark_briefing_printed
 from console.services.briefing.batch import write_day_briefings
 from console.services.briefing.content import briefing_content
 from console.services.briefing.page import PageSize, default_page_size
@@ -32,13 +38,18 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     output = check_output_file(Path(args.output), (".pdf",))
     engine = open_database(args)
     try:
-        with session_factory(engine)() as session:
+        sessions = session_factory(engine)
+        with sessions() as session:
             customer = resolve_customer(session, args.customer)
-            content = briefing_content(session, customer.id)
+            appointment_id = appointment_to_brief(session, customer.id)
+            content = briefing_content(session, customer.id, appointment_id=appointment_id)
+        with atomic_output(output, (".pdf",)) as partial:
+            partial.write_bytes(render_briefing(content, page_size))
+        if appointment_id is not None:
+            with sessions.begin() as session:
+                mark_briefing_printed(session, [appointment_id], desk_user())
     finally:
         engine.dispose()
-    with atomic_output(output, (".pdf",)) as partial:
-        partial.write_bytes(render_briefing(content, page_size))
     print(output)
     return 0
 

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from console.cli import main
 from console.database import session_factory
+from console.models import (
+    EventKind,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    SalesAppointment,
+    StaffRole,
+)
 from tests import factories
 
 
@@ -63,3 +72,44 @@ def test_refusals(url: str, tmp_path: Path, capsys, argv: list[str], message: st
     argv = [str(tmp_path / a) if a.endswith((".pdf", ".txt")) else a for a in argv]
     assert main([*argv, "--database", url]) == 1
     assert message in capsys.readouterr().err
+
+
+def test_a_customers_sheet_is_for_their_next_appointment_and_is_recorded(
+    sqlite_engine: Engine, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    starts = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=2)
+    with session_factory(sqlite_engine).begin() as session:
+        owner = factories.customer(session, account_number="300001", name="Ada Miller")
+        tech = factories.staff(session, "Gary Ramos")
+        seller = factories.staff(session, "Scott Bennett", StaffRole.SALESPERSON)
+        referral = Referral(
+            customer_id=owner.id,
+            technician_id=tech.id,
+            salesperson_id=seller.id,
+            status=ReferralStatus.APPOINTMENT_SET,
+            pain_point="Boiler leaking",
+        )
+        session.add(referral)
+        session.flush()
+        session.add(
+            SalesAppointment(
+                referral_id=referral.id,
+                salesperson_id=seller.id,
+                starts_at=starts,
+                duration_minutes=75,
+                notes="Ring twice",
+            )
+        )
+        referral_id = referral.id
+    out = tmp_path / "miller.pdf"
+    url = str(sqlite_engine.url)
+    assert main(["briefing", "300001", "-o", str(out), "--database", url]) == 0
+    text = " ".join(PdfReader(out).pages[0].extract_text().split())
+    assert "75 minutes · Scott Bennett" in text and "Note: Ring twice" in text
+    with session_factory(sqlite_engine)() as session:
+        appointment = session.scalars(select(SalesAppointment)).one()
+        event = session.scalars(
+            select(ReferralEvent).where(ReferralEvent.kind == EventKind.BRIEFING_PRINTED)
+        ).one()
+    assert appointment.briefing_printed_at is not None
+    assert event.referral_id == referral_id and event.note.startswith("Briefing printed")

@@ -6,13 +6,17 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QDesktopServices
 from sqlalchemy import select
 
-from console.models import SalesAppointment
+from console.models import ReferralStatus, SalesAppointment
 from console.services.briefing import PageSize
 from console.services.briefing.batch import day_appointments
+from console.services.office_time import at_wall_clock
+from console.services.referral_detail import referral_detail
 from console.views.briefing.batch_dialog import BatchBriefingDialog
 from console.views.briefing.preview_dialog import BriefingPreviewDialog
 from console.views.context import DeskContext
@@ -39,6 +43,37 @@ def test_preview_shows_the_pdf_pages_and_saves(qtbot, context: DeskContext, tmp_
     assert saved.read_bytes() == dialog.pdf
     with context.read() as session:
         assert session.get(SalesAppointment, appointment_id).briefing_printed_at is not None
+        timeline = referral_detail(session, appointment.referral_id).timeline
+    assert any(entry.text.startswith("Briefing printed (visit ") for entry in timeline)
+
+
+def test_saving_names_the_file_for_customer_and_visit_and_confirms_quietly(
+    qtbot, context: DeskContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    with context.sessions.begin() as session:
+        appointment = session.scalars(
+            select(SalesAppointment).where(SalesAppointment.cancelled_at.is_(None)).limit(1)
+        ).one()
+        appointment.referral.status = ReferralStatus.APPOINTMENT_SET
+        appointment.starts_at = at_wall_clock(dt.date(2027, 6, 16), dt.time(10))
+        customer = appointment.referral.customer
+        customer.name, customer.company = "Ada Miller", None
+        customer_id = customer.id
+    settings = QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat)
+    dialog = BriefingPreviewDialog(context, customer_id, PageSize.LETTER, settings=settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.suggested_name() == "Briefing - Miller, Ada - 2027-06-16.pdf"
+    assert not dialog.open_folder.isVisible()
+    path = tmp_path / dialog.suggested_name()
+    dialog.save_to(path)
+    assert path.read_bytes() == dialog.pdf
+    assert dialog.status.currentMessage() == f"Saved {path}"
+    assert dialog.open_folder.isVisible()
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    dialog.open_folder.click()
+    assert opened == [str(tmp_path)]
 
 
 def test_ctrl_p_opens_the_preview_for_the_open_customer(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

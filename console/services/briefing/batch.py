@@ -17,11 +17,15 @@ from pathlib import Path
 from pypdf import PdfWriter
 from sqlalchemy.orm import Session, sessionmaker
 
-from console.models import SalesAppointment
-from console.services.appointments import AppointmentRow, appointments_between
+from console.desk_user import desk_user
+from console.services.appointments import (
+    AppointmentRow,
+    appointments_between,
+    mark_briefing_printed,
+)
 from console.services.briefing.content import briefing_content
 from console.services.briefing.render import PageSize, render_briefing
-from console.services.office_time import day_bounds, local, utc_now
+from console.services.office_time import day_bounds, local
 from console.services.output_file import atomic_output, prepare_output_folder
 
 Progress = Callable[[int, int, str], None]
@@ -59,16 +63,6 @@ def day_appointments(session: Session, day: dt.date) -> list[AppointmentRow]:
     return appointments_between(session, start, end)
 
 
-def mark_briefing_printed(
-    session: Session, appointment_ids: list[int], at: dt.datetime | None = None
-) -> None:
-    moment = at or utc_now()
-    for appointment_id in appointment_ids:
-        appointment = session.get(SalesAppointment, appointment_id)
-        if appointment is not None:
-            appointment.briefing_printed_at = moment
-
-
 def write_day_briefings(
     sessions: sessionmaker[Session],
     day: dt.date,
@@ -79,10 +73,12 @@ def write_day_briefings(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] = lambda: False,
     now: dt.datetime | None = None,
+    actor: str | None = None,
 ) -> BatchResult:
     """Render the day's briefings into `out_dir`; stops cleanly when `cancelled()` turns true.
 
-    `day` is the office's day; `now` (else the clock) is the time printed and recorded.
+    `day` is the office's day; `now` (else the clock) is the time printed and recorded, on
+    each referral's timeline as `actor`'s (else the desk user's).
     """
     prepare_output_folder(out_dir)
     with sessions() as session:
@@ -121,5 +117,5 @@ def write_day_briefings(
         _write_whole(path, buffer.getvalue())
         result.files.append(path)
     with sessions.begin() as session:
-        mark_briefing_printed(session, done, now)
+        mark_briefing_printed(session, done, actor or desk_user(), now)
     return result

@@ -2,18 +2,33 @@
 
 The sheet names the site the salesperson goes to: the site of the referral's visit or
 equipment, else the customer's first site; equipment and history rows carry their site.
+Visits still to come are "upcoming", apart from the history; equipment at or past its kind's
+service life (office setting) is marked; the customer's decided referrals (won or lost; a
+cancelled one was a mistake or a duplicate) are listed with their outcome and value.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from console.models import OPEN_STATUSES, SalesAppointment, ServiceVisit, Staff, VisitStatus
+from console.models import (
+    OPEN_STATUSES,
+    OUTCOME_STATUSES,
+    Equipment,
+    Referral,
+    ReferralStatus,
+    SalesAppointment,
+    ServiceVisit,
+    Staff,
+    VisitStatus,
+)
 from console.services.briefing.attempts import attempt_lines
+from console.services.briefing.before_you_go import HeadsUp, heads_ups
 from console.services.customers import (
     CustomerOverview,
     EquipmentRow,
@@ -25,9 +40,13 @@ from console.services.customers import (
     referral_site_ids,
     visit_history,
 )
+from console.services.equipment_life import whole_years
 from console.services.errors import NotFound
-from console.services.office_settings import load_office_settings
-from console.services.office_time import utc_now
+from console.services.office_settings import OfficeSettings, load_office_settings
+from console.services.office_time import local_today, utc_now
+
+# Visits not yet done are only these; a cancelled one is left off the sheet.
+_STILL_TO_COME = (VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS)
 
 
 @dataclass(frozen=True)
@@ -37,7 +56,36 @@ class TechToCall:
     name: str
     phone: str | None
     last_visit: dt.datetime | None
-    saw: list[str]
+    referrals: list[ReferralRow]
+    """Their referrals this visit is about; what they saw is printed once, in the table."""
+
+
+@dataclass(frozen=True, slots=True)
+class PastReferral:
+    """A referral of this customer that was decided: what came of it."""
+
+    id: int
+    status: ReferralStatus
+    decided_at: dt.datetime
+    value: Decimal | None
+    equipment_kind: str | None
+    technician: str
+    pain_point: str
+    lost_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BookedVisit:
+    """The sales appointment the sheet is for."""
+
+    starts_at: dt.datetime
+    minutes: int
+    salesperson: str
+    note: str | None
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + dt.timedelta(minutes=self.minutes)
 
 
 @dataclass(frozen=True)
@@ -56,6 +104,17 @@ class BriefingContent:
     """Where the sales visit goes."""
     contact_attempts: dict[int, str] = field(default_factory=dict)
     """Per open referral, the tries to reach the customer so far, in one line."""
+    appointment: BookedVisit | None = None
+    upcoming: list[VisitRow] = field(default_factory=list)
+    """Visits still to come, soonest first."""
+    past_visit_count: int = 0
+    """Visits done or due, of which `history` holds the newest."""
+    past_referrals: list[PastReferral] = field(default_factory=list)
+    past_life: dict[int, int] = field(default_factory=dict)
+    """Equipment at or past its kind's usual service life: id -> the life in years."""
+    ages: dict[int, int] = field(default_factory=dict)
+    """Equipment's age in whole years on the office's today (a birthday counts), by id."""
+    heads_ups: list[HeadsUp] = field(default_factory=list)
 
     @property
     def sites(self) -> list[SiteRow]:
@@ -83,7 +142,7 @@ def briefing_content(
     settings = load_office_settings(session)
     overview = customer_overview(session, customer_id, now=now, settings=settings)
     limit = history_visits if history_visits is not None else settings.history_visits_on_briefing
-    appointment_at = salesperson = None
+    booked = None
     if appointment_id is not None:
         appointment = session.get(SalesAppointment, appointment_id)
         if appointment is None or appointment.referral.customer_id != customer_id:
@@ -91,8 +150,12 @@ def briefing_content(
                 "appointment", f"no sales appointment {appointment_id} for this customer"
             )
         referral_id = appointment.referral_id
-        appointment_at = appointment.starts_at
-        salesperson = appointment.salesperson.name
+        booked = BookedVisit(
+            appointment.starts_at,
+            appointment.duration_minutes,
+            appointment.salesperson.name,
+            appointment.notes,
+        )
     open_referrals = [r for r in overview.referrals if r.status in OPEN_STATUSES]
     focus = open_referrals
     if referral_id is not None:
@@ -101,20 +164,127 @@ def briefing_content(
             raise NotFound("referral", f"no referral {referral_id} for this customer")
         if focus[0] not in open_referrals:
             open_referrals = [focus[0], *open_referrals]
+    upcoming = _upcoming(session, customer_id, now)
+    history = [
+        visit
+        for visit in visit_history(session, customer_id, limit=limit + len(upcoming))
+        if visit.id not in {coming.id for coming in upcoming} and not _cancelled_ahead(visit, now)
+    ][:limit]
     return BriefingContent(
         site=_visit_site(session, overview.sites, focus if referral_id is not None else []),
         customer=overview,
         open_referrals=open_referrals,
         equipment=overview.equipment,
-        history=visit_history(session, customer_id, limit=limit),
+        history=history,
         pinned_notes=[note for note in overview.notes_list if note.pinned],
         other_notes=[note for note in overview.notes_list if not note.pinned],
         techs_to_call=_techs_to_call(session, customer_id, focus),
         contact_attempts=attempt_lines(session, [r.id for r in open_referrals]),
-        appointment_at=appointment_at,
-        salesperson=salesperson,
+        appointment_at=booked.starts_at if booked else None,
+        salesperson=booked.salesperson if booked else None,
         printed_at=now,
+        appointment=booked,
+        upcoming=upcoming,
+        past_visit_count=_past_visit_count(session, customer_id, now),
+        past_referrals=[
+            past
+            for past in past_referrals(session, customer_id)
+            if past.id not in {shown.id for shown in open_referrals}
+        ],
+        past_life=_past_life(overview.equipment, settings, local_today(now)),
+        ages={
+            row.id: whole_years(row.installed_on, local_today(now))
+            for row in overview.equipment
+            if row.installed_on is not None
+        },
+        # From the visits the sheet prints, so each heads-up can be found again below it.
+        heads_ups=heads_ups(history, overview.notes_list),
     )
+
+
+def _cancelled_ahead(visit: VisitRow, now: dt.datetime) -> bool:
+    return visit.status is VisitStatus.CANCELLED and visit.scheduled_for > now
+
+
+def _upcoming(session: Session, customer_id: int, now: dt.datetime) -> list[VisitRow]:
+    """Visits booked after `now` and not yet done, soonest first."""
+    ahead = visit_history(session, customer_id, limit=50)
+    coming = [v for v in ahead if v.scheduled_for > now and v.status in _STILL_TO_COME]
+    return sorted(coming, key=lambda visit: visit.scheduled_for)
+
+
+def _past_visit_count(session: Session, customer_id: int, now: dt.datetime) -> int:
+    """Visits that are history: done, or due by now (a missed one still counts)."""
+    count = session.scalar(
+        select(func.count())
+        .select_from(ServiceVisit)
+        .where(
+            ServiceVisit.customer_id == customer_id,
+            or_(
+                ServiceVisit.scheduled_for <= now,
+                ServiceVisit.status == VisitStatus.COMPLETED,
+            ),
+        )
+    )
+    return int(count or 0)
+
+
+def past_referrals(session: Session, customer_id: int) -> list[PastReferral]:
+    """The customer's won and lost referrals, most recently decided first."""
+    decided = func.coalesce(Referral.closed_at, Referral.created_at)
+    statement = (
+        select(
+            Referral.id,
+            Referral.status,
+            decided,
+            Referral.won_value,
+            Referral.estimated_value,
+            Equipment.kind,
+            Staff.name,
+            Referral.pain_point,
+            Referral.lost_reason,
+        )
+        .join(Staff, Referral.technician_id == Staff.id)
+        .outerjoin(Equipment, Referral.equipment_id == Equipment.id)
+        .where(Referral.customer_id == customer_id, Referral.status.in_(OUTCOME_STATUSES))
+        .order_by(decided.desc(), Referral.id.desc())
+    )
+    return [
+        PastReferral(
+            id=referral_id,
+            status=status,
+            decided_at=decided_at,
+            value=won if status is ReferralStatus.WON else estimated,
+            equipment_kind=kind,
+            technician=technician,
+            pain_point=pain_point,
+            lost_reason=lost_reason,
+        )
+        for (
+            referral_id,
+            status,
+            decided_at,
+            won,
+            estimated,
+            kind,
+            technician,
+            pain_point,
+            lost_reason,
+        ) in session.execute(statement)
+    ]
+
+
+def _past_life(
+    equipment: list[EquipmentRow], settings: OfficeSettings, today: dt.date
+) -> dict[int, int]:
+    """Equipment whose age in whole years has reached its kind's usual service life."""
+    marked: dict[int, int] = {}
+    for row in equipment:
+        life = settings.service_life_of(row.kind)
+        installed = row.installed_on
+        if life is not None and installed is not None and whole_years(installed, today) >= life:
+            marked[row.id] = life
+    return marked
 
 
 def _visit_site(session: Session, sites: list[SiteRow], focus: list[ReferralRow]) -> SiteRow | None:
@@ -132,16 +302,15 @@ def _techs_to_call(
     by_name: dict[str, TechToCall] = {}
     for referral in referrals:
         entry = by_name.get(referral.technician)
-        saw = f"{referral.pain_point}" + (f" ({referral.equipment})" if referral.equipment else "")
         if entry is None:
             by_name[referral.technician] = TechToCall(
                 referral.technician,
                 referral.technician_phone,
                 _last_visit(session, customer_id, referral.technician),
-                [saw],
+                [referral],
             )
-        elif saw not in entry.saw:
-            entry.saw.append(saw)
+        else:
+            entry.referrals.append(referral)
     return list(by_name.values())
 
 

@@ -1,19 +1,17 @@
 """Lay a briefing out as PDF pages with ReportLab platypus.
 
 Long notes wrap and split across pages, tables repeat their header row, and every page carries
-the customer's name, "page N of M" and when it was printed.
+the customer's name, "page N of M" and when it was printed. What the salesperson needs at the
+door comes first: the appointment and its note, the heads-ups, the tech to call. A column that
+is empty in every row is left out rather than printed blank.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
 from typing import Any
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -27,135 +25,64 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from console.services import office_time
-from console.services.briefing.content import BriefingContent, TechToCall
-from console.services.briefing.fonts import BOLD, REGULAR, markup, register_fonts
+from console.models import ReferralStatus
+from console.services import formatting
+from console.services.briefing.content import BriefingContent, PastReferral, TechToCall
+from console.services.briefing.fonts import markup
 from console.services.briefing.page import PageSize
+from console.services.briefing.sheet_parts import (
+    ACCENT,
+    CALL_FILL,
+    FOOTER_GAP,
+    FRAME_PADDING,
+    HEADER_FILL,
+    INK,
+    MARGIN,
+    MUTED,
+    RULE,
+    RuledArea,
+    SheetParts,
+    sheet_styles,
+)
 from console.services.customers import EquipmentRow, NoteRow, ReferralRow, VisitRow
+from console.services.office_time import local_date
 
-MARGIN = 15 * mm
-FOOTER_GAP = 8 * mm
-FRAME_PADDING = 6  # platypus frames keep this much inside each edge
-INK = colors.HexColor("#1f2933")
-MUTED = colors.HexColor("#52606d")
-ACCENT = colors.HexColor("#b45309")
-RULE = colors.HexColor("#cbd2d9")
-HEADER_FILL = colors.HexColor("#e4e7eb")
-CALL_FILL = colors.HexColor("#fff7e6")
-
-
-def sheet_styles() -> dict[str, ParagraphStyle]:
-    register_fonts()
-    base = ParagraphStyle("base", fontName=REGULAR, fontSize=8.5, leading=11, textColor=INK)
-    return {
-        "base": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5, textColor=MUTED),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10),
-        "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=8, leading=10),
-        "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=18, leading=22),
-        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=9.5, leading=13),
-        "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT, fontSize=8.5, leading=12),
-        "section": ParagraphStyle(
-            "section",
-            parent=base,
-            fontName=BOLD,
-            fontSize=11.5,
-            leading=15,
-            spaceBefore=10,
-            spaceAfter=4,
-        ),
-        "call_title": ParagraphStyle(
-            "call_title", parent=base, fontName=BOLD, fontSize=12, leading=16, textColor=ACCENT
-        ),
-        "call": ParagraphStyle("call", parent=base, fontSize=10, leading=14),
-        "visit_head": ParagraphStyle(
-            "visit_head",
-            parent=base,
-            fontSize=8.5,
-            leading=11,
-            spaceBefore=5,
-            keepWithNext=1,
-            borderPadding=(2, 0, 1, 0),
-            backColor=HEADER_FILL,
-        ),
-        "visit_body": ParagraphStyle(
-            "visit_body", parent=base, fontSize=8, leading=10.5, leftIndent=10
-        ),
-    }
+# The page's measures and styles are read from here by the other printed pages too.
+__all__ = [
+    "ACCENT",
+    "CALL_FILL",
+    "FOOTER_GAP",
+    "FRAME_PADDING",
+    "HEADER_FILL",
+    "INK",
+    "MARGIN",
+    "MUTED",
+    "RULE",
+    "PageSize",
+    "local",
+    "money",
+    "render_briefing",
+    "sheet_document",
+    "sheet_styles",
+]
 
 
 def local(value: dt.datetime | None, with_time: bool = True) -> str:
     """A stored moment as the office reads it: its date and time in the office's zone."""
-    if value is None:
-        return ""
-    shown = office_time.local(value)
-    return shown.strftime("%Y-%m-%d %H:%M") if with_time else shown.strftime("%Y-%m-%d")
+    return formatting.datetime(value) if with_time else formatting.date(value)
 
 
 def money(value: Any) -> str:
-    return "" if value is None else f"${value:,.0f}"
+    """Whole units of the office's currency, as the desk's locale writes them."""
+    return formatting.money(value, cents=False)
 
 
-class RuledArea(Flowable):
-    """Lines for the salesperson's own notes."""
-
-    def __init__(self, lines: int = 10, spacing: float = 8 * mm) -> None:
-        super().__init__()
-        self.lines = lines
-        self.spacing = spacing
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = available_width
-        return available_width, self.lines * self.spacing
-
-    def draw(self) -> None:
-        self.canv.setStrokeColor(RULE)
-        self.canv.setLineWidth(0.6)
-        for line in range(1, self.lines + 1):
-            y = self.lines * self.spacing - line * self.spacing
-            self.canv.line(0, y, self.width, y)
-
-
-class _Sheet:
+class _Sheet(SheetParts):
     """Builds the flowables of one briefing."""
 
     def __init__(self, content: BriefingContent, width: float) -> None:
+        super().__init__(width)
         self.content = content
-        self.width = width
-        self.styles = sheet_styles()
-
-    def p(self, text: str | None, style: str = "cell") -> Paragraph:
-        return Paragraph(markup(text), self.styles[style])
-
-    def rich(self, html: str, style: str = "cell") -> Paragraph:
-        """A paragraph from markup already made safe by the caller."""
-        return Paragraph(html, self.styles[style])
-
-    def section(self, title: str) -> Paragraph:
-        return self.rich(title, "section")
-
-    def table(self, header: Sequence[str], rows: list[list[Any]], widths: Sequence[float]) -> Table:
-        total = sum(widths)
-        col_widths = [self.width * w / total for w in widths]
-        data = [[self.rich(h, "head") for h in header], *rows]
-        table = Table(data, colWidths=col_widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
-        table.setStyle(
-            TableStyle(
-                [
-                    ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                ]
-            )
-        )
-        return table
-
-    def none_line(self, text: str) -> Paragraph:
-        return self.rich(f"<i>{text}</i>", "small")
 
     # -- sections -----------------------------------------------------------------------
 
@@ -173,10 +100,6 @@ class _Sheet:
             left.append(self.p(f"Visit at {site.name}: {site.address}", "subtitle"))
         left.append(self.p(contact, "subtitle"))
         right_lines = ["<b>Sales briefing</b>", f"Account {markup(customer.account_number)}"]
-        if self.content.appointment_at:
-            right_lines.append(f"Appointment {local(self.content.appointment_at)}")
-        if self.content.salesperson:
-            right_lines.append(f"Salesperson {markup(self.content.salesperson)}")
         right = self.rich("<br/>".join(right_lines), "right")
         table = Table([[left, right]], colWidths=[self.width * 0.68, self.width * 0.32])
         table.setStyle(
@@ -192,6 +115,40 @@ class _Sheet:
         )
         return [table, Spacer(0, 6)]
 
+    def appointment_box(self) -> list[Flowable]:
+        """When, who and for how long; the booking note (gate code, best time) in full."""
+        booked = self.content.appointment
+        if booked is None:
+            return []
+        cell: list[Flowable] = [
+            self.rich("Appointment", "call_title"),
+            self.rich(
+                f"<b>{local(booked.starts_at)}</b> · {booked.minutes} minutes"
+                f" · {markup(booked.salesperson)}",
+                "call",
+            ),
+        ]
+        if booked.note:
+            cell.append(self.rich(f"<b>Note:</b> {markup(booked.note)}", "call"))
+        return [self.boxed(cell, INK), Spacer(0, 6)]
+
+    def before_you_go(self) -> list[Flowable]:
+        """Access and how to deal with the customer, from the techs' and the office's notes."""
+        heads_ups = self.content.heads_ups
+        if not heads_ups:
+            return []
+        cell: list[Flowable] = [self.rich("Before you go", "call_title")]
+        for heads_up in heads_ups:
+            who = f"{markup(heads_up.said_by)}, " if heads_up.said_by else ""
+            when = local(heads_up.said_at, with_time=False)
+            cell.append(
+                self.rich(
+                    f"• <b>{markup(heads_up.text)}</b> <font color='#52606d'>({who}{when})</font>",
+                    "call",
+                )
+            )
+        return [self.boxed(cell), Spacer(0, 6)]
+
     def call_box(self) -> list[Flowable]:
         techs = self.content.techs_to_call
         cell: list[Flowable] = [self.rich("Call before you go", "call_title")]
@@ -201,23 +158,17 @@ class _Sheet:
             )
         for tech in techs:
             cell.append(self.rich(self._tech_line(tech), "call"))
-            for saw in tech.saw:
-                cell.append(self.rich(f"• What they saw: {markup(saw)}", "base"))
+            for referral in tech.referrals:
+                cell.append(self.rich(f"• {self._referral_pointer(referral)}", "base"))
             cell.append(Spacer(0, 3))
-        box = Table([[cell]], colWidths=[self.width])
-        box.setStyle(
-            TableStyle(
-                [
-                    ("BOX", (0, 0), (-1, -1), 1.5, ACCENT),
-                    ("BACKGROUND", (0, 0), (-1, -1), CALL_FILL),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 8),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-                    ("TOPPADDING", (0, 0), (-1, -1), 6),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-                ]
-            )
-        )
-        return [box]
+        return [self.boxed(cell)]
+
+    @staticmethod
+    def _referral_pointer(referral: ReferralRow) -> str:
+        """Which referral to ask about; what the tech saw is in the table below, not twice."""
+        about = f" about the {markup(referral.equipment)}" if referral.equipment else ""
+        recorded = local(referral.created_at, with_time=False)
+        return f"Their referral of {recorded}{about}: what they saw is under Open referrals"
 
     @staticmethod
     def _tech_line(tech: TechToCall) -> str:
@@ -267,35 +218,83 @@ class _Sheet:
             self.p(money(referral.estimated_value)),
         ]
 
+    def past_referrals(self) -> list[Flowable]:
+        past = self.content.past_referrals
+        if not past:
+            return []
+        flow: list[Flowable] = [self.section("Earlier referrals")]
+        flow.extend(self.rich(f"• {self._past_line(referral)}", "base") for referral in past)
+        return flow
+
+    @staticmethod
+    def _past_line(referral: PastReferral) -> str:
+        """ "Won $9,550, boiler, 2025, Gary Ramos — what the tech saw"."""
+        outcome = "Won" if referral.status is ReferralStatus.WON else "Lost"
+        if referral.status is ReferralStatus.LOST and referral.lost_reason:
+            outcome += f" ({markup(referral.lost_reason)})"
+        parts = [f"<b>{outcome}</b>"]
+        if referral.value is not None:
+            parts[0] += f" {money(referral.value)}"
+        if referral.equipment_kind:
+            parts.append(markup(referral.equipment_kind.strip().lower()))
+        parts.append(str(local_date(referral.decided_at).year))
+        parts.append(markup(referral.technician))
+        saw = f" — <font color='#52606d'>{markup(referral.pain_point)}</font>"
+        return ", ".join(parts) + saw
+
     def equipment(self) -> list[Flowable]:
         flow: list[Flowable] = [self.section("Equipment")]
         if not self.content.equipment:
             return [*flow, self.none_line("No equipment on record.")]
         rows = [self._equipment_row(e) for e in self.content.equipment]
+        past_life = self.content.past_life
+        marked = [n for n, row in enumerate(self.content.equipment) if row.id in past_life]
         flow.append(
             self.table(
                 ["Equipment", "Make", "Model", "Serial", "Installed", "Age", "Location"],
                 rows,
-                [15, 14, 19, 14, 12, 8, 14],
+                [15, 13, 17, 14, 12, 14, 14],
+                marked_rows=marked,
             )
         )
+        if marked:
+            flow.append(
+                self.rich(
+                    "Shaded rows: at or past the age at which that kind is usually replaced.",
+                    "small",
+                )
+            )
         return flow
 
     def _equipment_row(self, row: EquipmentRow) -> list[Any]:
-        age = "" if row.age_years is None else f"{row.age_years:.0f} yr"
+        years = self.content.ages.get(row.id)
+        age: Any = self.p("" if years is None else f"{years} yr")
+        life = self.content.past_life.get(row.id)
+        if life is not None:
+            age = self.rich(
+                f"<b>{years} yr</b><br/><font color='#b45309'><b>past {life}-yr life</b></font>"
+            )
         return [
             self.p(row.kind),
             self.p(row.make),
             self.p(row.model),
             self.p(row.serial),
-            self.p(row.installed_on.isoformat() if row.installed_on else ""),
-            self.p(age),
+            self.p(formatting.date(row.installed_on)),
+            age,
             self.p(row.location),
         ]
 
+    def upcoming(self) -> list[Flowable]:
+        if not self.content.upcoming:
+            return []
+        flow: list[Flowable] = [self.section("Upcoming")]
+        for visit in self.content.upcoming:
+            flow.extend(self._visit_block(visit))
+        return flow
+
     def history(self) -> list[Flowable]:
         count = len(self.content.history)
-        total = self.content.customer.visit_count
+        total = self.content.past_visit_count
         title = (
             f"Recent service history (last {count} of {total} visits)"
             if total > count
@@ -356,9 +355,13 @@ class _Sheet:
     def flowables(self) -> list[Flowable]:
         return [
             *self.header(),
+            *self.appointment_box(),
+            *self.before_you_go(),
             *self.call_box(),
             *self.referrals(),
+            *self.past_referrals(),
             *self.equipment(),
+            *self.upcoming(),
             *self.history(),
             *self.notes(),
             *self.own_notes(),

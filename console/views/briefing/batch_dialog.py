@@ -103,7 +103,7 @@ class BatchBriefingDialog(QDialog):
             self.combined.isChecked(),
             self.page_size,
         )
-        sessions = self.context.sessions
+        sessions, actor = self.context.sessions, self.context.desk_user
 
         def work(progress: Callable[..., None], cancelled: Callable[[], bool]) -> BatchResult:
             return write_day_briefings(
@@ -114,6 +114,7 @@ class BatchBriefingDialog(QDialog):
                 combined=combined,
                 progress=progress,
                 cancelled=cancelled,
+                actor=actor,
             )
 
         self.task = BackgroundTask(work, self)

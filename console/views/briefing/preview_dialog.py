@@ -1,11 +1,19 @@
-"""Print preview of the actual briefing PDF, with Print and Save as PDF."""
+"""Print preview of the actual briefing PDF, with Print and Save as PDF.
+
+The sheet is for the appointment the desk opened it from, else the customer's (or referral's)
+next one. Printing or saving it records that on the referral's timeline; a save is confirmed
+in the dialog's status bar with the path and a button that opens the folder, not in a box that
+has to be clicked away.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSettings, Qt
-from PySide6.QtGui import QKeySequence, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSettings, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -16,17 +24,28 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QStatusBar,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
 
-from console.services.briefing.batch import mark_briefing_printed, slug
+from console.services.appointments import appointment_to_brief, mark_briefing_printed
 from console.services.briefing.content import briefing_content
+from console.services.briefing.file_names import briefing_file_name
 from console.services.briefing.page import PageSize
 from console.services.briefing.render import render_briefing
-from console.services.office_time import local_today
+from console.services.office_time import local_date, local_today
 from console.views.context import DeskContext
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    customer_name: str
+    company: str | None
+    appointment_id: int | None
+    visit_day: dt.date | None
+    pdf: bytes
 
 
 class BriefingPreviewDialog(QDialog):
@@ -47,17 +66,29 @@ class BriefingPreviewDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.settings = settings
-        self.appointment_id = appointment_id
         self.setObjectName("briefingPreview")
 
-        def pages(session: Session) -> tuple[str, bytes]:
+        def pages(session: Session) -> _Sheet:
+            booked = appointment_id
+            if booked is None:
+                booked = appointment_to_brief(session, customer_id, referral_id)
             content = briefing_content(
-                session, customer_id, appointment_id=appointment_id, referral_id=referral_id
+                session, customer_id, appointment_id=booked, referral_id=referral_id
             )
-            return content.customer.name, render_briefing(content, page_size)
+            starts = content.appointment.starts_at if content.appointment else None
+            return _Sheet(
+                content.customer.name,
+                content.customer.company,
+                booked,
+                local_date(starts) if starts else None,
+                render_briefing(content, page_size),
+            )
 
         # Read and drawn on a pool thread: the window keeps painting while the PDF is made.
-        self.customer_name, self.pdf = context.fetch(pages)
+        sheet: _Sheet = context.fetch(pages)
+        self.sheet = sheet
+        self.customer_name, self.pdf = sheet.customer_name, sheet.pdf
+        self.appointment_id = sheet.appointment_id
         self.setWindowTitle(f"Briefing — {self.customer_name}")
 
         self.buffer = QBuffer(self)
@@ -87,9 +118,19 @@ class BriefingPreviewDialog(QDialog):
         bar.addStretch(1)
         for button in (self.print_button, self.save_button, close):
             bar.addWidget(button)
+        self.status = QStatusBar(self)
+        self.status.setObjectName("briefingSaveStatus")
+        self.status.setSizeGripEnabled(False)
+        self.open_folder = QPushButton("Open &folder", self)
+        self.open_folder.setObjectName("openBriefingFolder")
+        self.open_folder.clicked.connect(self.show_folder)
+        self.open_folder.hide()
+        self.status.addPermanentWidget(self.open_folder)
+        self.saved_path: Path | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addLayout(bar)
+        layout.addWidget(self.status)
         self.resize(760, 900)
 
     @property
@@ -97,7 +138,9 @@ class BriefingPreviewDialog(QDialog):
         return self.document.pageCount()
 
     def suggested_name(self) -> str:
-        return f"briefing-{slug(self.customer_name)}-{local_today().isoformat()}.pdf"
+        """Customer and visit date (today when no visit is booked), safe on any file system."""
+        day = self.sheet.visit_day or local_today()
+        return briefing_file_name(self.customer_name, self.sheet.company, day)
 
     def ask_save(self) -> None:
         settings = self.settings
@@ -122,7 +165,15 @@ class BriefingPreviewDialog(QDialog):
         except OSError as error:
             QMessageBox.warning(self, "Not saved", f"Could not write {path}:\n{error.strerror}")
             return
+        self.saved_path = path
+        self.status.showMessage(f"Saved {path}")
+        self.open_folder.show()
         self._mark_printed()
+
+    def show_folder(self) -> None:
+        """Open the folder the briefing was saved in, in the desktop's file manager."""
+        if self.saved_path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.saved_path.parent)))
 
     def print_briefing(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -152,7 +203,7 @@ class BriefingPreviewDialog(QDialog):
 
     def _mark_printed(self) -> None:
         if self.appointment_id is not None:
-            appointment_id = self.appointment_id
+            appointment_id, actor = self.appointment_id, self.context.desk_user
             self.context.write(
-                self, lambda s: mark_briefing_printed(s, [appointment_id]), "appointment"
+                self, lambda s: mark_briefing_printed(s, [appointment_id], actor), "appointment"
             )

@@ -9,19 +9,34 @@ from pypdf import PdfReader
 from sqlalchemy import Engine, select
 
 from console.database import session_factory
-from console.models import SalesAppointment
+from console.models import EventKind, ReferralEvent, SalesAppointment
 from console.services.briefing.batch import day_appointments, write_day_briefings
 from console.services.office_time import local_date
 
 
 def busiest_day(engine: Engine) -> tuple[dt.date, int]:
-    with session_factory(engine)() as session:
+    """The day with the most booked appointments; a second one is booked there when the demo
+    spreads them one a day, so every test sees more than one."""
+    sessions = session_factory(engine)
+    with sessions.begin() as session:
         days: dict[dt.date, int] = {}
-        for starts in session.scalars(select(SalesAppointment.starts_at)):
-            day = local_date(starts)
+        booked = select(SalesAppointment).where(SalesAppointment.cancelled_at.is_(None))
+        appointments = list(session.scalars(booked.order_by(SalesAppointment.id)))
+        for appointment in appointments:
+            day = local_date(appointment.starts_at)
             days[day] = days.get(day, 0) + 1
-    day = max(days, key=lambda d: (days[d], d))
-    with session_factory(engine)() as session:
+        day = max(days, key=lambda d: (days[d], d))
+        if days[day] < 2:
+            first = next(a for a in appointments if local_date(a.starts_at) == day)
+            other = next(a for a in appointments if a.referral_id != first.referral_id)
+            session.add(
+                SalesAppointment(
+                    referral_id=other.referral_id,
+                    salesperson_id=other.salesperson_id,
+                    starts_at=first.starts_at + dt.timedelta(hours=2),
+                )
+            )
+    with sessions() as session:
         return day, len(day_appointments(session, day))
 
 
@@ -36,8 +51,12 @@ def test_one_file_per_appointment_and_marked_printed(demo_engine: Engine, tmp_pa
     for path in result.files:
         assert len(PdfReader(path).pages) >= 1
     with session_factory(demo_engine)() as session:
-        printed = [a.briefing_printed_at for a in day_appointments(session, day)]
-    assert all(printed)
+        appointments = day_appointments(session, day)
+        events = session.scalars(
+            select(ReferralEvent).where(ReferralEvent.kind == EventKind.BRIEFING_PRINTED)
+        ).all()
+    assert all(a.briefing_printed_at for a in appointments)
+    assert sorted(e.referral_id for e in events) == sorted(a.referral_id for a in appointments)
 
 
 def test_combined_file(demo_engine: Engine, tmp_path: Path) -> None:
