@@ -1,10 +1,15 @@
 """Realistic, deterministic demo data, written in bulk so that office scale takes minutes.
 
-Everything is derived from one `random.Random(seed)` and an anchor day, so the same seed on the
-same day (in the same office time zone) gives the same database. The anchor day is the
-office's today, and visits and appointments are booked on the office's clocks: a visit at
-8:00 is at 8:00 where the office is. Rows are inserted through Core in chunks with ids
-assigned here, never one ORM object at a time.
+Everything is derived from the seed (one `random.Random` per concern) and an anchor day, so
+the same seed on the same day (in the same office time zone) gives the same database. The
+anchor day is the office's today, "now" is 15:00 on it, and visits and appointments are booked
+on the office's clocks: a visit at 8:00 is at 8:00 where the office is. Rows are inserted
+through Core in chunks with ids assigned here, never one ORM object at a time.
+
+The office reads like a real one: a referral's steps come in order (created, first contact,
+booked, sales meeting, quote, outcome, tech told) and none after now; what notes, referrals
+and tech notes say fits the kind of equipment they are about; referrals carry categories from
+the office's list.
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, func, insert, select
 
-from console.models import Base, Customer, ReferralStatus
+from console.models import Base, Customer, OfficeSetting, ReferralStatus
 from console.models.site import FIRST_SITE_NAME
 from console.paths import resource
+from console.services.office_settings import DEFAULT_REFERRAL_CATEGORIES
 from console.services.office_time import local_today, office_zone
 
 CHUNK = 20_000
@@ -35,6 +41,44 @@ LONG_NOTE_TAIL = (
 ProgressCallback = Callable[[str, int, int], None]
 
 RS = ReferralStatus
+CLOSING = (RS.WON, RS.LOST, RS.CANCELLED)
+
+HEATING_AND_COOLING = frozenset({"Furnace", "Boiler", "Air conditioner", "Heat pump"})
+BURNS_FUEL = frozenset({"Furnace", "Boiler", "Water heater"})
+WATER = frozenset({"Water heater", "Water softener", "Sump pump", "Boiler"})
+ONLY_FOR: tuple[tuple[str, frozenset[str]], ...] = (
+    # A text that names one trade is only written about equipment of that trade: no copier
+    # talk at a house whose equipment is all heating and cooling.
+    ("copier", frozenset({"Copier"})),
+    ("print", frozenset({"Copier"})),
+    ("lease", frozenset({"Copier", "Water softener", "Water heater"})),
+    ("softener", WATER),
+    ("hard water", WATER),
+    ("thermostat", HEATING_AND_COOLING),
+    ("ductwork", frozenset({"Furnace", "Air conditioner", "Heat pump"})),
+    ("heating it", HEATING_AND_COOLING),
+    ("flue", BURNS_FUEL),
+    ("carbon monoxide", BURNS_FUEL),
+    ("energy bills", HEATING_AND_COOLING | {"Water heater"}),
+    ("high-efficiency", HEATING_AND_COOLING | {"Water heater"}),
+    ("new system", HEATING_AND_COOLING | {"Water heater"}),
+)
+CATEGORY_OF_RECOMMENDATION = {
+    # The office's default categories a recommendation falls under; an office with its own
+    # list gets its own names where they match, else one of its categories at random.
+    "Quote a high-efficiency replacement": "Equipment replacement",
+    "Offer the annual maintenance plan": "Maintenance plan",
+    "Propose a lease with service included": "Equipment replacement",
+    "Quote a whole-house water softener": "Indoor air quality",
+    "Offer a two-stage upgrade with smart thermostat": "Repair upgrade",
+    "Quote a replacement with financing": "Equipment replacement",
+}
+
+
+def fits(text: str, kind: str) -> bool:
+    """Whether `text` may be written about equipment of `kind`."""
+    lowered = text.lower()
+    return all(kind in kinds for word, kinds in ONLY_FOR if word in lowered)
 
 
 class DatabaseNotEmpty(RuntimeError):
@@ -107,10 +151,38 @@ class _Staff:
     phone: str
 
 
+@dataclass(frozen=True)
+class _Meeting:
+    """When a referral's sales meeting is, drawn before its steps are laid out."""
+
+    days_after: int
+    hour: int
+    minutes: int
+
+
+@dataclass
+class _Timeline:
+    """A referral's steps in time order: (when, from, to), the first being its creation."""
+
+    created: dt.datetime
+    events: list[tuple[dt.datetime, ReferralStatus | None, ReferralStatus]]
+    closed: dt.datetime | None = None
+    meeting_starts: dt.datetime | None = None
+
+    def at(self, status: ReferralStatus) -> dt.datetime | None:
+        return next((at for at, _before, after in self.events if after is status), None)
+
+
 class DemoBuilder:
     """Builds one demo office; `build` writes it through the given connection."""
 
-    def __init__(self, size: DemoSize, seed: int, today: dt.date) -> None:
+    def __init__(
+        self,
+        size: DemoSize,
+        seed: int,
+        today: dt.date,
+        categories: tuple[str, ...] = ("Other",),
+    ) -> None:
         self.size = size
         self.rng = random.Random(seed)
         self.today = today
@@ -124,6 +196,24 @@ class DemoBuilder:
         self.site_rng = random.Random(f"sites-{seed}")
         self.first_site: dict[int, int] = {}
         self.site_of_equipment: dict[int, int] = {}
+        self.kinds_at: dict[int, list[str]] = {}
+        """The kinds of equipment each customer has, in the order they were made."""
+        # Texts redrawn to fit the equipment, and categories, have generators of their own too.
+        self.fit_rng = random.Random(f"fit-{seed}")
+        self.category_rng = random.Random(f"categories-{seed}")
+        self.categories = categories
+
+    def fitting(self, drawn: str, options: list[str], kind: str) -> str:
+        """`drawn` when it may be said of `kind`, else another of `options` that may."""
+        if fits(drawn, kind):
+            return drawn
+        return self.fit_rng.choice([option for option in options if fits(option, kind)])
+
+    def category(self, recommendation: str) -> str:
+        """The office's category for a recommendation, by name when the office has it."""
+        wanted = CATEGORY_OF_RECOMMENDATION.get(recommendation, "").casefold()
+        named = [c for c in self.categories if c.casefold() == wanted]
+        return named[0] if named else self.category_rng.choice(self.categories)
 
     def on_the_clock(self, day: dt.date, time: dt.time) -> dt.datetime:
         """The UTC moment the office's clocks show `time` on `day`."""
@@ -234,6 +324,9 @@ class DemoBuilder:
                     done = start + dt.timedelta(hours=1) < self.now
                     visit_id = self.new_id("service_visits")
                     customer_id = rng.randint(1, customers)
+                    if kind not in self.kinds_at[customer_id]:
+                        # The call is about something the customer has.
+                        kind = self.fit_rng.choice(self.kinds_at[customer_id])
                     writer.add(
                         "service_visits",
                         {
@@ -345,6 +438,7 @@ class DemoBuilder:
         make, model = rng.choice(self.words["equipment"][kind]["makes"])
         equipment_id = self.new_id("equipment")
         self.site_of_equipment[equipment_id] = site_id
+        self.kinds_at.setdefault(customer_id, []).append(kind)
         installed = self.today - dt.timedelta(days=rng.randrange(180, 365 * 24))
         writer.add(
             "equipment",
@@ -389,9 +483,10 @@ class DemoBuilder:
             status = (
                 "scheduled" if future else ("cancelled" if rng.random() < 0.03 else "completed")
             )
-            notes = rng.choice(words["tech_notes"])
+            notes = self.fitting(rng.choice(words["tech_notes"]), words["tech_notes"], kind)
             if notes and rng.random() < 0.1:
-                notes = f"{notes} {rng.choice(words['tech_notes'])} {LONG_NOTE_TAIL}"
+                more = self.fitting(rng.choice(words["tech_notes"]), words["tech_notes"], kind)
+                notes = f"{notes} {more} {LONG_NOTE_TAIL}"
             writer.add(
                 "service_visits",
                 {
@@ -487,20 +582,18 @@ class DemoBuilder:
         referral_id = self.new_id("referrals")
         salesperson = rng.choice(salespeople) if len(path) > 1 else None
         status = path[-1]
-        events: list[tuple[dt.datetime, ReferralStatus | None, ReferralStatus]] = [
-            (created, None, RS.NEW)
-        ]
-        at = created
-        first_contact = closed = appointment_at = None
-        for previous, step in itertools.pairwise(path):
-            at = at + gaps[step]
-            events.append((at, previous, step))
-            if step is RS.CONTACTED:
-                first_contact = at
-            if step is RS.APPOINTMENT_SET:
-                appointment_at = at
-            if step in (RS.WON, RS.LOST, RS.CANCELLED):
-                closed = at
+        meeting = _Meeting(
+            days_after=rng.randrange(0, 6) if status is RS.APPOINTMENT_SET else rng.randrange(1, 5),
+            hour=rng.randrange(8, 17),
+            minutes=rng.choice((45, 60, 90)),
+        )
+        timeline = self.timeline(path, gaps, created, meeting)
+        if timeline.created < created:
+            created = timeline.created  # moved back so that nothing happened after now
+        if visit and visit[2] + dt.timedelta(hours=2) > created:
+            visit = None  # a referral made before the visit cannot come from it
+        events, closed = timeline.events, timeline.closed
+        first_contact = timeline.at(RS.CONTACTED)
         won_value = (
             (estimated * Decimal(rng.choice((80, 90, 100, 110, 120))) / 100)
             if status is RS.WON
@@ -515,6 +608,13 @@ class DemoBuilder:
         follow_up = None
         if status is RS.NOT_NOW:
             follow_up = self.today + dt.timedelta(days=rng.randrange(1, 120))
+        paid = (
+            closed + dt.timedelta(days=30) if status is RS.WON and closed and not recent else None
+        )
+        pain_point = self.fitting(rng.choice(words["pain_points"]), words["pain_points"], kind)
+        recommendation = self.fitting(
+            rng.choice(words["recommendations"]), words["recommendations"], kind
+        )
         writer.add(
             "referrals",
             {
@@ -526,8 +626,9 @@ class DemoBuilder:
                 "technician_id": technician_id,
                 "salesperson_id": salesperson.id if salesperson else None,
                 "status": status.value,
-                "pain_point": rng.choice(words["pain_points"]).format(age=age, kind=kind.lower()),
-                "recommendation": rng.choice(words["recommendations"]),
+                "category": self.category(recommendation),
+                "pain_point": pain_point.format(age=age, kind=kind.lower()),
+                "recommendation": recommendation,
                 "urgency": rng.choices(("low", "normal", "high"), weights=(2, 6, 2))[0],
                 "estimated_value": estimated,
                 "won_value": won_value,
@@ -539,9 +640,7 @@ class DemoBuilder:
                 "tech_informed_at": tech_informed,
                 "tech_thanked": bool(tech_informed) and rng.random() < 0.8,
                 "spiff_amount": Decimal("50.00") if status is RS.WON else None,
-                "spiff_paid_at": (closed + dt.timedelta(days=30))
-                if status is RS.WON and closed and not recent
-                else None,
+                "spiff_paid_at": paid if paid and paid <= self.now else None,
                 "version": 1,
             },
         )
@@ -574,16 +673,10 @@ class DemoBuilder:
                     "note": "Told the tech the outcome and thanked them.",
                 },
             )
-        if appointment_at and salesperson:
-            if status is RS.APPOINTMENT_SET:
-                starts = self.on_the_clock(
-                    self.today + dt.timedelta(days=rng.randrange(0, 6)),
-                    dt.time(rng.randrange(8, 17)),
-                )
-            else:
-                later = appointment_at + dt.timedelta(days=rng.randrange(1, 5))
-                day = later.astimezone(self.zone).date()
-                starts = self.on_the_clock(day, dt.time(rng.randrange(8, 17)))
+        set_at, starts = timeline.at(RS.APPOINTMENT_SET), timeline.meeting_starts
+        if set_at and starts and salesperson:
+            # Consulted the day before, or halfway there for a meeting booked at short notice.
+            consulted = max(starts - dt.timedelta(hours=20), set_at + (starts - set_at) / 2)
             writer.add(
                 "sales_appointments",
                 {
@@ -591,8 +684,8 @@ class DemoBuilder:
                     "referral_id": referral_id,
                     "salesperson_id": salesperson.id,
                     "starts_at": starts,
-                    "duration_minutes": rng.choice((45, 60, 90)),
-                    "tech_consulted_at": (starts - dt.timedelta(hours=20))
+                    "duration_minutes": meeting.minutes,
+                    "tech_consulted_at": consulted
                     if rng.random() < 0.6 and starts < self.now
                     else None,
                     "briefing_printed_at": None,
@@ -601,6 +694,59 @@ class DemoBuilder:
                     "version": 1,
                 },
             )
+
+    def timeline(
+        self,
+        path: list[ReferralStatus],
+        gaps: dict[ReferralStatus, dt.timedelta],
+        created: dt.datetime,
+        meeting: _Meeting,
+    ) -> _Timeline:
+        """Each step of `path` after the one before, the sales meeting between being booked
+        and the step after it, and the last step no later than now: a referral whose steps
+        would run past now starts that much earlier."""
+        for _attempt in range(4):
+            timeline = self._steps(path, gaps, created, meeting)
+            overrun = timeline.events[-1][0] - self.now
+            if overrun <= dt.timedelta():
+                return timeline
+            created -= overrun + dt.timedelta(hours=1)
+        raise AssertionError("a demo referral's steps did not fit before now")  # pragma: no cover
+
+    def _steps(
+        self,
+        path: list[ReferralStatus],
+        gaps: dict[ReferralStatus, dt.timedelta],
+        created: dt.datetime,
+        meeting: _Meeting,
+    ) -> _Timeline:
+        timeline = _Timeline(created, [(created, None, RS.NEW)])
+        at = created
+        for previous, step in itertools.pairwise(path):
+            at = at + gaps[step]
+            starts = timeline.meeting_starts
+            if previous is RS.APPOINTMENT_SET and starts is not None:
+                # The quote or the outcome comes after the meeting it follows.
+                at = max(at, starts + dt.timedelta(minutes=meeting.minutes + 60))
+            timeline.events.append((at, previous, step))
+            if step is RS.APPOINTMENT_SET:
+                timeline.meeting_starts = self.meeting_time(at, meeting, upcoming=step is path[-1])
+            if step in CLOSING:
+                timeline.closed = at
+        return timeline
+
+    def meeting_time(self, booked: dt.datetime, meeting: _Meeting, upcoming: bool) -> dt.datetime:
+        """A sales meeting on the office's clock, after it was booked: in the coming days
+        for a referral still waiting for it, a few days after booking for one past it."""
+        if upcoming:
+            day = self.today + dt.timedelta(days=meeting.days_after)
+        else:
+            day = booked.astimezone(self.zone).date() + dt.timedelta(days=meeting.days_after)
+        starts = self.on_the_clock(day, dt.time(meeting.hour))
+        while starts <= booked:
+            day += dt.timedelta(days=1)
+            starts = self.on_the_clock(day, dt.time(meeting.hour))
+        return starts
 
     def note(
         self,
@@ -624,7 +770,9 @@ class DemoBuilder:
                 "equipment_id": equipment_id,
                 "author": rng.choice(regulars).name,
                 "category": category,
-                "text": rng.choice(self.words["note_texts"]).format(kind=kind, age=age),
+                "text": self.fitting(
+                    rng.choice(self.words["note_texts"]), self.words["note_texts"], kind
+                ).format(kind=kind, age=age),
                 "pinned": rng.random() < 0.15,
                 "created_at": self.now - dt.timedelta(days=rng.uniform(0, 365 * 3)),
                 "removed_at": None,
@@ -664,11 +812,22 @@ def seed_demo(
                 f"the database already has {existing} customers; demo data goes into an empty one"
             )
         writer = _Writer(connection, progress)
+        categories = _office_categories(connection)
         anchor = today if today is not None else local_today(now)
-        DemoBuilder(DemoSize(customers=customers), seed, anchor).build(writer)
+        DemoBuilder(DemoSize(customers=customers), seed, anchor, categories).build(writer)
         if connection.dialect.name == "postgresql":
             _reset_postgres_sequences(connection)
     return DemoSummary(counts=dict(writer.counts))
+
+
+def _office_categories(connection: Any) -> tuple[str, ...]:
+    """The office's referral categories as stored (read without loading the whole settings,
+    which would also switch this process to the office's time zone)."""
+    stored = connection.execute(
+        select(OfficeSetting.value).where(OfficeSetting.key == "referral_categories")
+    ).scalar()
+    names = tuple(str(name) for name in json.loads(stored)) if stored else ()
+    return names or DEFAULT_REFERRAL_CATEGORIES
 
 
 def _reset_postgres_sequences(connection: Any) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -28,8 +29,9 @@ from console.services.briefing.page import PageSize, default_page_size
 from console.services.dayboard import BoardVisit
 from console.services.worklists import Worklist
 from console.views.about_dialog import AboutDialog
+from console.views.actions import build_actions, build_menus, update_enabled
 from console.views.change_poll import ChangePoll
-from console.views.command_palette import CommandPalette
+from console.views.command_palette import CommandPalette, Found, PaletteEntry
 from console.views.common.background import Background
 from console.views.common.off_thread import settle_long_lived
 from console.views.common.outage import survives_outage
@@ -41,6 +43,8 @@ from console.views.dayboard.day_board_view import DayBoardView
 from console.views.dayboard.visit_dialog import VisitDialog
 from console.views.messages.outbox_sender import OutboxSender
 from console.views.preferences_dialog import PreferencesDialog
+from console.views.referrals.referral_dialog import ReferralDialog
+from console.views.referrals.salespeople_dialog import SalespeopleDialog
 from console.views.referrals.spiff_view import SpiffView
 from console.views.referrals.worklist_view import WorklistView
 from console.views.search.search_panel import SearchPanel
@@ -51,19 +55,12 @@ EMPTY_STATE = (
     "<p>Type a name, phone number, street or account number in the search on the left,"
     " then press Enter to open the customer.</p>"
     "<p><b>Ctrl+F</b> or <b>Ctrl+K</b> always brings you back to the search.</p>"
+    "<p><b>Ctrl+Shift+P</b> finds any action, customer or referral by typing.</p>"
 )
 
 
 if TYPE_CHECKING:
     from console.views.dashboard.dashboard_view import DashboardView
-
-
-def _action(
-    text: str, parent: QWidget, shortcut: QKeySequence | QKeySequence.StandardKey
-) -> QAction:
-    action = QAction(text, parent)
-    action.setShortcut(shortcut)
-    return action
 
 
 class MainWindow(QMainWindow):
@@ -121,6 +118,7 @@ class MainWindow(QMainWindow):
         self.search.customerActivated.connect(self.open_customer)
         self.worklists.openCustomer.connect(self.open_customer)
         self.worklists.tellTech.connect(self.tell_tech)
+        self.worklists.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.day_board.openCustomer.connect(self.open_customer)
         self.day_board.referralFromVisit.connect(self.referral_from_board_visit)
         self._build_actions()
@@ -167,91 +165,16 @@ class MainWindow(QMainWindow):
         self.changes.look()
 
     def _build_actions(self) -> None:
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        print_briefing = _action("&Print briefing…", self, QKeySequence.StandardKey.Print)
-        print_briefing.triggered.connect(self.print_briefing)
-        file_menu.addAction(print_briefing)
-        print_day = _action("Print the &day's briefings…", self, QKeySequence("Ctrl+Alt+P"))
-        print_day.triggered.connect(self.print_day)
-        file_menu.addAction(print_day)
-        file_menu.addSeparator()
-        import_action = _action("&Import records…", self, QKeySequence("Ctrl+I"))
-        import_action.triggered.connect(self.import_records)
-        file_menu.addAction(import_action)
-        export_records = QAction("Export &records…", self)
-        export_records.triggered.connect(self.export_records)
-        file_menu.addAction(export_records)
-        export_table = _action("&Export this table…", self, QKeySequence("Ctrl+E"))
-        export_table.triggered.connect(self.export_focused_table)
-        file_menu.addAction(export_table)
-        outbox = QAction("&Outbox…", self)
-        outbox.triggered.connect(self.show_outbox)
-        file_menu.addAction(outbox)
-        sync_log = QAction("S&ync log…", self)
-        sync_log.triggered.connect(self.show_sync_log)
-        file_menu.addAction(sync_log)
-        file_menu.addSeparator()
-        preferences = _action("Pr&eferences…", self, QKeySequence("Ctrl+,"))
-        preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
-        preferences.triggered.connect(self.show_preferences)
-        file_menu.addAction(preferences)
-        file_menu.addSeparator()
-        quit_action = _action("&Quit", self, QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        """Menus and shortcuts from the one registry the command palette also lists."""
+        self.actions_by_id = build_actions(self)
+        build_menus(self.menuBar(), self.actions_by_id)
+        for menu in self.menuBar().findChildren(QMenu):
+            menu.aboutToShow.connect(self.update_actions)
+        self.update_actions()
 
-        customer_menu = menu.addMenu("&Customer")
-        find = QAction("&Find customer…", self)
-        find.setShortcuts([QKeySequence("Ctrl+F"), QKeySequence("Ctrl+K")])
-        find.triggered.connect(self.search.focus_search)
-        customer_menu.addAction(find)
-        refresh = _action("&Refresh", self, QKeySequence.StandardKey.Refresh)
-        refresh.triggered.connect(lambda: self.context.hub.changed.emit("refresh"))
-        customer_menu.addAction(refresh)
-        customer_menu.addSeparator()
-        edit_contact = _action("Edit &contact details…", self, QKeySequence("Ctrl+Shift+E"))
-        edit_contact.triggered.connect(self.edit_contact)
-        customer_menu.addAction(edit_contact)
-        new_referral = _action("&New referral…", self, QKeySequence.StandardKey.New)
-        new_referral.triggered.connect(self.new_referral)
-        customer_menu.addAction(new_referral)
-        add_note = _action("Add upsell &note…", self, QKeySequence("Ctrl+Shift+N"))
-        add_note.triggered.connect(self.customer.add_note)
-        customer_menu.addAction(add_note)
-        book = _action("&Book a visit…", self, QKeySequence("Ctrl+B"))
-        book.triggered.connect(self.book_visit)
-        customer_menu.addAction(book)
-        self.customer_actions = [edit_contact, new_referral, add_note, book]
-
-        go_menu = menu.addMenu("&Go")
-        for number, (title, page) in enumerate(
-            (
-                ("Customer", self.pages),
-                ("Referral worklists", self.worklists),
-                ("Spiffs", self.spiffs),
-                ("Numbers", self.numbers_tab),
-                ("Day board", self.day_board),
-            ),
-            start=1,
-        ):
-            action = QAction(title, self, shortcut=QKeySequence(f"Ctrl+{number}"))
-            action.triggered.connect(lambda _checked=False, p=page: self.tabs.setCurrentWidget(p))
-            go_menu.addAction(action)
-        go_menu.addSeparator()
-        for which in (Worklist.OVERDUE, Worklist.TELL_TECH):
-            action = QAction(f"{which.title} referrals", self)
-            action.triggered.connect(lambda _checked=False, w=which: self.show_worklist(w))
-            go_menu.addAction(action)
-
-        palette = _action("&Command palette…", self, QKeySequence("Ctrl+Shift+P"))
-        palette.triggered.connect(self.show_palette)
-        go_menu.addAction(palette)
-
-        help_menu = menu.addMenu("&Help")
-        about = QAction("&About Dispatch Console", self)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
+    def update_actions(self) -> None:
+        """Enable each action as the window stands (a customer open or not)."""
+        update_enabled(self, self.actions_by_id)
 
     def _customer_is_open(self, title: str, ask: str) -> bool:
         """True, showing the 360, when a customer is open; else say what to do and go search."""
@@ -370,6 +293,9 @@ class MainWindow(QMainWindow):
             return
         self.exports.report(error)
 
+    def show_salespeople(self) -> None:
+        SalespeopleDialog(self.context, self).exec()
+
     def show_preferences(self) -> None:
         if PreferencesDialog(self.context, self.settings, self).exec():
             self.desk_label.setText(f"Desk user: {self.context.desk_user}")
@@ -410,7 +336,24 @@ class MainWindow(QMainWindow):
         BatchBriefingDialog(self.context, self.page_size(), self).exec()
 
     def show_palette(self) -> None:
-        CommandPalette(self).exec()
+        """Find and run an action, open a customer or a referral, all from the keyboard."""
+        palette = CommandPalette(self)
+        if palette.exec() and palette.chosen is not None:
+            self.run_palette_entry(palette.chosen)
+
+    def run_palette_entry(self, entry: PaletteEntry) -> None:
+        if entry.found is Found.ACTION:
+            self.actions_by_id[str(entry.target)].trigger()
+        elif entry.found is Found.CUSTOMER:
+            self.open_customer(int(entry.target))
+        else:
+            self.open_referral(int(entry.target))
+
+    def open_referral(self, referral_id: int) -> None:
+        """The referral in a window of its own; its customer opens here when asked."""
+        dialog = ReferralDialog(self.context, referral_id, self)
+        dialog.openCustomer.connect(self.open_customer)
+        dialog.exec()
 
     @survives_outage
     def book_visit(self) -> None:
@@ -455,6 +398,7 @@ class MainWindow(QMainWindow):
 
     def _customer_shown(self, customer_id: int) -> None:
         assert self.customer.overview is not None
+        self.update_actions()
         self.setWindowTitle(f"{self.customer.overview.name} — Dispatch Console")
         if self._opening is None or self._opening[0] != customer_id:
             return  # a refresh of the page: where the user is stays as it is
@@ -479,6 +423,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/split", self.split.saveState())
         self.customer.save_state(self.settings)
+        self.worklists.save_state(self.settings)
         self.settings.sync()
 
     def restore_layout(self) -> None:
@@ -494,6 +439,7 @@ class MainWindow(QMainWindow):
         if split is not None:
             self.split.restoreState(split)
         self.customer.restore_state(self.settings)
+        self.worklists.restore_state(self.settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.outbox_sender.stop()

@@ -26,6 +26,7 @@ from console.views.referrals.new_referral_dialog import NewReferralDialog
 from tests.views.dialogs import when_dialog_opens
 from tests.views.waiting import open_customer
 
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 INTERACTIVE = (
     QAbstractButton,
     QLineEdit,
@@ -93,18 +94,23 @@ def test_open_a_customer_and_a_referral_from_a_visit(
 
 
 def test_command_palette_runs_an_action(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    shown: list[list[str]] = []
+    shown: list[list[tuple[str, str]]] = []
 
     def run_numbers(palette: CommandPalette) -> None:
         palette.query.setText("numbers")
-        shown.append([palette.list.item(i).text() for i in range(palette.list.count())])
+        shown.append(
+            [
+                (palette.list.topLevelItem(i).text(0), palette.list.topLevelItem(i).text(1))
+                for i in range(palette.list.topLevelItemCount())
+            ]
+        )
         palette.run_current()
         if palette.isVisible():
             palette.reject()
 
     when_dialog_opens(CommandPalette, run_numbers)
-    window.show_palette()
-    assert shown == [["Go › Numbers    Ctrl+4"]]
+    qtbot.keyClick(window, Qt.Key.Key_P, CTRL_SHIFT)
+    assert shown == [[("Go › Numbers", "Ctrl+4")]]
     assert window.tabs.currentWidget() is window.numbers_tab
 
 

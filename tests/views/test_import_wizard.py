@@ -33,19 +33,19 @@ def fields(wizard: ImportWizard) -> list[str | None]:
 def test_mapping_step_guesses_checks_and_remembers(
     qtbot, context: DeskContext, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    wizard = start(qtbot, context, tmp_path, "Cust No,Name,Phone Number\nW-1,Wizard Co,555-0100\n")
+    wizard = start(qtbot, context, tmp_path, "Legacy Key,Name,Line 2\nW-1,Wizard Co,555-0100\n")
     assert wizard.currentPage() is wizard.mapping_page
     assert fields(wizard) == [None, "name", None]
-    assert "Still needed: external_id" in wizard.mapping_page.missing.text()
+    assert "Still needed: Customer ID" in wizard.mapping_page.missing.text()
     assert not wizard.mapping_page.isComplete()
     first, _name, phone = wizard.mapping_page.combos
     first.setCurrentIndex(first.findData("external_id"))
     phone.setCurrentIndex(phone.findData("phone"))
     assert wizard.mapping_page.isComplete()
     assert wizard.mapping_page.mapping() == {
-        "cust_no": "external_id",
+        "legacy_key": "external_id",
         "name": "name",
-        "phone_number": "phone",
+        "line_2": "phone",
     }
     wizard.next()
     qtbot.waitUntil(lambda: wizard.run_page.outcome is not None, timeout=20_000)
@@ -58,7 +58,7 @@ def test_mapping_step_guesses_checks_and_remembers(
             == "555-0100"
         )
 
-    again = start(qtbot, context, tmp_path, "Cust No,Name,Phone Number\nW-2,Other Co,555-0101\n")
+    again = start(qtbot, context, tmp_path, "Legacy Key,Name,Line 2\nW-2,Other Co,555-0101\n")
     assert fields(again) == ["external_id", "name", "phone"]
 
 
@@ -71,9 +71,9 @@ def test_problem_table_lists_every_problem_and_saves_them(
     qtbot.waitUntil(lambda: wizard.run_page.outcome is not None, timeout=20_000)
     table = wizard.run_page.problems
     rows = [[table.item(r, c).text() for c in range(3)] for r in range(table.rowCount())]
-    assert rows == [["2", "name", "is required"], ["3", "external_id", "'B-1' is already on row 2"]]
+    assert rows == [["2", "Name", "is required"], ["3", "Customer ID", "'B-1' is already on row 2"]]
     assert not wizard.run_page.run_button.isEnabled()
     assert "2 problem(s)" in wizard.run_page.summary.text()
     out = tmp_path / "problems.csv"
     wizard.run_page.save_problems(out)
-    assert out.read_text(encoding="utf-8-sig").splitlines()[1] == "2,name,is required"
+    assert out.read_text(encoding="utf-8-sig").splitlines()[1] == "2,Name,is required"

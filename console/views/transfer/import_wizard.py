@@ -47,7 +47,10 @@ from console.services.transfer.presets import (
     rejects_target,
     source_rejects,
 )
+from console.services.transfer.preview import PREVIEW_ROWS, preview
 from console.services.transfer.rejects import write_rejects
+from console.services.transfer.synonyms import auto_mapping
+from console.services.transfer.synonyms import label as field_label
 from console.services.transfer.table_file import (
     EXCEL_SUFFIXES,
     FileProblem,
@@ -58,9 +61,12 @@ from console.services.transfer.table_file import (
 from console.services.transfer.workbook import sheet_names
 from console.views.common.forms import path_row
 from console.views.common.task import BackgroundTask
+from console.views.common.tones import Tone, tone_name
 from console.views.context import DeskContext
+from console.views.transfer.import_preview import ImportPreview
 
 IGNORE = "(ignore)"
+IGNORED_PREFIX = "ignored_"
 AUTO_PRESET = "auto"
 NO_PRESET = ""
 ACTIVE_SHEET = "The sheet open when it was saved"
@@ -74,6 +80,13 @@ DAY_ORDERS = (
     ("Day first (31/12/2025)", True),
     ("Month first (12/31/2025)", False),
 )
+
+
+def danger_label(label: QLabel) -> QLabel:
+    """A label whose text is a refusal or a problem, in the palette's danger tone."""
+    label.setStyleSheet(f"color: {tone_name(Tone.DANGER, label.palette())}")
+    label.setWordWrap(True)
+    return label
 
 
 def choice_combo(parent: QWidget, name: str, choices: tuple[tuple[str, object], ...]) -> QComboBox:
@@ -125,8 +138,7 @@ class ChooseFilePage(QWizardPage):
         self.recognised.setWordWrap(True)
         self.error = QLabel(self)
         self.error.setObjectName("fileError")
-        self.error.setStyleSheet("color: #c62828")
-        self.error.setWordWrap(True)
+        danger_label(self.error)
         form = QFormLayout(self)
         form.addRow("&Records", self.kind)
         file_label = QLabel("&File", self)
@@ -135,7 +147,7 @@ class ChooseFilePage(QWizardPage):
         form.addRow("&Sheet", self.sheet)
         form.addRow("&Decimal mark", self.decimal)
         form.addRow("D&ates", self.day_order)
-        form.addRow("&Format", self.preset)
+        form.addRow("F&ormat", self.preset)
         form.addRow(self.recognised)
         form.addRow(self.error)
         self.path.textChanged.connect(self.completeChanged)
@@ -229,14 +241,19 @@ class MappingPage(QWizardPage):
         self.table.setAccessibleName("Column mapping")
         self.table.setHorizontalHeaderLabels(["Column in the file", "First value", "Field"])
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.missing = QLabel(self)
-        self.missing.setWordWrap(True)
-        self.missing.setStyleSheet("color: #c62828")
+        self.missing = danger_label(QLabel(self))
+        self.missing.setObjectName("mappingMissing")
+        self.preview_title = QLabel(f"The first {PREVIEW_ROWS} rows as they will be stored", self)
+        self.preview = ImportPreview(self)
+        self.preview_title.setBuddy(self.preview)
         layout = QVBoxLayout(self)
         layout.addWidget(self.read_as)
-        layout.addWidget(self.table)
+        layout.addWidget(self.table, 3)
         layout.addWidget(self.missing)
+        layout.addWidget(self.preview_title)
+        layout.addWidget(self.preview, 2)
         self.combos: list[QComboBox] = []
+        self.first_rows = pd.DataFrame()
 
     def initializePage(self) -> None:
         wizard = self.wizard()
@@ -247,10 +264,12 @@ class MappingPage(QWizardPage):
         remembered = wizard.settings.value(layout_key(wizard.kind, table.source_columns))
         saved = json.loads(str(remembered)) if remembered else {}
         try:
-            first = next(table.chunks(1), pd.DataFrame())
+            first = next(table.chunks(PREVIEW_ROWS), pd.DataFrame())
         except FileProblem as error:  # a broken first row shows again when the rows are checked
             self.read_as.setText(f"Read as {table.describe()}. {error}")
             first = pd.DataFrame()
+        self.first_rows = first
+        matched = auto_mapping(wizard.kind, list(table.source_columns))
         self.table.setRowCount(len(table.source_columns))
         self.combos = []
         for row, source in enumerate(table.source_columns):
@@ -259,8 +278,8 @@ class MappingPage(QWizardPage):
             combo.addItem(IGNORE, None)
             for name in kind.columns:
                 required = " (required)" if kind.field(name).required else ""
-                combo.addItem(f"{name}{required}", name)
-            guess = saved.get(source) or normalise_header(source)
+                combo.addItem(f"{field_label(wizard.kind, name)}{required}", name)
+            guess = saved.get(source) or matched.get(source)
             index = combo.findData(guess)
             combo.setCurrentIndex(index if index >= 0 else 0)
             combo.currentIndexChanged.connect(self.check)
@@ -279,7 +298,7 @@ class MappingPage(QWizardPage):
         for source, combo in zip(wizard.table.source_columns, self.combos, strict=True):
             target = combo.currentData()
             result[normalise_header(source)] = (
-                target if target else f"ignored_{normalise_header(source)}"
+                target if target else f"{IGNORED_PREFIX}{normalise_header(source)}"
             )
         return result
 
@@ -291,14 +310,38 @@ class MappingPage(QWizardPage):
         missing = [
             name for name in kind.columns if kind.field(name).required and name not in chosen
         ]
-        twice = sorted({name for name in chosen if chosen.count(name) > 1})
+        twice = [name for name in kind.columns if chosen.count(name) > 1]
         lines = []
         if missing:
-            lines.append("Still needed: " + ", ".join(missing))
+            lines.append("Still needed: " + ", ".join(field_label(wizard.kind, n) for n in missing))
         if twice:
-            lines.append("Chosen for more than one column: " + ", ".join(twice))
+            lines.append(
+                "Chosen for more than one column: "
+                + ", ".join(field_label(wizard.kind, n) for n in twice)
+            )
         self.missing.setText("\n".join(lines))
+        self.show_preview()
         self.completeChanged.emit()
+
+    def show_preview(self) -> None:
+        """The first rows under the fields chosen so far, read as the import will read them."""
+        wizard = self.wizard()
+        assert isinstance(wizard, ImportWizard)
+        by_position = {
+            position: str(combo.currentData())
+            for position, combo in enumerate(self.combos)
+            if combo.currentData() and position < self.first_rows.shape[1]
+        }
+        if len(set(by_position.values())) < len(by_position):  # one field twice: said above
+            by_position = {
+                position: name
+                for position, name in by_position.items()
+                if list(by_position.values()).count(name) == 1
+            }
+        self.preview.show_preview(
+            wizard.kind,
+            preview(wizard.kind, self.first_rows, by_position, wizard.decimal, wizard.day_first),
+        )
 
     def isComplete(self) -> bool:
         return not self.missing.text()
@@ -346,6 +389,7 @@ class RunPage(QWizardPage):
         self.skip_invalid.toggled.connect(self.recheck)
         self.run_button = QPushButton("&Import", self)
         self.run_button.setObjectName("importButton")
+        self.run_button.setAutoDefault(True)
         self.run_button.clicked.connect(self.start_import)
         self.cancel_button = QPushButton("&Cancel import", self)
         self.cancel_button.clicked.connect(self.cancel_import)
@@ -368,6 +412,24 @@ class RunPage(QWizardPage):
         self.outcomes: list[ImportSummary] = []
         self.rejects_files: list[Path] = []
         self.shown: list[Problem] = []
+        self.imported = False
+
+    def offer_import(self, rows: int | None) -> None:
+        """The Import button names how many rows it writes, and Enter presses it."""
+        if rows is None:
+            self.run_button.setText("&Import")
+        else:
+            self.run_button.setText(f"&Import {rows:,} row{'' if rows == 1 else 's'}")
+        self.run_button.setEnabled(rows is not None and rows > 0)
+        self.run_button.setDefault(self.run_button.isEnabled())
+        if self.run_button.isEnabled():
+            self.run_button.setFocus()
+
+    def settle_buttons(self) -> None:
+        """Let the wizard update its buttons, then keep Import the default while it is offered
+        (the wizard makes its own Finish button the default whenever it updates them)."""
+        self.completeChanged.emit()
+        self.run_button.setDefault(self.run_button.isEnabled())
 
     def initializePage(self) -> None:
         wizard = self.wizard()
@@ -382,14 +444,16 @@ class RunPage(QWizardPage):
         self.outcome = None
         self.outcomes = []
         self.rejects_files = []
+        self.imported = False
         self.problems.hide()
         self.export_problems.hide()
-        self.run_button.setEnabled(True)
+        self.offer_import(None)
         self.summary.setText("Checking every row…")
         self.run(dry_run=True)
 
     def isComplete(self) -> bool:
-        return self.task is None
+        """Finish closes the wizard once the rows are written; until then Import is the step."""
+        return self.task is None and self.imported
 
     def recheck(self) -> None:
         """Skipping invalid rows or not changes what the check says: check again."""
@@ -464,6 +528,7 @@ class RunPage(QWizardPage):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.run_button.setEnabled(False)
+        self.run_button.setDefault(False)
         self.cancel_button.setVisible(not dry_run)
         self.completeChanged.emit()
         self.task.start()
@@ -497,7 +562,7 @@ class RunPage(QWizardPage):
         ]
         self.show_problems(problems or self.rejected_rows(summaries))
         ignored = (
-            f" Ignored columns: {', '.join(summary.ignored_columns)}."
+            f" Ignored columns: {', '.join(self.source_names(summary.ignored_columns))}."
             if summary.ignored_columns
             else ""
         )
@@ -519,28 +584,31 @@ class RunPage(QWizardPage):
                 f"{len(problems)} problem(s) in {rows:,} rows; nothing can be "
                 f"imported until they are fixed in the file.{ignored}"
             )
-            self.run_button.setEnabled(False)
+            self.offer_import(None)
         elif summary.cancelled:
             self.summary.setText("Import cancelled; the database is as it was.")
-            self.run_button.setEnabled(True)
+            self.offer_import(rows - rejected)
         elif dry_run and rejected:
             self.summary.setText(
                 f"{rows:,} rows checked: {counts}.{left_out}{ignored} "
-                "Press Import to write the others."
+                f"Press Import to write the other {rows - rejected:,}."
             )
-            self.run_button.setEnabled(True)
+            self.offer_import(rows - rejected)
         elif dry_run:
             self.summary.setText(
                 f"All {rows:,} rows are fine: {counts}.{ignored} Press Import to write them."
             )
-            self.run_button.setEnabled(True)
+            self.offer_import(rows)
         else:
             self.summary.setText(f"Imported {rows:,} rows: {counts}.{left_out}")
+            self.imported = True
+            self.run_button.setText("Imported")
             self.run_button.setEnabled(False)
+            self.run_button.setDefault(False)
             wizard = self.wizard()
             assert isinstance(wizard, ImportWizard)
             wizard.context.hub.changed.emit("import")
-        self.completeChanged.emit()
+        self.settle_buttons()
 
     def refused(self, problem: FileProblem) -> None:
         """The file turned out unreadable part-way (a broken row): nothing was imported."""
@@ -574,7 +642,26 @@ class RunPage(QWizardPage):
                     rows.append(Problem(reject.line, column or None, text))
         return rows
 
+    def source_names(self, columns: list[str]) -> list[str]:
+        """Ignored columns as the file heads them, not as the import names them inside."""
+        wizard = self.wizard()
+        table = wizard.table if isinstance(wizard, ImportWizard) else None
+        written = {normalise_header(s): s for s in (table.source_columns if table else [])}
+        return [written.get(c.removeprefix(IGNORED_PREFIX), c) for c in columns]
+
+    def in_words(self, column: str | None) -> str:
+        """A problem's column as the wizard labels the field ("kind: field" for presets)."""
+        if not column:
+            return ""
+        wizard = self.wizard()
+        kind, sep, name = column.rpartition(": ")
+        kind = kind if sep else (wizard.kind if isinstance(wizard, ImportWizard) else "")
+        if kind in KINDS and name in KINDS[kind].columns:
+            return f"{kind}: {field_label(kind, name)}" if sep else field_label(kind, name)
+        return column
+
     def show_problems(self, problems: list[Problem]) -> None:
+        problems = [Problem(p.row, self.in_words(p.column) or None, p.reason) for p in problems]
         self.shown = problems
         self.problems.setRowCount(len(problems))
         for row, problem in enumerate(problems):
