@@ -24,6 +24,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from console.services import formatting
 from console.services.briefing.fonts import BOLD, REGULAR, markup, register_fonts
 from console.services.briefing.page import PageSize
 from console.services.metrics import PROMPTED, UNPROMPTED, ReferralMetrics
@@ -46,23 +47,32 @@ HEADINGS = {
 }
 
 
-def period_text(metrics: ReferralMetrics) -> str:
-    since = metrics.since.isoformat() if metrics.since else "the beginning"
-    until = metrics.until.isoformat() if metrics.until else "today"
+def period_text(metrics: ReferralMetrics, locale: str | None = None) -> str:
+    since = formatting.date(metrics.since, locale) if metrics.since else "the beginning"
+    until = formatting.date(metrics.until, locale) if metrics.until else "today"
     return f"{since} to {until}"
 
 
-def format_cell(column: str, value: Any) -> str:
+MONEY_COLUMNS = ("value_won", "spiffs_owed", "spiffs_paid")
+SHARE_COLUMNS = ("conversion", "told_share")
+COUNT_COLUMNS = ("referrals", "won", "lost", "prompted", "prompted_won")
+
+
+def format_cell(column: str, value: Any, locale: str | None = None) -> str:
+    """A figure as people read it, in `locale` (None: the desk's) and the office's currency.
+
+    For the screen and the PDF only; the CSV and XLSX files keep plain numbers.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    if column in ("conversion", "told_share"):
-        return f"{float(value):.0%}"
-    if column in ("value_won", "spiffs_owed", "spiffs_paid"):
-        return f"${float(value):,.0f}"
+    if column in SHARE_COLUMNS:
+        return formatting.percent(float(value), locale)
+    if column in MONEY_COLUMNS:
+        return formatting.money(float(value), locale=locale, cents=False)
     if column == "median_hours_to_first_contact":
-        return f"{float(value):.1f}"
-    if column in ("referrals", "won", "lost", "prompted", "prompted_won"):
-        return str(int(float(value)))
+        return formatting.number(float(value), locale, decimals=1)
+    if column in COUNT_COLUMNS:
+        return formatting.number(int(float(value)), locale)
     return str(value)
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import time
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 from shiboken6 import isValid
 
 from console.services.connection import Backoff, probe, short_reason
 from console.views.common.off_thread import start_job
+from console.views.common.tones import Tone, palette, tinted_background, tone_name
 from console.views.context import DeskContext
 
 log = logging.getLogger(__name__)
@@ -35,10 +37,7 @@ class ConnectionBanner(QFrame):
         self.context = context
         self.setObjectName("connectionBanner")
         self.setAccessibleName("Database connection problem")
-        self.setStyleSheet(
-            "#connectionBanner { background: #fff3cd; border: 1px solid #e0b44c; }"
-            " #connectionBanner QLabel { color: #5c4300; }"
-        )
+        self._paint()
         self.message = QLabel(self)
         self.message.setObjectName("connectionMessage")
         self.message.setWordWrap(True)
@@ -74,8 +73,27 @@ class ConnectionBanner(QFrame):
             return
         self.down = True
         self.backoff.reset()
+        self._paint()
         self.show()
         self._schedule()
+
+    def _paint(self) -> None:
+        """A warning tint of the desktop palette's base, with its text colour: reads on light
+        and dark themes alike."""
+        colours = palette()
+        sheet = (
+            f"#connectionBanner {{ background: {tinted_background(Tone.WARNING, colours).name()};"
+            f" border: 1px solid {tone_name(Tone.WARNING, colours)}; }}"
+            f" #connectionBanner QLabel {{ color:"
+            f" {colours.color(QPalette.ColorRole.Text).name()}; }}"
+        )
+        if sheet != self.styleSheet():  # a style sheet repolishes; only when it differs
+            self.setStyleSheet(sheet)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # the desktop's theme changed
+            self._paint()
 
     def retry_now(self) -> None:
         if self.probing:

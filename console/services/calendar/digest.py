@@ -24,8 +24,9 @@ from console.models import (
     Staff,
     StaffRole,
 )
+from console.services import formatting
 from console.services.errors import InputError
-from console.services.office_time import day_start, local, local_today, office_zone, utc_now
+from console.services.office_time import day_start, local_today, office_zone, utc_now
 
 DIGEST_KIND = "digest"
 WEEK_FORMAT = "YYYY-Www, e.g. 2026-W49"
@@ -81,7 +82,7 @@ class IsoWeek:
 
     @property
     def span(self) -> str:
-        return f"{self.monday:%a %d %b} – {self.sunday:%a %d %b %Y}"
+        return formatting.day_span(self.monday, self.sunday)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +265,8 @@ def technician_digest(
 
 
 def money(value: Decimal | None) -> str:
-    return "" if value is None else f"${value:,.2f}"
+    """An amount in the office's currency, as the desk's locale writes it."""
+    return formatting.money(value)
 
 
 def outcome_line(outcome: Outcome) -> str:
@@ -300,7 +302,7 @@ def digest_text(digest: TechnicianDigest) -> str:
     if digest.referrals:
         lines += ["", "Referrals you made:"]
         lines += [
-            f"- {local(row.created_at):%a %d %b}: {row.customer}: {row.pain_point}"
+            f"- {formatting.day(row.created_at)}: {row.customer}: {row.pain_point}"
             f" ({row.status.label})"
             for row in digest.referrals
         ]
@@ -310,7 +312,7 @@ def digest_text(digest: TechnicianDigest) -> str:
     if digest.paid:
         lines += ["", "Spiffs paid:"]
         lines += [
-            f"- {row.customer}: {money(row.amount)} on {local(row.paid_at):%a %d %b}"
+            f"- {row.customer}: {money(row.amount)} on {formatting.day(row.paid_at)}"
             for row in digest.paid
         ]
     lines += ["", digest.thanks, "", "The office"]

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from sqlalchemy.orm import Session
 
 from console.models import OUTCOME_STATUSES, ReferralStatus
+from console.services import formatting
 from console.services.errors import InputError
 from console.services.messages.outbox import queue_message
 from console.services.messages.templates import TellTechTemplate, fill, load_template, thanks
@@ -43,7 +44,7 @@ class TellTechMessage:
 
 
 def _money(value: Decimal | None) -> str:
-    return f"${value:,.2f}" if value is not None else "not recorded"
+    return formatting.money(value) if value is not None else "not recorded"
 
 
 def field_values(session: Session, referral_id: int) -> dict[str, str]:

@@ -13,19 +13,17 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 from shiboken6 import isValid
 from sqlalchemy.orm import Session
 
 from console.views.common.off_thread import NoAnswer, database_away, start_job
+from console.views.common.tones import muted
 from console.views.context import DeskContext
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-
-# The text colour of what is on screen while what replaces it is read.
-STALE_TEXT = QColor("#8f959e")
 
 
 class Background(QObject):
@@ -171,8 +169,9 @@ def show_stale(widget: QWidget, stale: bool) -> None:
         widget.setPalette(QPalette())  # back to what it inherits
         return
     palette = widget.palette()
+    stale_text = muted(palette)  # the palette's own hint colour, so it steps back on any theme
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText):
-        palette.setColor(QPalette.ColorGroup.All, role, STALE_TEXT)
+        palette.setColor(QPalette.ColorGroup.All, role, stale_text)
     widget.setPalette(palette)
 
 

@@ -1,9 +1,11 @@
-"""Small form helpers: combos over staff, and showing which field a refusal is about."""
+"""Small form helpers: combos over staff and currencies, and showing which field a refusal is
+about."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -17,6 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from console.models import Staff
+from console.services.formatting import currency_codes, currency_label
+from console.views.common.tones import Tone, tone_name
 
 
 def staff_combo(
@@ -44,10 +48,36 @@ def select_data(combo: QComboBox, value: object) -> None:
         combo.setCurrentIndex(index)
 
 
+def currency_combo(code: str, parent: QWidget | None = None) -> QComboBox:
+    """Every ISO 4217 currency as `EUR · Euro`; typing a code or part of a name finds it."""
+    combo = QComboBox(parent)
+    combo.setObjectName("officeCurrency")
+    combo.setAccessibleName("Currency")
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    for known in currency_codes():
+        combo.addItem(currency_label(known), known)
+    index = combo.findData(code)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+    else:
+        combo.setEditText(code)
+    completer = combo.completer()
+    if completer is not None:
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    return combo
+
+
+def chosen_currency(combo: QComboBox) -> str:
+    """The code chosen or typed (`EUR · Euro` or `EUR`); validation judges whether it is one."""
+    return combo.currentText().split("·")[0].strip()
+
+
 def error_label(parent: QWidget | None = None) -> QLabel:
     label = QLabel(parent)
     label.setObjectName("formError")
-    label.setStyleSheet("color: #c62828; font-weight: bold;")
+    # The danger tone of the palette at hand, so the message reads on a dark desktop too.
+    label.setStyleSheet(f"color: {tone_name(Tone.DANGER)}; font-weight: bold;")
     label.setWordWrap(True)
     label.setAccessibleName("Form error")
     label.hide()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QDate, QEvent, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
 from console.services.metrics import ReferralMetrics, referral_metrics
 from console.services.office_time import local_today
 from console.services.report import HEADINGS, format_cell, prompt_line, summary_line, write_report
+from console.views.common import locale_format
 from console.views.common.background import Background
 from console.views.common.lazy import LazyView
 from console.views.common.qt_dates import from_qdate
+from console.views.common.tones import Tone, muted, tone
 from console.views.context import DeskContext
 
 PRESETS = ("Last 90 days", "This month", "This year", "Last 12 months", "All time")
@@ -59,6 +61,15 @@ def totals_line(metrics: ReferralMetrics) -> str:
     )
 
 
+def _blend(under: QColor, over: QColor, weight: float) -> QColor:
+    """`over` laid on `under` at `weight` (0 to 1)."""
+    return QColor(
+        round(under.red() * (1 - weight) + over.red() * weight),
+        round(under.green() * (1 - weight) + over.green() * weight),
+        round(under.blue() * (1 - weight) + over.blue() * weight),
+    )
+
+
 class DashboardView(LazyView):
     """Figures are computed (pandas) on a worker; `loaded` fires when those shown are current."""
 
@@ -78,11 +89,11 @@ class DashboardView(LazyView):
         self.preset.addItems(list(PRESETS))
         self.since = QDateEdit(self)
         self.since.setCalendarPopup(True)
-        self.since.setDisplayFormat("yyyy-MM-dd")
+        self.since.setDisplayFormat(locale_format.date_pattern())
         self.since.setAccessibleName("From")
         self.until = QDateEdit(self)
         self.until.setCalendarPopup(True)
-        self.until.setDisplayFormat("yyyy-MM-dd")
+        self.until.setDisplayFormat(locale_format.date_pattern())
         self.until.setAccessibleName("Until")
         self.group = QComboBox(self)
         self.group.setAccessibleName("Figures per")
@@ -99,9 +110,11 @@ class DashboardView(LazyView):
         self.chart = QChart()
         self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart.setBackgroundRoundness(0)
         self.chart_view = QChartView(self.chart, self)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setAccessibleName("Referrals and wins chart")
+        self._paint_chart()
         self.table = QTableWidget(self)
         self.table.setObjectName("dashboardTable")
         self.table.setAccessibleName("Referral figures")
@@ -211,11 +224,12 @@ class DashboardView(LazyView):
         self.table.setColumnCount(len(columns) + 1)
         self.table.setRowCount(len(frame))
         key = str(frame.index.name or "").capitalize()
+        locale = locale_format.locale_name()
         self.table.setHorizontalHeaderLabels([key] + [HEADINGS.get(c, c) for c in columns])
         for row, (name, values) in enumerate(frame.iterrows()):
             self.table.setItem(row, 0, QTableWidgetItem(str(name)))
             for column, field in enumerate(columns, start=1):
-                item = QTableWidgetItem(format_cell(field, values[field]))
+                item = QTableWidgetItem(format_cell(field, values[field], locale))
                 value = values[field]
                 number = float(value) if value is not None and not pd.isna(value) else -math.inf
                 item.setData(Qt.ItemDataRole.UserRole, number)
@@ -229,10 +243,13 @@ class DashboardView(LazyView):
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
         top = frame.head(12)
+        colours = self.palette()
         referrals = QBarSet("Referrals")
-        referrals.setColor(QColor("#9aa5b1"))
+        referrals.setColor(muted(colours))
+        referrals.setBorderColor(muted(colours))
         won = QBarSet("Won")
-        won.setColor(QColor("#b45309"))
+        won.setColor(tone(Tone.WARNING, colours))
+        won.setBorderColor(tone(Tone.WARNING, colours))
         referrals.append([float(v) for v in top["referrals"]])
         won.append([float(v) for v in top["won"]])
         series = QBarSeries()
@@ -249,10 +266,37 @@ class DashboardView(LazyView):
         self.chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
         series.attachAxis(values)
+        self._paint_chart()
         group = self.group.currentText().lower()
         self.chart.setTitle(
             f"Referrals and wins {group}" if len(top) else "No referrals in this period"
         )
+
+    def _paint_chart(self) -> None:
+        """Background, text, axes and grid in the palette's colours, so a dark theme reads."""
+        colours = self.palette()
+        base = colours.color(QPalette.ColorRole.Base)
+        text = colours.color(QPalette.ColorRole.Text)
+        grid = _blend(base, text, 0.25)  # quiet lines that show on light and dark bases
+        self.chart.setBackgroundBrush(QBrush(base))
+        self.chart.setPlotAreaBackgroundVisible(False)
+        self.chart_view.setBackgroundBrush(QBrush(base))
+        self.chart.setTitleBrush(QBrush(text))
+        self.chart.legend().setLabelColor(text)
+        for axis in self.chart.axes():
+            axis.setLabelsColor(text)
+            axis.setLinePenColor(grid)
+            axis.setGridLineColor(grid)
+            axis.setTitleBrush(QBrush(text))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A palette switched while open (the desktop's theme changed): redraw in the new one."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            if self.metrics is not None:
+                self.show_figures()
+            else:
+                self._paint_chart()
 
     def ask_export(self) -> None:
         if self.metrics is None:

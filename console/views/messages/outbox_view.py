@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -26,9 +26,8 @@ from console.views.common.columns import Column, local_time
 from console.views.common.forms import error_label
 from console.views.common.table_model import RowTableModel
 from console.views.common.tables import fit_columns_once, make_table
+from console.views.common.tones import Tone, tone
 from console.views.context import DeskContext
-
-FAILED_COLOUR = QColor("#c62828")
 
 
 def _when(row: OutboxRow) -> str:
@@ -101,7 +100,7 @@ class OutboxDialog(QDialog):
 
     def _decorate(self, row: OutboxRow, role: int) -> object:
         if role == Qt.ItemDataRole.ForegroundRole and row.state is OutboxState.FAILED:
-            return QBrush(FAILED_COLOUR)
+            return QBrush(tone(Tone.DANGER))
         return None
 
     def refresh(self) -> None:

@@ -7,7 +7,7 @@ database's change news) records a run.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, Qt
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,11 +25,10 @@ from console.views.common.background import Background
 from console.views.common.columns import Column
 from console.views.common.table_model import RowTableModel
 from console.views.common.tables import fit_columns_once, make_table
+from console.views.common.tones import Tone, tone
 from console.views.context import DeskContext
 
 RUNS_SHOWN = 100
-TROUBLE = QColor("#b3261e")
-WAITING = QColor("#8a6d00")
 
 
 def _files_summary(run: SyncRun) -> str:
@@ -76,7 +75,7 @@ def _run_colour(run: SyncRun, role: int) -> object:
         SyncOutcome.FAILED,
         SyncOutcome.ABANDONED,
     ):
-        return TROUBLE
+        return tone(Tone.DANGER)
     return None
 
 
@@ -84,9 +83,9 @@ def _file_colour(file: SyncFile, role: int) -> object:
     if role != Qt.ItemDataRole.ForegroundRole:
         return None
     if file.outcome is SyncFileOutcome.REFUSED:
-        return TROUBLE
+        return tone(Tone.DANGER)
     if file.outcome is SyncFileOutcome.WAITING:
-        return WAITING
+        return tone(Tone.WARNING)
     return None
 
 

@@ -1,0 +1,121 @@
+"""Dates, times, numbers and money in the window, as the desk's locale writes them.
+
+The window formats with `QLocale()` (the desktop's locale, or `CONSOLE_LOCALE` when set) and
+the office's currency (put into effect when the desk loads the office settings). The plain C
+locale, when nothing is chosen, writes ISO dates, 24-hour times and English numbers. Services
+that write PDFs and messages are told the window's locale name, so paper matches the screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+
+from PySide6.QtCore import QDate, QLocale, QTime
+
+from console.services import formatting
+from console.services.office_time import local as office_local
+
+Amount = Decimal | float | int
+
+NEUTRAL_DATE = "yyyy-MM-dd"
+NEUTRAL_TIME = "HH:mm"
+
+
+def desk_locale() -> QLocale:
+    """The locale the window writes in: `CONSOLE_LOCALE` when set, else the default `QLocale`."""
+    override = os.environ.get(formatting.LOCALE_VARIABLE, "").strip()
+    if override:
+        return QLocale(formatting.locale_name(override))
+    return QLocale()
+
+
+def _is_neutral(locale: QLocale) -> bool:
+    return locale.language() == QLocale.Language.C
+
+
+def _numbers(locale: QLocale) -> QLocale:
+    """The C locale does not group thousands; the neutral way writes numbers as English does."""
+    return (
+        QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+        if _is_neutral(locale)
+        else locale
+    )
+
+
+def locale_name() -> str:
+    """The window's locale as services name it (`de_DE`; `C` for the neutral one)."""
+    locale = desk_locale()
+    return formatting.NEUTRAL if _is_neutral(locale) else locale.name()
+
+
+def money(value: Amount | None, *, cents: bool = True, currency: str | None = None) -> str:
+    """An amount in the office's currency (or `currency`), in the desk's locale; "" for None."""
+    if value is None:
+        return ""
+    locale = desk_locale()
+    code = currency or formatting.office_currency()
+    symbol = formatting.currency_symbol(code, locale_name())
+    return _numbers(locale).toCurrencyString(float(value), symbol, 2 if cents else 0)
+
+
+def number(value: Amount | None, decimals: int = 0) -> str:
+    if value is None:
+        return ""
+    return _numbers(desk_locale()).toString(float(value), "f", decimals)
+
+
+def percent(value: Amount | None) -> str:
+    """A share (0.42) as the locale writes a percentage."""
+    if value is None:
+        return ""
+    return formatting.percent(value, locale_name())
+
+
+def _date_pattern(locale: QLocale) -> str:
+    if _is_neutral(locale):
+        return NEUTRAL_DATE
+    pattern = locale.dateFormat(QLocale.FormatType.ShortFormat)
+    # A two-digit year is ambiguous in a list that spans decades: write it in full.
+    return pattern if "yyyy" in pattern else pattern.replace("yy", "yyyy")
+
+
+def date_pattern() -> str:
+    """The desk's short date as a Qt pattern with the year in full, for date fields."""
+    return _date_pattern(desk_locale())
+
+
+def _time_pattern(locale: QLocale) -> str:
+    if _is_neutral(locale):
+        return NEUTRAL_TIME
+    return locale.timeFormat(QLocale.FormatType.ShortFormat)
+
+
+def date(value: dt.date | dt.datetime | None) -> str:
+    """A day (a stored moment: its office day) as the locale's short date, year in full."""
+    if value is None:
+        return ""
+    day = office_local(value).date() if isinstance(value, dt.datetime) else value
+    locale = desk_locale()
+    return locale.toString(QDate(day.year, day.month, day.day), _date_pattern(locale))
+
+
+def time(value: dt.time | dt.datetime | None) -> str:
+    """A time of day (a stored moment: its office wall-clock time), 12- or 24-hour."""
+    if value is None:
+        return ""
+    clock = office_local(value).time() if isinstance(value, dt.datetime) else value
+    locale = desk_locale()
+    return locale.toString(QTime(clock.hour, clock.minute, clock.second), _time_pattern(locale))
+
+
+def datetime(value: dt.datetime | None) -> str:
+    """A stored moment as the office's date and time."""
+    if value is None:
+        return ""
+    return f"{date(value)} {time(value)}"
+
+
+# PDFs and messages made while the window is open are written in the window's locale.
+formatting.follow_window_locale(locale_name)
