@@ -23,6 +23,8 @@ from console.commands import (
     outbox,
     referrals,
     report,
+    salespeople,
+    spiffs,
     sync,
     transfer,
 )
@@ -137,7 +139,18 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("-o", "--output", required=True, metavar="FILE")
     backup.set_defaults(handler=cmd_backup)
 
-    for module in (referrals, briefing, transfer, report, sync, equipment, calendar, outbox):
+    for module in (
+        referrals,
+        briefing,
+        transfer,
+        report,
+        sync,
+        equipment,
+        calendar,
+        outbox,
+        spiffs,
+        salespeople,
+    ):
         module.register(commands, common)
     return parser
 

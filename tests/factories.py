@@ -56,3 +56,21 @@ def visit(
     session.add(row)
     session.flush()
     return row
+
+
+def only_spiff_rule(session: Session, basis: str, amount: str, cap: str | None = None) -> None:
+    """The office pays one spiff per won referral of any category, by `basis` (flat/percent)."""
+    from decimal import Decimal
+
+    from console.models.spiff import SpiffBasis, SpiffStage
+    from console.services.spiffs import RuleDraft, SpiffPlan, load_spiff_plan, save_spiff_plan
+
+    loaded = load_spiff_plan(session)
+    rule = RuleDraft(
+        None,
+        SpiffStage.WON,
+        SpiffBasis(basis),
+        Decimal(amount),
+        Decimal(cap) if cap is not None else None,
+    )
+    save_spiff_plan(session, SpiffPlan((rule,), loaded.settings), loaded)

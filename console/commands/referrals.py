@@ -11,6 +11,7 @@ from console.commands import calendar, outbox
 from console.commands.common import (
     EARLIEST_YEAR,
     LATEST_YEAR,
+    CommandError,
     CommandParser,
     add_handler,
     add_smtp_option,
@@ -26,12 +27,14 @@ from console.commands.common import (
 )
 from console.desk_user import desk_user
 from console.models import ContactChannel, ReferralStatus, StaffRole, UpsellNote, Urgency
+from console.services.appointments import set_booking_details
+from console.services.assignment import creation_message
 from console.services.contact_attempts import (
-    AttemptSummary,
     as_row,
     attempt_summaries,
     record_attempt,
 )
+from console.services.due_words import due_in_words
 from console.services.equipment_life import headsup_equipment
 from console.services.notes import add_note
 from console.services.referrals import (
@@ -61,6 +64,11 @@ LIST_COLUMNS = (
     "attempts",
     "last_attempt_at",
     "next_try_at",
+    "due",
+    "due_at",
+    "due_in_words",
+    "category",
+    "assignment",
 )
 
 
@@ -80,10 +88,13 @@ def cmd_referral_add(args: argparse.Namespace) -> int:
             salesperson=args.salesperson,
             prompted_by_equipment_id=prompted_by,
             category=args.category,
+            continues_referral_id=args.continues,
             actor=desk_user(),
         )
         referral_id = referral.id
+        assigned = creation_message(session, referral)
     print(referral_id)
+    print(assigned, file=sys.stderr)
     return 0
 
 
@@ -96,9 +107,14 @@ def cmd_referral_move(args: argparse.Namespace) -> int:
         follow_up_on=args.follow_up,
         note=args.note,
     )
+    booking = args.minutes is not None or args.appointment_note is not None
+    if booking and args.status != ReferralStatus.APPOINTMENT_SET.value:
+        raise CommandError("--minutes and --appointment-note are for the appointment_set step")
     with unit_of_work(args) as session:
         referral = move_referral(session, args.id, args.status, desk_user(), details)
         status = referral.status.value
+        if referral.status is ReferralStatus.APPOINTMENT_SET:
+            set_booking_details(session, referral.id, args.minutes, args.appointment_note)
     print(f"referral {args.id}: {status}")
     return 0
 
@@ -154,7 +170,7 @@ def _moment(value: dt.datetime | None) -> str:
     return value.isoformat(timespec="seconds") if value else ""
 
 
-def _row(item: WorkItem, attempts: AttemptSummary | None) -> list[str]:
+def _row(item: WorkItem, now: dt.datetime) -> list[str]:
     return [
         str(item.id),
         item.status.value,
@@ -169,18 +185,32 @@ def _row(item: WorkItem, attempts: AttemptSummary | None) -> list[str]:
         item.first_contact_at.isoformat(timespec="seconds") if item.first_contact_at else "",
         item.appointment_at.isoformat(timespec="seconds") if item.appointment_at else "",
         item.follow_up_on.isoformat() if item.follow_up_on else "",
-        str(attempts.count) if attempts else "0",
-        _moment(attempts.last.at) if attempts else "",
-        _moment(attempts.last.next_try_at) if attempts else "",
+        str(item.attempts),
+        _moment(item.last_attempt_at),
+        _moment(item.next_try_at),
+        item.due.what if item.due else "",
+        _moment(item.due.at) if item.due else "",
+        due_in_words(item.due.at, now) if item.due else "",
+        item.category or "",
+        item.assignment or "",
     ]
 
 
+def _chosen_worklist(args: argparse.Namespace) -> Worklist:
+    """`--list NAME`, or the list `--overdue` / `--tell-tech` name; everything without one."""
+    flags = {Worklist.OVERDUE: args.overdue, Worklist.TELL_TECH: args.tell_tech}
+    chosen = {which for which, on in flags.items() if on}
+    if args.list:
+        chosen.add(Worklist(args.list))
+    if len(chosen) > 1:
+        names = ", ".join(sorted(which.value for which in chosen))
+        raise CommandError(f"--list: choose one worklist, not several ({names})")
+    return chosen.pop() if chosen else Worklist.ALL
+
+
 def cmd_referral_list(args: argparse.Namespace) -> int:
-    which = Worklist.ALL
-    if args.overdue:
-        which = Worklist.OVERDUE
-    elif args.tell_tech:
-        which = Worklist.TELL_TECH
+    which = _chosen_worklist(args)
+    now = dt.datetime.now(dt.UTC)
     with unit_of_work(args) as session:
         technician_id = (
             find_staff(session, args.technician, StaffRole.TECHNICIAN).id
@@ -190,18 +220,22 @@ def cmd_referral_list(args: argparse.Namespace) -> int:
         items = worklist(
             session,
             which,
+            now=now,
             status=ReferralStatus(args.status) if args.status else None,
             technician_id=technician_id,
         )
-        attempts = attempt_summaries(session, [item.id for item in items])
-    rows = [_row(item, attempts.get(item.id)) for item in items]
+    rows = [_row(item, now) for item in items]
     if args.format == "csv":
         # A spreadsheet opening this must show a pain point such as "=HYPERLINK(...)" as text.
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(LIST_COLUMNS)
         writer.writerows([[protect(cell) for cell in row] for row in rows])
         return 0
-    shown = (0, 1, 2, 3, 4, 5, 9, LIST_COLUMNS.index("attempts"))
+    shown = (
+        *(0, 1, 2, 3, 4, 5, 9),
+        LIST_COLUMNS.index("attempts"),
+        LIST_COLUMNS.index("due_in_words"),
+    )
     table = [[LIST_COLUMNS[i] for i in shown]] + [
         [printable(row[i]) for i in shown] for row in rows
     ]
@@ -251,6 +285,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     add.add_argument("--salesperson", metavar="S")
     add.add_argument("--category", metavar="C", help="one of the office's referral categories")
     add.add_argument(
+        "--continues",
+        type=record_id,
+        metavar="ID",
+        help="the customer's earlier referral whose need this one carries on",
+    )
+    add.add_argument(
         "--prompted-by",
         metavar="EQUIPMENT",
         help="external id of the old equipment whose heads-up led the tech to refer",
@@ -268,6 +308,14 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     )
     move.add_argument("--follow-up", type=iso_date, metavar="DATE", help="for not_now")
     move.add_argument("--note", metavar="TEXT")
+    move.add_argument(
+        "--minutes", type=int, metavar="N", help="for appointment_set: how long (office's default)"
+    )
+    move.add_argument(
+        "--appointment-note",
+        metavar="TEXT",
+        help="for appointment_set: access, gate code, best time",
+    )
     add_handler(move, cmd_referral_move)
 
     tried = steps.add_parser(
@@ -307,6 +355,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     listing.add_argument("--status", choices=[s.value for s in ReferralStatus])
     listing.add_argument("--overdue", action="store_true")
     listing.add_argument("--tell-tech", action="store_true")
+    listing.add_argument(
+        "--list",
+        choices=[which.value for which in Worklist],
+        metavar="NAME",
+        help="one of the desk's worklists: " + ", ".join(which.value for which in Worklist),
+    )
     listing.add_argument("--technician", metavar="T")
     listing.add_argument("--format", choices=("table", "csv"), default="table")
     add_handler(listing, cmd_referral_list)

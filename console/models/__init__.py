@@ -21,6 +21,14 @@ from console.models.referral import (
 )
 from console.models.settings import OfficeSetting
 from console.models.site import Site, SiteOfAnotherCustomer
+from console.models.spiff import (
+    SpiffBasis,
+    SpiffEntry,
+    SpiffEntryKind,
+    SpiffRule,
+    SpiffStage,
+    WorkCompletion,
+)
 from console.models.staff import Staff, StaffRole
 from console.models.sync_run import SyncFile, SyncFileKind, SyncFileOutcome, SyncOutcome, SyncRun
 from console.models.visit import ServiceVisit, VisitStatus
@@ -50,6 +58,11 @@ __all__ = [
     "ServiceVisit",
     "Site",
     "SiteOfAnotherCustomer",
+    "SpiffBasis",
+    "SpiffEntry",
+    "SpiffEntryKind",
+    "SpiffRule",
+    "SpiffStage",
     "Staff",
     "StaffRole",
     "SyncFile",
@@ -61,5 +74,6 @@ __all__ = [
     "UpsellNote",
     "Urgency",
     "VisitStatus",
+    "WorkCompletion",
     "utcnow",
 ]

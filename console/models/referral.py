@@ -54,6 +54,18 @@ class Urgency(enum.StrEnum):
     HIGH = "high"
 
 
+class Assignment(enum.StrEnum):
+    """How a referral came to its salesperson, as the worklist shows it."""
+
+    MANUAL = "manual"
+    ROUND_ROBIN = "round_robin"
+    IMPORT = "import"
+
+    @property
+    def label(self) -> str:
+        return {"manual": "Manual", "round_robin": "Round-robin", "import": "Import"}[self.value]
+
+
 class EventKind(enum.StrEnum):
     CREATED = "created"
     STATUS = "status"
@@ -62,6 +74,7 @@ class EventKind(enum.StrEnum):
     SPIFF_PAID = "spiff_paid"
     APPOINTMENT = "appointment"
     ATTEMPT = "attempt"  # a try to reach the customer; its details are a ContactAttempt
+    BRIEFING_PRINTED = "briefing_printed"  # the salesperson's sheet was printed or saved
 
 
 class Referral(Base):
@@ -82,6 +95,13 @@ class Referral(Base):
     urgency: Mapped[Urgency] = mapped_column(enum_column(Urgency), default=Urgency.NORMAL)
     # One of the office's referral categories (spiff rules and assignment go by it); None: none.
     category: Mapped[str | None] = mapped_column(String(80))
+    # How the salesperson was chosen; None for referrals made before the office recorded it.
+    assignment: Mapped[Assignment | None] = mapped_column(enum_column(Assignment))
+    # The earlier referral of the same customer whose need this one carries on (a second
+    # appointment on the same need); metrics count the chain once.
+    continues_referral_id: Mapped[int | None] = mapped_column(
+        ForeignKey("referrals.id"), index=True
+    )
     estimated_value: Mapped[Decimal | None]
     won_value: Mapped[Decimal | None]
     lost_reason: Mapped[str | None] = mapped_column(Text)

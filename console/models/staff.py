@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from console.models.base import Base, enum_column
@@ -25,6 +26,19 @@ class Staff(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    # A salesperson marked away gets no round-robin referrals; with `away_until` only through
+    # that office day. None: not away.
+    away_since: Mapped[dt.datetime | None]
+    away_until: Mapped[dt.date | None]
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class SalespersonCategory(Base):
+    """One referral category a salesperson takes in the office's round-robin."""
+
+    __tablename__ = "salesperson_categories"
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(80), primary_key=True)

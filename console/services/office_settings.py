@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any, cast
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from console.models import OfficeSetting
 from console.services.errors import Conflict, InputError, stale_as_conflict
+from console.services.formatting import DEFAULT_CURRENCY, currency_problem, use_currency
 from console.services.office_time import UnknownTimeZone, configure_office_zone, zone_named
 
 log = logging.getLogger(__name__)
@@ -71,14 +73,19 @@ class OfficeSettings:
     business_hours_only: bool = False
     business_day_start: int = 8
     business_day_end: int = 17
-    spiff_mode: str = "flat"  # "flat" or "percent"
-    spiff_flat_amount: Decimal = Decimal("50.00")
-    spiff_percent: Decimal = Decimal("2.0")
     lost_reasons: tuple[str, ...] = field(default=DEFAULT_LOST_REASONS)
     history_visits_on_briefing: int = 10
+    appointment_minutes: int = 60  # how long a sales appointment is booked for, unless changed
     time_zone: str = ""  # an IANA name such as "America/Chicago"; empty: the machine's zone
+    currency: str = DEFAULT_CURRENCY  # ISO 4217 code of the money on screen and on paper
     service_life: tuple[tuple[str, int], ...] = field(default=DEFAULT_SERVICE_LIFE)
     referral_categories: tuple[str, ...] = field(default=DEFAULT_REFERRAL_CATEGORIES)
+    # New referrals without a chosen salesperson go round-robin to those who take the category.
+    assign_round_robin: bool = False
+    # Days after a sale within which cancelling it takes back its spiffs; 0: never.
+    spiff_clawback_days: int = 0
+    spiff_pay_period: str = "monthly"  # one of SPIFF_PAY_PERIODS
+    spiff_pay_anchor: str = "2026-01-01"  # ISO date on which a pay period starts
 
     def category_named(self, name: str | None) -> str | None:
         """The office's spelling of a category typed in any case; None when it is not one."""
@@ -93,29 +100,29 @@ class OfficeSettings:
         """Service life in years by `kind_key`."""
         return {kind_key(kind): years for kind, years in self.service_life}
 
-    def spiff_for(self, won_value: Decimal) -> Decimal:
-        if self.spiff_mode == "percent":
-            return (won_value * self.spiff_percent / Decimal(100)).quantize(Decimal("0.01"))
-        return self.spiff_flat_amount
-
 
 SETTING_LABELS = {
     "first_contact_hours": "First contact within (hours)",
     "business_hours_only": "Count only business hours",
     "business_day_start": "Business day starts",
     "business_day_end": "Business day ends",
-    "spiff_mode": "Spiff rule",
-    "spiff_flat_amount": "Flat spiff",
-    "spiff_percent": "Spiff percent",
     "lost_reasons": "Lost reasons",
     "history_visits_on_briefing": "Visits on a briefing",
+    "appointment_minutes": "Appointment length (minutes)",
     "time_zone": "Office time zone",
+    "currency": "Currency",
     "service_life": "Service life",
     "referral_categories": "Referral categories",
+    "assign_round_robin": "Assign new referrals round-robin",
+    "spiff_clawback_days": "Clawback within (days)",
+    "spiff_pay_period": "Pay period",
+    "spiff_pay_anchor": "Pay period starts on",
 }
-SPIFF_MODES = ("flat", "percent")
 FIRST_CONTACT_HOURS = (1, 24 * 14)
 BRIEFING_VISITS = (1, 200)
+APPOINTMENT_MINUTES = (15, 480)
+SPIFF_PAY_PERIODS = ("weekly", "biweekly", "monthly")
+CLAWBACK_DAYS = (0, 3650)
 
 
 class SettingsProblem(InputError):
@@ -132,16 +139,6 @@ def _whole_in(settings: OfficeSettings, name: str, low: int, high: int) -> None:
         raise SettingsProblem(name, f"must be a whole number from {low} to {high}, not {value!r}")
 
 
-def _amount(settings: OfficeSettings, name: str, high: Decimal | None = None) -> None:
-    value = getattr(settings, name)
-    if not isinstance(value, Decimal) or not value.is_finite():
-        raise SettingsProblem(name, f"{value} is not an amount")
-    if value < 0:
-        raise SettingsProblem(name, "must not be negative")
-    if high is not None and value > high:
-        raise SettingsProblem(name, f"must be at most {high}")
-
-
 def validate(settings: OfficeSettings) -> None:
     """Raise `SettingsProblem` for the first setting that holds a value the office cannot use."""
     _whole_in(settings, "first_contact_hours", *FIRST_CONTACT_HOURS)
@@ -153,22 +150,38 @@ def validate(settings: OfficeSettings) -> None:
             f"must be after the start ({settings.business_day_start}:00),"
             f" not {settings.business_day_end}:00",
         )
-    if settings.spiff_mode not in SPIFF_MODES:
-        raise SettingsProblem("spiff_mode", f"must be flat or percent, not {settings.spiff_mode!r}")
-    _amount(settings, "spiff_flat_amount")
-    _amount(settings, "spiff_percent", Decimal(100))
     if not settings.lost_reasons:
         raise SettingsProblem("lost_reasons", "give at least one")
     if not all(reason.strip() for reason in settings.lost_reasons):
         raise SettingsProblem("lost_reasons", "a reason must not be empty")
     _whole_in(settings, "history_visits_on_briefing", *BRIEFING_VISITS)
+    _whole_in(settings, "appointment_minutes", *APPOINTMENT_MINUTES)
     if settings.time_zone:
         try:
             zone_named(settings.time_zone)
         except UnknownTimeZone as error:
             raise SettingsProblem("time_zone", str(error)) from None
+    if (problem := currency_problem(settings.currency)) is not None:
+        raise SettingsProblem("currency", problem)
     _service_life(settings.service_life)
     _referral_categories(settings.referral_categories)
+    _spiff_pay(settings)
+
+
+def _spiff_pay(settings: OfficeSettings) -> None:
+    """Clawback days in CLAWBACK_DAYS, a known pay period, and a calendar date to anchor it."""
+    _whole_in(settings, "spiff_clawback_days", *CLAWBACK_DAYS)
+    if settings.spiff_pay_period not in SPIFF_PAY_PERIODS:
+        raise SettingsProblem(
+            "spiff_pay_period",
+            f"must be one of {', '.join(SPIFF_PAY_PERIODS)}, not {settings.spiff_pay_period!r}",
+        )
+    try:
+        date.fromisoformat(settings.spiff_pay_anchor)
+    except (TypeError, ValueError):
+        raise SettingsProblem(
+            "spiff_pay_anchor", f"{settings.spiff_pay_anchor!r} is not a date as YYYY-MM-DD"
+        ) from None
 
 
 def _referral_categories(categories: tuple[str, ...]) -> None:
@@ -211,7 +224,9 @@ def _service_life(lives: tuple[tuple[str, int], ...]) -> None:
 
 
 def _use_zone(settings: OfficeSettings) -> ZoneInfo:
-    """Cut the office's days in the zone the settings name, from now on, in this process."""
+    """Cut the office's days in the zone the settings name, and show money in their currency,
+    from now on, in this process."""
+    use_currency(settings.currency)
     try:
         return configure_office_zone(settings.time_zone or None)
     except UnknownTimeZone:

@@ -30,14 +30,18 @@ from console.models import (
     ReferralStatus,
     SalesAppointment,
     ServiceVisit,
+    SpiffStage,
     StaffRole,
     UpsellNote,
     Urgency,
 )
+from console.models.referral import Assignment
+from console.services.assignment import pick_round_robin
 from console.services.errors import Conflict, InputError, NotFound
 from console.services.office_settings import OfficeSettings, load_office_settings
 from console.services.office_time import as_utc, local_date, utc_now
 from console.services.records import named_customer, named_equipment
+from console.services.spiffs.ledger import accrue_spiffs, claw_back_spiffs
 from console.services.staff import find_staff
 
 RS = ReferralStatus
@@ -197,9 +201,15 @@ def create_referral(
     from_note_id: int | None = None,
     prompted_by_equipment_id: int | None = None,
     category: str | None = None,
+    continues_referral_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> Referral:
-    """Record a technician's referral; with a salesperson it starts assigned.
+    """Record a technician's referral; with a salesperson it starts assigned (manually).
+
+    Without one, an office that assigns round-robin gives it to the salesperson whose turn it
+    is (`console.services.assignment`); with nobody to give it to, it stays new and its history
+    says why. `continues_referral_id` is an earlier referral of the same customer whose need
+    this one carries on (a second appointment on the same need).
 
     `category` is one of the office's referral categories, in any case; it is stored as the
     office spells it.
@@ -233,6 +243,8 @@ def create_referral(
         raise InputError("urgency", f"{urgency!r} is not one of low, normal, high") from None
     value = parse_money(estimated_value, "estimated value")
     kind = office_category(session, category)
+    if continues_referral_id is not None:
+        continued_referral(session, customer_id, continues_referral_id)
     referral = Referral(
         customer_id=customer_id,
         technician_id=tech.id,
@@ -245,6 +257,7 @@ def create_referral(
         urgency=level,
         estimated_value=value,
         category=kind,
+        continues_referral_id=continues_referral_id,
         created_at=at,
     )
     session.add(referral)
@@ -261,8 +274,33 @@ def create_referral(
         move_referral(
             session, referral, RS.ASSIGNED, actor, StepDetails(salesperson=salesperson), now=at
         )
+        referral.assignment = Assignment.MANUAL
+    elif load_office_settings(session).assign_round_robin:
+        pick = pick_round_robin(session, kind, local_date(at))
+        if pick.salesperson is not None:
+            chosen = StepDetails(salesperson=pick.salesperson.id, note="Assigned round-robin")
+            move_referral(session, referral, RS.ASSIGNED, actor, chosen, now=at)
+            referral.assignment = Assignment.ROUND_ROBIN
+        else:
+            unassigned = f"Not assigned: {pick.reason}"
+            _event(session, referral, actor, EventKind.NOTE, at, note=unassigned)
     session.flush()
     return referral
+
+
+def continued_referral(session: Session, customer_id: int, referral_id: int) -> Referral:
+    """The earlier referral a new one of `customer_id` continues; only the same customer's."""
+    earlier = session.get(Referral, referral_id)
+    if earlier is None:
+        raise NotFound("continues", f"no referral with id {referral_id}")
+    if earlier.customer_id != customer_id:
+        owner = named_customer(session, earlier.customer_id).name
+        raise InputError(
+            "continues",
+            f"referral {referral_id} is for {owner}, another customer; "
+            "only a referral of the same customer can be continued",
+        )
+    return earlier
 
 
 def office_category(session: Session, category: str | None) -> str | None:
@@ -334,6 +372,8 @@ def _apply_step(
             person = find_staff(session, details.salesperson, StaffRole.SALESPERSON, "salesperson")
             if not person.active:
                 raise InputError("salesperson", f"{person.name} is no longer active")
+            if person.id != referral.salesperson_id:
+                referral.assignment = Assignment.MANUAL  # a person chose; round-robin says so
             referral.salesperson_id = person.id
         elif referral.salesperson_id is None:
             raise InputError("salesperson", "is required to assign a referral")
@@ -352,6 +392,7 @@ def _apply_step(
                 starts_at=as_utc(details.appointment_at),
             )
         )
+        accrue_spiffs(session, referral, SpiffStage.APPOINTMENT_SET, actor, at, settings)
     elif target is RS.QUOTED:
         quoted = parse_money(details.value, "value")
         if quoted is not None:
@@ -360,8 +401,8 @@ def _apply_step(
         won = parse_money(details.value, "value", required=True)
         assert won is not None
         referral.won_value = won
-        referral.spiff_amount = settings.spiff_for(won)
         referral.closed_at = at
+        accrue_spiffs(session, referral, SpiffStage.WON, actor, at, settings)
     elif target is RS.LOST:
         reason = _required_text(details.reason, "reason")
         allowed = {choice.lower(): choice for choice in settings.lost_reasons}
@@ -387,6 +428,43 @@ def _apply_step(
         referral.closed_at = at
     if target in (RS.CONTACTED, RS.APPOINTMENT_SET) and referral.follow_up_on is not None:
         referral.follow_up_on = None
+
+
+def cancel_sale(
+    session: Session,
+    referral_id: int,
+    actor: str,
+    note: str | None = None,
+    *,
+    expected_version: int | None = None,
+    settings: OfficeSettings | None = None,
+    now: dt.datetime | None = None,
+) -> Referral:
+    """The one step back from won: the sale fell through, and the referral is cancelled.
+
+    Within the office's clawback days of the sale, what the sale earned the technician is
+    taken back by negative ledger entries in the same transaction.
+    """
+    referral = get_referral(session, referral_id, expected_version)
+    if referral.status is not RS.WON:
+        raise InputError(
+            "status",
+            f"only a won sale can be cancelled; referral {referral_id} is {referral.status.value}",
+        )
+    at = _now(now)
+    settings = settings or load_office_settings(session)
+    won_at = max(
+        (event.at for event in referral.events if event.to_status is RS.WON),
+        default=referral.closed_at or at,
+    )
+    with saving_referral(referral_id):
+        claw_back_spiffs(session, referral, won_at, actor, at, settings)
+        referral.status = RS.CANCELLED
+        referral.closed_at = at
+        text = _optional_text(note)
+        _event(session, referral, actor, EventKind.STATUS, at, RS.WON, RS.CANCELLED, text)
+        session.flush()
+    return referral
 
 
 def tell_tech(

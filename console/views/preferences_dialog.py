@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -65,10 +63,17 @@ from console.services.office_settings import (
 )
 from console.services.office_time import known_zones, machine_zone
 from console.services.transfer.sync import SyncRefused, check_folders
-from console.views.common.forms import error_label, keep_mine, save_cancel_buttons
+from console.views.common.forms import (
+    chosen_currency,
+    currency_combo,
+    error_label,
+    keep_mine,
+    save_cancel_buttons,
+)
 from console.views.common.off_thread import NoAnswer, call_off_thread
 from console.views.common.outage import keeps_input_when_offline
 from console.views.context import DeskContext
+from console.views.referrals.salespeople_dialog import SalespeopleDialog
 from console.views.transfer.sync_watcher import (
     SYNC_ENABLED,
     SYNC_FOLDER,
@@ -155,19 +160,10 @@ class PreferencesDialog(QDialog):
         self.day_end.setRange(1, 24)
         self.day_end.setValue(office.business_day_end)
         self.day_end.setAccessibleName("Business day ends at hour")
-        self.spiff_mode = QComboBox(self)
-        self.spiff_mode.setAccessibleName("Spiff rule")
-        self.spiff_mode.addItem("Flat amount per won referral", "flat")
-        self.spiff_mode.addItem("Percent of the won value", "percent")
-        self.spiff_mode.setCurrentIndex(max(0, self.spiff_mode.findData(office.spiff_mode)))
-        self.spiff_amount = QLineEdit(f"{office.spiff_flat_amount:.2f}", self)
-        self.spiff_amount.setAccessibleName("Flat spiff amount")
-        self.spiff_percent = QDoubleSpinBox(self)
-        self.spiff_percent.setRange(0, 100)
-        self.spiff_percent.setDecimals(2)
-        self.spiff_percent.setSuffix(" %")
-        self.spiff_percent.setValue(float(office.spiff_percent))
-        self.spiff_percent.setAccessibleName("Spiff percent")
+        self.spiff_rules = QPushButton("Spiff &rules…", self)
+        self.spiff_rules.setObjectName("spiffRulesButton")
+        self.spiff_rules.setAccessibleName("Edit the spiff rules, clawback and pay period")
+        self.spiff_rules.clicked.connect(self.edit_spiff_rules)
         self.lost_reasons = QPlainTextEdit("\n".join(office.lost_reasons), self)
         self.lost_reasons.setAccessibleName("Lost reasons, one per line")
         self.lost_reasons.setTabChangesFocus(True)
@@ -175,6 +171,13 @@ class PreferencesDialog(QDialog):
         self.history_visits.setRange(1, 200)
         self.history_visits.setValue(office.history_visits_on_briefing)
         self.history_visits.setAccessibleName("Visits shown on a briefing")
+        self.appointment_minutes = QSpinBox(self)
+        self.appointment_minutes.setRange(15, 480)
+        self.appointment_minutes.setSingleStep(15)
+        self.appointment_minutes.setSuffix(" min")
+        self.appointment_minutes.setValue(office.appointment_minutes)
+        self.appointment_minutes.setAccessibleName("Appointment length in minutes")
+        self.currency = currency_combo(office.currency, self)
         self.time_zone = QComboBox(self)
         self.time_zone.setObjectName("officeTimeZone")
         self.time_zone.setAccessibleName("Office time zone")
@@ -195,23 +198,36 @@ class PreferencesDialog(QDialog):
         office_form.addRow("", self.business_hours)
         office_form.addRow("Business day &starts", self.day_start)
         office_form.addRow("Business day &ends", self.day_end)
-        office_form.addRow("Spiff &rule", self.spiff_mode)
-        office_form.addRow("Flat spiff ($)", self.spiff_amount)
-        office_form.addRow("Spiff percent", self.spiff_percent)
+        spiff_row = QHBoxLayout()
+        spiff_row.addWidget(self.spiff_rules)
+        spiff_row.addStretch(1)
+        office_form.addRow("Spiffs", spiff_row)
         office_form.addRow("&Lost reasons", self.lost_reasons)
         office_form.addRow("&Visits on a briefing", self.history_visits)
+        office_form.addRow("Appointment lengt&h", self.appointment_minutes)
         office_form.addRow("Office &time zone", self.time_zone)
+        office_form.addRow("C&urrency", self.currency)
+        self.round_robin = QCheckBox("&Assign new referrals round-robin", self)
+        self.round_robin.setChecked(office.assign_round_robin)
+        salespeople = QPushButton("Sales&people…", self)
+        salespeople.setToolTip("Which categories each salesperson takes, and who is away")
+        salespeople.clicked.connect(lambda: SalespeopleDialog(context, self).exec())
+        round_robin_row = QHBoxLayout()
+        round_robin_row.addWidget(self.round_robin)
+        round_robin_row.addStretch(1)
+        round_robin_row.addWidget(salespeople)
+        office_form.addRow("", round_robin_row)
         self.setting_fields: dict[str, QWidget] = {
             "first_contact_hours": self.first_contact,
             "business_hours_only": self.business_hours,
             "business_day_start": self.day_start,
             "business_day_end": self.day_end,
-            "spiff_mode": self.spiff_mode,
-            "spiff_flat_amount": self.spiff_amount,
-            "spiff_percent": self.spiff_percent,
             "lost_reasons": self.lost_reasons,
             "history_visits_on_briefing": self.history_visits,
+            "appointment_minutes": self.appointment_minutes,
             "time_zone": self.time_zone,
+            "assign_round_robin": self.round_robin,
+            "currency": self.currency,
         }
 
         self.error = error_label(self)
@@ -434,13 +450,6 @@ class PreferencesDialog(QDialog):
 
     def office_settings(self) -> OfficeSettings:
         """The office rules as entered and checked; `SettingsProblem` names the wrong one."""
-        typed = self.spiff_amount.text().strip().replace("$", "").replace(",", "")
-        try:
-            amount = Decimal(typed or "0")
-        except InvalidOperation:
-            raise SettingsProblem(
-                "spiff_flat_amount", f"{self.spiff_amount.text()!r} is not an amount"
-            ) from None
         reasons = tuple(
             line.strip() for line in self.lost_reasons.toPlainText().splitlines() if line.strip()
         )
@@ -450,15 +459,21 @@ class PreferencesDialog(QDialog):
             business_hours_only=self.business_hours.isChecked(),
             business_day_start=self.day_start.value(),
             business_day_end=self.day_end.value(),
-            spiff_mode=str(self.spiff_mode.currentData()),
-            spiff_flat_amount=amount.quantize(Decimal("0.01")) if amount.is_finite() else amount,
-            spiff_percent=Decimal(str(self.spiff_percent.value())),
             lost_reasons=reasons,
             history_visits_on_briefing=self.history_visits.value(),
+            appointment_minutes=self.appointment_minutes.value(),
             time_zone=self.time_zone.currentText().strip(),
+            currency=chosen_currency(self.currency),
+            assign_round_robin=self.round_robin.isChecked(),
         )
         validate(entered)
         return entered
+
+    def edit_spiff_rules(self) -> None:
+        """The spiff rules have an editor of their own, saved apart from this dialog."""
+        from console.views.referrals.spiff_rules_dialog import SpiffRulesDialog
+
+        SpiffRulesDialog.edit(self.context, self)
 
     def show_problem(self, problem: SettingsProblem) -> None:
         """Say which rule is refused and why, and put the cursor on it; the dialog stays open."""

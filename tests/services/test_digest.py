@@ -65,10 +65,9 @@ def week_of_work(sessions: sessionmaker[Session]) -> dict[str, int]:
     with sessions.begin() as session:
         save_office_settings(
             session,
-            OfficeSettings(
-                time_zone="America/New_York", spiff_mode="flat", spiff_flat_amount=Decimal("75")
-            ),
+            OfficeSettings(time_zone="America/New_York"),
         )
+        factories.only_spiff_rule(session, "flat", "75")
         tom = factories.staff(
             session, "Tomás Ortiz", phone="518-555-0101", email="tom@heat.example"
         )

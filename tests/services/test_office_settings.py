@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,7 +19,7 @@ from console.services.office_settings import (
     validate,
 )
 
-STORED = OfficeSettings(first_contact_hours=12, spiff_flat_amount=Decimal("75.00"))
+STORED = OfficeSettings(first_contact_hours=12, spiff_clawback_days=30)
 
 
 @pytest.fixture
@@ -32,13 +31,6 @@ def stored(sessions: sessionmaker[Session]) -> OfficeSettings:
 
 
 REFUSALS: list[tuple[dict[str, Any], str]] = [
-    ({"spiff_flat_amount": Decimal("nan")}, "Flat spiff: NaN is not an amount"),
-    ({"spiff_flat_amount": Decimal("-Infinity")}, "Flat spiff: -Infinity is not an amount"),
-    ({"spiff_flat_amount": Decimal("-5.00")}, "Flat spiff: must not be negative"),
-    ({"spiff_mode": "percent", "spiff_percent": Decimal("Infinity")}, "Spiff percent: Infinity"),
-    ({"spiff_percent": Decimal("100.5")}, "Spiff percent: must be at most 100"),
-    ({"spiff_percent": Decimal("-1")}, "Spiff percent: must not be negative"),
-    ({"spiff_mode": "bonus"}, "Spiff rule: must be flat or percent, not 'bonus'"),
     (
         {"first_contact_hours": 0},
         "First contact within (hours): must be a whole number from 1 to 336, not 0",
@@ -90,9 +82,8 @@ def test_the_defaults_and_sensible_changes_are_valid(
     validate(OfficeSettings())
     changed = replace(
         stored,
-        spiff_mode="percent",
-        spiff_percent=Decimal("100"),
-        spiff_flat_amount=Decimal("0"),
+        spiff_clawback_days=0,
+        spiff_pay_period="weekly",
         business_day_start=0,
         business_day_end=24,
         time_zone="America/Chicago",

@@ -240,9 +240,7 @@ def test_spiffs_accrue_for_won_and_are_paid(
     sessions: sessionmaker[Session], office: dict[str, int]
 ) -> None:
     with sessions.begin() as session:
-        save_office_settings(
-            session, OfficeSettings(spiff_mode="percent", spiff_percent=Decimal("2.5"))
-        )
+        factories.only_spiff_rule(session, "percent", "2.5")
     won = new_referral(sessions, office)
     walk_to_won(sessions, won, value="10000")
     lost = new_referral(sessions, office)

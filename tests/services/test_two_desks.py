@@ -153,14 +153,14 @@ def test_office_rules_changed_on_two_desks_merge_or_clash(desks: tuple[Engine, E
     with first.begin() as session:
         save_office_settings(session, replace(loaded, first_contact_hours=8), expected=loaded)
     with second.begin() as session:
-        save_office_settings(session, replace(loaded, spiff_mode="percent"), expected=loaded)
+        save_office_settings(session, replace(loaded, spiff_pay_period="weekly"), expected=loaded)
     with pytest.raises(OfficeSettingsChanged) as clash, second.begin() as session:
         save_office_settings(session, replace(loaded, first_contact_hours=12), expected=loaded)
     assert clash.value.names == ["first_contact_hours"]
     assert clash.value.theirs.first_contact_hours == 8
     with second() as session:
         stored = load_office_settings(session)
-    assert (stored.first_contact_hours, stored.spiff_mode) == (8, "percent")
+    assert (stored.first_contact_hours, stored.spiff_pay_period) == (8, "weekly")
 
 
 def test_spiff_paid_on_two_desks_at_once_is_paid_once(desks: tuple[Engine, Engine]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -20,8 +19,7 @@ def test_saves_desk_and_office_settings(qtbot, context: DeskContext, tmp_path: P
     dialog.desk_user.setText("Dana at desk 2")
     dialog.page_size.setCurrentIndex(dialog.page_size.findData("a4"))
     dialog.first_contact.setValue(8)
-    dialog.spiff_mode.setCurrentIndex(dialog.spiff_mode.findData("percent"))
-    dialog.spiff_percent.setValue(3.5)
+    dialog.appointment_minutes.setValue(90)
     dialog.lost_reasons.setPlainText("Price\nTiming\n\n")
     dialog.save()
     assert dialog.result() == dialog.DialogCode.Accepted
@@ -30,7 +28,7 @@ def test_saves_desk_and_office_settings(qtbot, context: DeskContext, tmp_path: P
     with context.read() as session:
         office = load_office_settings(session)
     assert office.first_contact_hours == 8
-    assert office.spiff_for(Decimal("1000")) == Decimal("35.00")
+    assert office.appointment_minutes == 90
     assert office.lost_reasons == ("Price", "Timing")
 
 
@@ -42,10 +40,6 @@ def test_bad_values_name_the_field_and_save_nothing(
     )
     qtbot.addWidget(dialog)
     dialog.first_contact.setValue(2)
-    dialog.spiff_amount.setText("fifty")
-    dialog.save()
-    assert dialog.error.text() == "Flat spiff: 'fifty' is not an amount"
-    dialog.spiff_amount.setText("50")
     dialog.lost_reasons.setPlainText("  ")
     dialog.save()
     assert dialog.error.text() == "Lost reasons: give at least one"
@@ -99,7 +93,7 @@ def test_other_desks_rule_changes_are_kept_or_chosen_over(  # type: ignore[no-un
     qtbot.addWidget(dialog)
     other_desk_sets(context, first_contact_hours=8, history_visits_on_briefing=4)
     dialog.first_contact.setValue(12)
-    dialog.spiff_percent.setValue(4.0)
+    dialog.appointment_minutes.setValue(45)
     seen: list[str] = []
 
     def keep_theirs(box: QMessageBox) -> None:
@@ -115,7 +109,7 @@ def test_other_desks_rule_changes_are_kept_or_chosen_over(  # type: ignore[no-un
     # Theirs where both changed the same rule, each desk's own change everywhere else.
     assert office.first_contact_hours == 8
     assert office.history_visits_on_briefing == 4
-    assert office.spiff_percent == Decimal("4.0")
+    assert office.appointment_minutes == 45
 
 
 def _dialog(qtbot, context: DeskContext, tmp_path: Path) -> PreferencesDialog:  # type: ignore[no-untyped-def]
@@ -131,19 +125,9 @@ def _dialog(qtbot, context: DeskContext, tmp_path: Path) -> PreferencesDialog:  
     ("enter", "message", "field"),
     [
         (
-            lambda d: d.spiff_amount.setText("NaN"),
-            "Flat spiff: NaN is not an amount",
-            "spiff_amount",
-        ),
-        (
-            lambda d: d.spiff_amount.setText("-Infinity"),
-            "Flat spiff: -Infinity is not an amount",
-            "spiff_amount",
-        ),
-        (
-            lambda d: d.spiff_amount.setText("-20"),
-            "Flat spiff: must not be negative",
-            "spiff_amount",
+            lambda d: d.lost_reasons.setPlainText(" \n "),
+            "Lost reasons: give at least one",
+            "lost_reasons",
         ),
         (
             lambda d: (d.day_start.setValue(17), d.day_end.setValue(8)),

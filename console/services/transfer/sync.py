@@ -165,7 +165,8 @@ def _unchanged_since_listed(file: FolderFile) -> None:
     try:
         stat = file.path.stat()
     except OSError as error:
-        raise ChangedWhileRead(f"it went away while it was imported ({error.strerror or error})")
+        why = f"it went away while it was imported ({error.strerror or error})"
+        raise ChangedWhileRead(why) from None
     if stat.st_size != file.size or stat.st_mtime != file.modified:
         raise ChangedWhileRead("it changed while it was imported")
 
