@@ -25,12 +25,14 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Engine, Table, func, insert, select
+from sqlalchemy.orm import Session
 
 from console.models import Base, Customer, OfficeSetting, ReferralStatus
 from console.models.site import FIRST_SITE_NAME
 from console.paths import resource
-from console.services.office_settings import DEFAULT_REFERRAL_CATEGORIES
+from console.services.office_settings import DEFAULT_REFERRAL_CATEGORIES, read_office_settings
 from console.services.office_time import local_today, office_zone
+from console.services.spiffs import carry_over_referral_spiffs
 
 CHUNK = 20_000
 HISTORY_YEARS = 10
@@ -815,6 +817,10 @@ def seed_demo(
         categories = _office_categories(connection)
         anchor = today if today is not None else local_today(now)
         DemoBuilder(DemoSize(customers=customers), seed, anchor, categories).build(writer)
+        with Session(bind=connection) as session:
+            # The demo writes won referrals' spiffs in bulk; the ledger gets their entries.
+            carry_over_referral_spiffs(session, read_office_settings(session))
+            session.flush()
         if connection.dialect.name == "postgresql":
             _reset_postgres_sequences(connection)
     return DemoSummary(counts=dict(writer.counts))

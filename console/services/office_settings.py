@@ -265,7 +265,8 @@ def _stored_settings() -> Select:
     return select(OfficeSetting.key, OfficeSetting.value)
 
 
-def load_office_settings(session: Session) -> OfficeSettings:
+def read_office_settings(session: Session) -> OfficeSettings:
+    """The stored settings, without putting their zone or currency into effect."""
     # Read with every customer opened: a statement built once, on the plain connection.
     stored = {key: value for key, value in session.connection().execute(_stored_settings())}
     defaults = OfficeSettings()
@@ -274,6 +275,12 @@ def load_office_settings(session: Session) -> OfficeSettings:
         if spec.name in stored:
             values[spec.name] = _decode(spec.type, stored[spec.name], getattr(defaults, spec.name))
     settings = OfficeSettings(**values)
+    return settings
+
+
+def load_office_settings(session: Session) -> OfficeSettings:
+    """The stored settings, their time zone and currency put into effect in this process."""
+    settings = read_office_settings(session)
     _use_zone(settings)
     return settings
 

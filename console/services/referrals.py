@@ -390,6 +390,7 @@ def _apply_step(
                 referral=referral,
                 salesperson_id=referral.salesperson_id,
                 starts_at=as_utc(details.appointment_at),
+                duration_minutes=settings.appointment_minutes,
             )
         )
         accrue_spiffs(session, referral, SpiffStage.APPOINTMENT_SET, actor, at, settings)

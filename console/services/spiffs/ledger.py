@@ -290,11 +290,11 @@ def mark_spiffs_paid(
     return total
 
 
-def carry_over_referral_spiffs(session: Session) -> int:
+def carry_over_referral_spiffs(session: Session, settings: OfficeSettings | None = None) -> int:
     """Enter in the ledger every won referral's spiff that stands on the referral alone (as a
     bulk load such as the demo office writes them), paid ones as paid; returns how many.
     Running it again finds nothing more to enter."""
-    settings = load_office_settings(session)
+    settings = settings or load_office_settings(session)
     with_entries = select(SpiffEntry.referral_id).distinct()
     alone = session.scalars(
         select(Referral)
