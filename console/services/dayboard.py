@@ -1,7 +1,12 @@
 """The dispatcher's day: each technician's visits, the sales appointments, and who is nearby.
 
 Nearby compares places served: each visit's site, and the site the sales appointment goes to
-(its referral's visit or equipment site, else the customer's first site).
+(its referral's visit or equipment site, else the customer's first site). A technician is
+nearby when one of their visits that day is in the same town or postal area and starts within
+two hours of the appointment; each technician is listed once, with their closest visit in time,
+closest first. A postal area is a US ZIP's first three digits (its sectional centre: 62701 and
+62799 are both around Springfield), a UK postcode's outward code ("SW1A" of "SW1A 1AA"), and
+for any other code the code itself, spaces and case aside.
 
 A day is the office's day: from its local midnight to the next, 23 or 25 hours long when the
 clocks change. Times typed without a zone are the office's wall-clock time.
@@ -10,7 +15,7 @@ clocks change. Times typed without a zone are the office's wall-clock time.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -36,7 +41,9 @@ from console.services.records import named_customer, named_equipment
 from console.services.staff import find_staff
 
 VISIT_MINUTES = 90
-POSTAL_AREA = 4  # leading characters that make a postal area: 62726 and 62729 are neighbours
+NEARBY_WITHIN = dt.timedelta(hours=2)
+US_ZIP = re.compile(r"^(\d{3})\d{2}(-?\d{4})?$")
+UK_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?) ?\d[A-Z]{2}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +77,15 @@ class NearbyTech:
     at: dt.datetime
     customer: str
     place: str
+    gap: dt.timedelta = dt.timedelta(0)
+    """How far the visit's start is from the appointment's, either way."""
+
+    @property
+    def label(self) -> str:
+        """One line for the board and the sheet: "Bo Tech (555-0102) 13:00 in Salem"."""
+        phone = self.phone.strip() if self.phone and self.phone.strip() else "no phone"
+        where = f" in {self.place}" if self.place else ""
+        return f"{self.name} ({phone}) {local(self.at):%H:%M}{where}"
 
 
 @dataclass
@@ -105,15 +121,53 @@ def _visits_between(session: Session, start: dt.datetime, end: dt.datetime) -> l
     return [BoardVisit(*row) for row in session.execute(statement)]
 
 
+def postal_area(code: str | None) -> str | None:
+    """The area a postal code is in: a US ZIP's first three digits, a UK outward code, else
+    the code itself (upper case, without spaces); None for no code."""
+    if not code or not code.strip():
+        return None
+    normal = " ".join(code.upper().split())
+    if zip_code := US_ZIP.match(normal):
+        return zip_code.group(1)
+    if postcode := UK_POSTCODE.match(normal):
+        return postcode.group(1)
+    return normal.replace(" ", "")
+
+
 def same_area(
     a_city: str | None, a_postal: str | None, b_city: str | None, b_postal: str | None
 ) -> bool:
-    """Same town, or the same postal area (the code without its last character)."""
-    if a_city and b_city and a_city.strip().lower() == b_city.strip().lower():
+    """Same town (trimmed, any case), or the same postal area."""
+    if a_city and b_city and a_city.strip().casefold() == b_city.strip().casefold():
         return True
-    if a_postal and b_postal:
-        return a_postal.strip()[:POSTAL_AREA] == b_postal.strip()[:POSTAL_AREA]
-    return False
+    area = postal_area(a_postal)
+    return area is not None and area == postal_area(b_postal)
+
+
+def techs_nearby(
+    appointment_at: dt.datetime,
+    city: str | None,
+    postal: str | None,
+    visits: list[BoardVisit],
+    technicians: dict[int, TechnicianDay],
+) -> list[NearbyTech]:
+    """Active technicians with a visit in the appointment's area within `NEARBY_WITHIN` of it:
+    each once, at their visit closest in time, the closest first."""
+    closest: dict[int, NearbyTech] = {}
+    for visit in visits:
+        tech = technicians.get(visit.technician_id or -1)
+        if tech is None or visit.status is VisitStatus.CANCELLED:
+            continue
+        gap = abs(visit.starts_at - appointment_at)
+        if gap > NEARBY_WITHIN or not same_area(city, postal, visit.city, visit.postal_code):
+            continue
+        known = closest.get(tech.id)
+        if known is None or gap < known.gap:
+            place = visit.city or visit.postal_code or ""
+            closest[tech.id] = NearbyTech(
+                tech.name, tech.phone, visit.starts_at, visit.customer, place, gap
+            )
+    return sorted(closest.values(), key=lambda near: (near.gap, near.at, near.name))
 
 
 def day_board(session: Session, day: dt.date) -> DayBoard:
@@ -144,19 +198,13 @@ def day_board(session: Session, day: dt.date) -> DayBoard:
             technicians[visit.technician_id].visits.append(visit)
     appointments = appointments_between(session, start, end)
     places = _appointment_places(session, appointments)
-    nearby: dict[int, list[NearbyTech]] = defaultdict(list)
+    nearby: dict[int, list[NearbyTech]] = {}
     for appointment in appointments:
         city, postal = places.get(appointment.id, (None, None))
-        for visit in visits:
-            tech = technicians.get(visit.technician_id or -1)
-            if tech is None or visit.status is VisitStatus.CANCELLED:
-                continue
-            if same_area(city, postal, visit.city, visit.postal_code):
-                place = visit.city or visit.postal_code or ""
-                nearby[appointment.id].append(
-                    NearbyTech(tech.name, tech.phone, visit.starts_at, visit.customer, place)
-                )
-    return DayBoard(day, list(technicians.values()), appointments, dict(nearby), headsups)
+        found = techs_nearby(appointment.starts_at, city, postal, visits, technicians)
+        if found:
+            nearby[appointment.id] = found
+    return DayBoard(day, list(technicians.values()), appointments, nearby, headsups)
 
 
 def _appointment_places(

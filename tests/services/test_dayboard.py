@@ -5,14 +5,28 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session, sessionmaker
 
-from console.models import Referral, ReferralStatus, SalesAppointment, StaffRole, VisitStatus
+from console.models import (
+    Referral,
+    ReferralStatus,
+    SalesAppointment,
+    Staff,
+    StaffRole,
+    VisitStatus,
+)
 from console.services.dayboard import (
+    NEARBY_WITHIN,
+    BoardVisit,
     ScheduleConflict,
+    TechnicianDay,
     VisitChanged,
     day_board,
+    same_area,
     schedule_visit,
+    techs_nearby,
     visit_conflicts,
 )
 from console.services.office_time import as_utc
@@ -75,17 +89,106 @@ def test_board_rows_for_the_day(sessions: sessionmaker[Session], day: dict[str, 
     assert appointment.customer == "Salem Bakery"
 
 
-def test_techs_nearby_by_town_or_postal_area(
+def test_techs_nearby_within_two_hours_once_each_closest_first(
     sessions: sessionmaker[Session], day: dict[str, int]
 ) -> None:
+    """The appointment is at 15:00 at Salem Bakery (Salem, 62726)."""
+    with sessions.begin() as session:
+        heights = factories.customer(session, name="Heights Deli", city="Salem Heights")
+        heights.postal_code = "62799"  # another town, the same ZIP area (627)
+        salem = factories.customer(session, name="Salem Gym", city=" salem ", postal_code="")
+        ogden = factories.customer(session, name="Ogden Inn", city="Ogden", postal_code="84401")
+        bo = session.get(Staff, day["bo"])
+        cy = factories.staff(session, "Cy Tech", phone="555-0103")
+        dee = factories.staff(session, "Dee Tech", phone=None)
+        eve = factories.staff(session, "Eve Tech", phone="555-0105")
+        factories.visit(session, heights, bo, at(14, 30), status=VisitStatus.SCHEDULED)
+        factories.visit(session, salem, bo, at(16), status=VisitStatus.SCHEDULED)
+        factories.visit(session, ogden, cy, at(16, 30), status=VisitStatus.SCHEDULED)
+        factories.visit(session, salem, dee, at(17, 1), status=VisitStatus.SCHEDULED)
+        factories.visit(session, salem, dee, at(12, 59), status=VisitStatus.SCHEDULED)
+        factories.visit(session, salem, eve, at(15), status=VisitStatus.CANCELLED)
     with sessions() as session:
         board = day_board(session, DAY)
     (appointment,) = board.appointments
     nearby = board.nearby[appointment.id]
-    assert [(n.name, n.phone, n.place) for n in nearby] == [
-        ("Bo Tech", "555-0102", "Salem Heights"),
-        ("Ana Tech", "555-0101", "Salem"),
+    assert [(n.name, n.customer, n.place, n.gap) for n in nearby] == [
+        ("Bo Tech", "Heights Deli", "Salem Heights", dt.timedelta(minutes=30)),
+        ("Ana Tech", "Salem Bakery", "Salem", dt.timedelta(hours=2)),
     ]
+    assert [n.label for n in nearby] == [
+        "Bo Tech (555-0102) 14:30 in Salem Heights",
+        "Ana Tech (555-0101) 13:00 in Salem",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "near"),
+    [
+        (("Salem", None), ("SALEM ", None), True),
+        (("Salem", "62726"), ("Dover", "62799"), True),  # ZIP area 627
+        (("Salem", "62726-1234"), ("Dover", "62799"), True),  # ZIP+4
+        (("Salem", "62726"), ("Dover", "63726"), False),
+        (("Camden", "NW1 8AB"), ("Kentish Town", "nw1 9zz"), True),  # outward code NW1
+        (("Camden", "NW1 8AB"), ("Hampstead", "NW3 2QG"), False),
+        (("Soho", "W1D 3QF"), ("Mayfair", "W1D3JB"), True),
+        (("Berlin", "10115"), ("Berlin-Mitte", "10117"), True),  # 5 digits: read as a ZIP area
+        (("Utrecht", "3511 AB"), ("Zeist", "3511 AB"), True),  # other codes: the whole code
+        (("Utrecht", "3511 AB"), ("Zeist", "3511 AC"), False),
+        (("Salem", ""), ("Dover", ""), False),
+        ((None, None), (None, None), False),
+    ],
+)
+def test_same_town_or_postal_area(
+    a: tuple[str | None, str | None], b: tuple[str | None, str | None], near: bool
+) -> None:
+    assert same_area(a[0], a[1], b[0], b[1]) is near
+    assert same_area(b[0], b[1], a[0], a[1]) is near
+
+
+@given(
+    visits=st.lists(
+        st.tuples(
+            st.integers(1, 5),  # technician (5 is not one)
+            st.integers(-300, 300),  # minutes from the appointment
+            st.sampled_from(["Salem", "Dover"]),
+            st.booleans(),  # cancelled
+        ),
+        max_size=12,
+    )
+)
+def test_nearby_lists_each_tech_once_at_their_closest_visit_in_the_window(
+    visits: list[tuple[int, int, str, bool]],
+) -> None:
+    appointment_at = at(12)
+    technicians = {n: TechnicianDay(n, f"Tech {n}", f"555-01{n:02d}", 0) for n in range(1, 5)}
+    board_visits = [
+        BoardVisit(
+            number,
+            appointment_at + dt.timedelta(minutes=minutes),
+            1,
+            "Someone",
+            town,
+            None,
+            None,
+            VisitStatus.CANCELLED if cancelled else VisitStatus.SCHEDULED,
+            tech,
+            None,
+            1,
+        )
+        for number, (tech, minutes, town, cancelled) in enumerate(visits)
+    ]
+    nearby = techs_nearby(appointment_at, "Salem", None, board_visits, technicians)
+    names = [n.name for n in nearby]
+    assert len(names) == len(set(names))
+    assert [n.gap for n in nearby] == sorted(n.gap for n in nearby)
+    expected: dict[str, dt.timedelta] = {}
+    for tech, minutes, town, cancelled in visits:
+        gap = abs(dt.timedelta(minutes=minutes))
+        if tech in technicians and town == "Salem" and not cancelled and gap <= NEARBY_WITHIN:
+            name = f"Tech {tech}"
+            expected[name] = min(gap, expected.get(name, gap))
+    assert {n.name: n.gap for n in nearby} == expected
 
 
 def test_overlapping_booking_is_refused_unless_accepted(

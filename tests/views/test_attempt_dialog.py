@@ -59,9 +59,9 @@ def test_it_says_whom_it_is_for_and_offers_tomorrow_morning(
     dialog = open_dialog(qtbot, context, detail)
     assert detail.customer in dialog.windowTitle()
     assert f"referral {detail.id}" in dialog.windowTitle()
-    heading = dialog.findChild(type(dialog.outcome), "attemptHeading")
+    heading = dialog.findChild(type(dialog.outcome), "referralHeading")
     assert heading is not None
-    assert detail.customer in heading.text() and f"#{detail.id}" in heading.text()
+    assert heading.text().startswith(f"Referral {detail.id} · {detail.customer} · ")
     assert dialog.so_far.text() == "<i>No attempts recorded yet.</i>"
     assert dialog.channel.currentData() == ContactChannel.PHONE.value
     assert [dialog.channel.itemText(i) for i in range(dialog.channel.count())] == [

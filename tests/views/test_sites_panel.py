@@ -101,3 +101,22 @@ def test_a_refresh_keeps_the_selected_site_and_reads_it_again(qtbot, context: De
     assert shown.args == [second.id] and panel.selected_site_id == second.id
     assert "Chiller" in [row.kind for row in panel.equipment_model.rows]
     assert _cell(panel, "sites", 1, 2) == str(second.equipment_count + 1)
+
+
+def test_the_sites_equipment_and_visits_fit_side_by_side(qtbot, context: DeskContext) -> None:  # type: ignore[no-untyped-def]
+    panel = _panel(qtbot, context)
+    panel.resize(900, 600)  # the customer page at 1366×768
+    with qtbot.waitSignal(panel.site_shown, timeout=5_000):
+        panel.show_customer(PROPERTY_MANAGER)
+    for table in (panel.equipment, panel.visits):
+        model = table.model()
+        shown = [c for c in range(model.columnCount()) if not table.isColumnHidden(c)]
+        assert sum(table.columnWidth(c) for c in shown) <= table.viewport().width()
+        assert table.horizontalScrollBar().maximum() == 0
+    titles = [
+        panel.visit_model.headerData(c, Qt.Orientation.Horizontal)
+        for c in range(panel.visit_model.columnCount())
+        if not panel.visits.isColumnHidden(c)
+    ]
+    assert "Date" in titles and "Problem" in titles
+    assert "Site" not in titles  # every visit here is at the site selected: it steps aside first

@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import Qt
 
-from console.services.office_time import local as office_local
+from console.views.common import locale_format
 
 Row = TypeVar("Row")
 
@@ -23,18 +23,18 @@ class Column(Generic[Row]):
     sort_key: str | None = None
     align_right: bool = False
     width: int | None = None
+    priority: int = 0
+    """Where space is short, columns with the highest priority number are hidden first; 0 stays."""
 
 
 def local_time(value: dt.datetime | None, with_time: bool = True) -> str:
     """A UTC timestamp as the desk's local time, the way people read it."""
-    if value is None:
-        return ""
-    local = office_local(value)
-    return local.strftime("%Y-%m-%d %H:%M") if with_time else local.strftime("%Y-%m-%d")
+    return locale_format.datetime(value) if with_time else locale_format.date(value)
 
 
 def money(value: Decimal | None) -> str:
-    return "" if value is None else f"${value:,.0f}"
+    """Whole units of the office's currency: a table is read at a glance."""
+    return locale_format.money(value, cents=False)
 
 
 def display_text(value: Any) -> str:
@@ -43,7 +43,7 @@ def display_text(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return local_time(value)
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return locale_format.date(value)
     if isinstance(value, Decimal):
         return money(value)
     if hasattr(value, "label"):

@@ -1,4 +1,8 @@
-"""What the customer 360's tables show, one declaration per column."""
+"""What the customer 360's tables show, one declaration per column.
+
+A priority says which columns step aside first when a table is narrow (highest number first);
+priority 0 columns always stay: what a row is about, and its date.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +22,17 @@ def _visit_tooltip(row: VisitRow) -> str | None:
 
 HISTORY_COLUMNS: list[Column[VisitRow]] = [
     Column("Date", lambda r: local_time(r.scheduled_for), sort_key=HistoryColumn.DATE),
-    Column("Technician", lambda r: r.technician, sort_key=HistoryColumn.TECHNICIAN),
-    Column("Site", lambda r: r.site),
-    Column("Equipment", lambda r: r.equipment, sort_key=HistoryColumn.EQUIPMENT),
-    Column("Status", lambda r: r.status.value.replace("_", " "), sort_key=HistoryColumn.STATUS),
+    Column("Technician", lambda r: r.technician, sort_key=HistoryColumn.TECHNICIAN, priority=1),
+    Column("Site", lambda r: r.site, priority=5),
+    Column("Equipment", lambda r: r.equipment, sort_key=HistoryColumn.EQUIPMENT, priority=4),
+    Column(
+        "Status",
+        lambda r: r.status.value.replace("_", " "),
+        sort_key=HistoryColumn.STATUS,
+        priority=3,
+    ),
     Column("Problem", lambda r: r.problem, tooltip=_visit_tooltip),
-    Column("Tech notes", lambda r: r.tech_notes, tooltip=_visit_tooltip),
+    Column("Tech notes", lambda r: r.tech_notes, tooltip=_visit_tooltip, priority=2),
 ]
 
 
@@ -37,24 +46,25 @@ def referral_status_text(row: ReferralRow) -> str:
 
 REFERRAL_COLUMNS: list[Column[ReferralRow]] = [
     Column("Status", referral_status_text),
-    Column("Created", lambda r: local_time(r.created_at, with_time=False)),
-    Column("Technician", lambda r: r.technician, tooltip=lambda r: r.technician_phone),
+    Column("Created", lambda r: local_time(r.created_at, with_time=False), priority=2),
+    Column("Technician", lambda r: r.technician, tooltip=lambda r: r.technician_phone, priority=3),
     Column("Pain point", lambda r: r.pain_point, tooltip=lambda r: r.recommendation),
     Column(
         "Value",
         lambda r: money(r.value),
         tooltip=lambda r: "won" if r.won_value is not None else "estimated",
         align_right=True,
+        priority=1,
     ),
-    Column("Salesperson", lambda r: r.salesperson or "unassigned"),
+    Column("Salesperson", lambda r: r.salesperson or "unassigned", priority=4),
 ]
 
 NOTE_COLUMNS: list[Column[NoteRow]] = [
     Column("", lambda r: ("📌" if r.pinned else "") + (" →R" if r.referral_id else "")),
-    Column("Category", lambda r: r.category),
+    Column("Category", lambda r: r.category, priority=3),
     Column("Note", lambda r: r.text, tooltip=lambda r: r.text),
-    Column("By", lambda r: r.author),
-    Column("Date", lambda r: local_time(r.created_at, with_time=False)),
+    Column("By", lambda r: r.author, priority=2),
+    Column("Date", lambda r: local_time(r.created_at, with_time=False), priority=1),
 ]
 
 
@@ -64,11 +74,11 @@ def _age(row: EquipmentRow) -> str:
 
 EQUIPMENT_COLUMNS: list[Column[EquipmentRow]] = [
     Column("Equipment", lambda r: r.label),
-    Column("Serial", lambda r: r.serial),
-    Column("Installed", lambda r: r.installed_on),
+    Column("Serial", lambda r: r.serial, priority=4),
+    Column("Installed", lambda r: r.installed_on, priority=3),
     Column("Age", _age, align_right=True),
-    Column("Site", lambda r: r.site),
-    Column("Location", lambda r: r.location),
+    Column("Site", lambda r: r.site, priority=2),
+    Column("Location", lambda r: r.location, priority=5),
 ]
 
 OLD_EQUIPMENT_YEARS = 15

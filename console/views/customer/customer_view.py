@@ -7,7 +7,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -37,7 +37,8 @@ from console.views.common.background import Background, is_stale, show_stale
 from console.views.common.columns import local_time
 from console.views.common.outage import OutageSafePages, survives_outage
 from console.views.common.table_model import PagedTableModel, PageFetcher, RowTableModel
-from console.views.common.tables import fit_columns_once, make_table
+from console.views.common.tables import ColumnFitter, make_table
+from console.views.common.tones import Tone, tone
 from console.views.context import DeskContext
 from console.views.customer.columns import (
     EQUIPMENT_COLUMNS,
@@ -51,10 +52,6 @@ from console.views.customer.sites_panel import SitesPanel
 from console.views.notes.note_dialog import NoteDialog
 from console.views.referrals.new_referral_dialog import NewReferralDialog, ReferralDraft
 from console.views.referrals.referral_dialog import ReferralDialog
-
-OVERDUE = QColor("#c62828")
-TELL_TECH = QColor("#1565c0")
-OLD = QColor("#b45309")
 
 
 def _box(title: str, child: QWidget, *buttons: QPushButton) -> QGroupBox:
@@ -129,7 +126,9 @@ def visit_detail_html(row: VisitRow) -> str:
         ("Tech notes", row.tech_notes),
     ):
         if text:
-            sections.append(f"<b>{label}:</b> {escape(text)}")
+            sections.append(
+                f"<b>{label}:</b> <span style='white-space:pre-wrap'>{escape(text)}</span>"
+            )
     return "<p>" + "</p><p>".join(sections) + "</p>"
 
 
@@ -179,6 +178,15 @@ class CustomerView(QWidget):
         self.equipment_model: RowTableModel[EquipmentRow] = RowTableModel(EQUIPMENT_COLUMNS, self)
         self.equipment_model.decorate = self._decorate_equipment
         self.equipment.setModel(self.equipment_model)
+
+        # Each table keeps to its space: the least needed columns step aside when it is narrow,
+        # long text is elided and shown whole on hover.
+        self.fitters = [
+            ColumnFitter(self.history, HISTORY_COLUMNS, widest=240),
+            ColumnFitter(self.referrals, REFERRAL_COLUMNS, widest=240),
+            ColumnFitter(self.notes, NOTE_COLUMNS, widest=280),
+            ColumnFitter(self.equipment, EQUIPMENT_COLUMNS, widest=200),
+        ]
 
         history_split = QSplitter(Qt.Orientation.Vertical, self)
         history_split.setObjectName("historySplit")
@@ -325,8 +333,6 @@ class CustomerView(QWidget):
         self.history_model.load(_FirstPageKnown(page, later))
         if self.history_model.rowCount():
             self.history.selectRow(0)
-        for table in (self.history, self.referrals, self.notes, self.equipment):
-            fit_columns_once(table, widest=200)
         for table, row in keep.items():
             if 0 <= row < table.model().rowCount():
                 table.selectRow(row)
@@ -470,9 +476,9 @@ class CustomerView(QWidget):
     def _decorate_referral(row: ReferralRow, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole:
             if row.overdue:
-                return QBrush(OVERDUE)
+                return QBrush(tone(Tone.DANGER))
             if row.awaiting_tell_tech:
-                return QBrush(TELL_TECH)
+                return QBrush(tone(Tone.INFO))
         return None
 
     @staticmethod
@@ -486,7 +492,7 @@ class CustomerView(QWidget):
     @staticmethod
     def _decorate_equipment(row: EquipmentRow, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and (row.age_years or 0) >= OLD_EQUIPMENT_YEARS:
-            return QBrush(OLD)
+            return QBrush(tone(Tone.WARNING))
         return None
 
     def save_state(self, settings: QSettings) -> None:

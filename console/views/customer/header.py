@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QWidget
 
 from console.services.customers import CustomerOverview
+from console.views.common.tones import Tone, tone_name
 
 
 class CustomerHeader(QFrame):
@@ -71,6 +72,7 @@ class CustomerHeader(QFrame):
         overdue = sum(1 for referral in overview.referrals if referral.overdue)
         text = f"{open_count} open referral{'s' if open_count != 1 else ''}"
         if overdue:
-            text += f"<br><span style='color:#c62828'><b>{overdue} overdue</b></span>"
+            danger = tone_name(Tone.DANGER)
+            text += f"<br><span style='color:{danger}'><b>{overdue} overdue</b></span>"
         self.badge.setText(text)
         self.badge.setAccessibleName(f"{open_count} open referrals, {overdue} overdue")

@@ -24,7 +24,7 @@ from console.services.customers import (
 from console.views.common.background import Background, show_stale
 from console.views.common.columns import Column, local_time
 from console.views.common.table_model import RowTableModel
-from console.views.common.tables import fit_columns_once, make_table
+from console.views.common.tables import ColumnFitter, fit_columns_once, make_table
 from console.views.context import DeskContext
 from console.views.customer.columns import EQUIPMENT_COLUMNS, HISTORY_COLUMNS
 
@@ -38,7 +38,8 @@ SITE_COLUMNS: list[Column[SiteRow]] = [
 # The site's own history needs no paging or sorting by the server: a site holds a share of
 # one customer's visits, read newest first.
 SITE_HISTORY_COLUMNS: list[Column[VisitRow]] = [
-    Column(column.title, column.value, column.tooltip) for column in HISTORY_COLUMNS
+    Column(column.title, column.value, column.tooltip, priority=column.priority)
+    for column in HISTORY_COLUMNS
 ]
 
 
@@ -83,6 +84,11 @@ class SitesPanel(QWidget):
         self.visits = make_table("siteVisitTable", "Visits at the site", self)
         self.visit_model: RowTableModel[VisitRow] = RowTableModel(SITE_HISTORY_COLUMNS, self)
         self.visits.setModel(self.visit_model)
+        # Side by side the two tables are narrow: the least needed columns step aside.
+        self.fitters = [
+            ColumnFitter(self.equipment, EQUIPMENT_COLUMNS, widest=200),
+            ColumnFitter(self.visits, SITE_HISTORY_COLUMNS, widest=240),
+        ]
 
         self.heading = QLabel("Select a site to see its equipment and visits.", self)
         self.heading.setObjectName("siteHeading")
@@ -173,8 +179,6 @@ class SitesPanel(QWidget):
         self.heading.setText(f"<b>{escape(site.name)}</b>{address}")
         self.equipment_model.set_rows(detail.equipment)
         self.visit_model.set_rows(detail.visits)
-        fit_columns_once(self.equipment)
-        fit_columns_once(self.visits)
         show_stale(self.detail_area, False)
         self.site_shown.emit(site.id)
 

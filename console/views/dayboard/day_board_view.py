@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -28,12 +28,25 @@ from console.views.common.background import Background, show_stale
 from console.views.common.lazy import LazyView
 from console.views.common.outage import survives_outage
 from console.views.common.qt_dates import from_qdate, office_today
+from console.views.common.tones import Tone, tone
 from console.views.context import DeskContext
 from console.views.dayboard.visit_dialog import VisitDialog
 from console.views.referrals.referral_dialog import ReferralDialog
 
 VISIT_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 REFERRAL_ROLE = int(Qt.ItemDataRole.UserRole) + 3
+
+
+VISIT_COLUMN_WIDEST = (200, 260, 160, 320)
+APPOINTMENT_COLUMN_WIDEST = (80, 240, 180, 260)
+"""Widest each column but the last may grow to its content; the last takes the rest."""
+
+
+def fit_tree_columns(tree: QTreeWidget, widest: tuple[int, ...]) -> None:
+    """Columns as wide as their content, up to `widest`; longer text elides, whole on hover."""
+    for column, cap in enumerate(widest):
+        tree.resizeColumnToContents(column)
+        tree.setColumnWidth(column, min(tree.columnWidth(column), cap))
 
 
 def _time(value: dt.datetime) -> str:
@@ -186,6 +199,7 @@ class DayBoardView(LazyView):
                 parent.setToolTip(
                     0, f"{tech.awaiting_tell_tech} outcome(s) to pass on when {tech.name} calls in"
                 )
+            notes: list[QTreeWidgetItem] = []
             for visit in tech.visits:
                 child = QTreeWidgetItem(
                     [
@@ -197,25 +211,28 @@ class DayBoardView(LazyView):
                     ]
                 )
                 child.setData(0, VISIT_ROLE, visit)
+                for column in (1, 2, 3):  # whole on hover where the column cuts it short
+                    child.setToolTip(column, child.text(column))
                 parent.addChild(child)
                 lines = board.headsups.get(visit.id)
                 if lines:  # old equipment where the tech is going: worth a look, not a sale
-                    note = QTreeWidgetItem(["", "Heads-up: " + "; ".join(lines)])
+                    # One line across the row, so it never widens the customer column.
+                    note = QTreeWidgetItem(["Heads-up: " + "; ".join(lines)])
                     note.setData(0, VISIT_ROLE, visit)  # Enter still opens the customer
-                    note.setForeground(1, QBrush(QColor("#b45309")))
-                    note.setToolTip(1, "\n".join(lines))
+                    note.setForeground(0, QBrush(tone(Tone.WARNING)))
+                    note.setToolTip(0, "\n".join(lines))
                     child.addChild(note)
+                    notes.append(note)
                 count += 1
             self.visits.addTopLevelItem(parent)
+            for note in notes:  # spanning takes effect once the row is in the tree
+                note.setFirstColumnSpanned(True)
         self.visits.expandAll()
-        for column in range(4):
-            self.visits.resizeColumnToContents(column)
+        fit_tree_columns(self.visits, VISIT_COLUMN_WIDEST)
         self.appointments.clear()
         for appointment in board.appointments:
             nearby = board.nearby.get(appointment.id, [])
-            near = "; ".join(
-                f"{n.name} ({n.phone or 'no phone'}) {_time(n.at)} in {n.place}" for n in nearby
-            )
+            near = "; ".join(n.label for n in nearby)
             referring = f"{appointment.technician} · {appointment.technician_phone or 'no phone'}"
             item = QTreeWidgetItem(
                 [
@@ -228,10 +245,15 @@ class DayBoardView(LazyView):
             )
             item.setData(0, VISIT_ROLE, appointment.customer_id)
             item.setData(0, REFERRAL_ROLE, appointment.referral_id)
-            item.setToolTip(4, near.replace("; ", "\n"))
+            for column in (1, 2, 3):
+                item.setToolTip(column, item.text(column))
+            item.setToolTip(
+                4,
+                "\n".join(f"{n.label} · at {n.customer}" for n in nearby)
+                or "No technician works in this town or postal area within two hours of it.",
+            )
             self.appointments.addTopLevelItem(item)
-        for column in range(4):
-            self.appointments.resizeColumnToContents(column)
+        fit_tree_columns(self.appointments, APPOINTMENT_COLUMN_WIDEST)
         self.summary.setText(f"{count} visits · {len(board.appointments)} sales appointments")
         self.loaded.emit()
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +28,7 @@ from console.services.referral_detail import ReferralDetail
 from console.views.common.form_dialog import FormDialog
 from console.views.common.qt_dates import from_qdatetime
 from console.views.context import DeskContext
+from console.views.referrals.referral_heading import heading_label, keep_dialog_width
 
 NEXT_TRY_HOUR = 10
 
@@ -87,6 +89,7 @@ class AttemptDialog(FormDialog):
         self.outcome = QLabel(self)
         self.outcome.setObjectName("attemptOutcome")
         self.outcome.setWordWrap(True)
+        self.outcome.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.reached.setChecked(reached)
         self._reached_changed(reached)
 
@@ -106,17 +109,15 @@ class AttemptDialog(FormDialog):
         self.buttons = buttons
 
         layout = QVBoxLayout(self)
-        heading = QLabel(
-            f"<b>{escape(detail.customer)}</b> · referral #{detail.id} · "
-            f"{escape(detail.status.label)}<br/>{escape(detail.pain_point)}",
-            self,
-        )
-        heading.setObjectName("attemptHeading")
-        heading.setWordWrap(True)
-        layout.addWidget(heading)
+        self.heading = heading_label(detail, self)
+        layout.addWidget(self.heading)
+        status = QLabel(f"Now {detail.status.label.lower()}", self)
+        status.setObjectName("attemptStatus")
+        layout.addWidget(status)
         so_far = QLabel(self)
         so_far.setObjectName("attemptsSoFar")
         so_far.setWordWrap(True)
+        so_far.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         so_far.setText(
             f"So far: {escape(detail.attempts.text)}"
             if detail.attempts
@@ -131,7 +132,7 @@ class AttemptDialog(FormDialog):
         layout.addWidget(self.outcome)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.setMinimumWidth(460)
+        keep_dialog_width(self)
 
     def _reached_changed(self, reached: bool) -> None:
         """Say what saving will do to the referral; a reached customer needs no next try."""

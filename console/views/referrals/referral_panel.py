@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -12,9 +13,12 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
+    QListView,
     QListWidget,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -30,21 +34,47 @@ from console.services.referral_detail import ReferralDetail, referral_detail
 from console.services.referrals import add_referral_note, tell_tech
 from console.views.common.background import Background
 from console.views.common.columns import local_time, money
+from console.views.common.flow_layout import FlowLayout
 from console.views.common.outage import survives_outage
+from console.views.common.tones import Tone, tone_name
 from console.views.context import DeskContext
 from console.views.referrals.appointment_dialog import MoveAppointmentDialog
 from console.views.referrals.attempt_dialog import AttemptDialog
 from console.views.referrals.step_dialog import StepDialog, step_label
 
 RS = ReferralStatus
+PANEL_MIN_WIDTH = 380
+PANEL_WIDTH = 480
+PANEL_MAX_WIDTH = 720
+"""The panel's width is the desk's choice (the splitter), never the selected referral's text."""
+LONGEST_UNBROKEN = 24
+UNBROKEN = re.compile(rf"\S{{{LONGEST_UNBROKEN},}}")
+BREAK_CHANCE = "\u200b"  # zero-width space: lets a line wrap inside a long run of letters
+
+
+def break_runs(text: str) -> str:
+    """`text` with long runs (a pasted URL, a serial) given places to wrap."""
+
+    def spaced(run: re.Match[str]) -> str:
+        word = run.group(0)
+        step = LONGEST_UNBROKEN // 2
+        return BREAK_CHANCE.join(word[n : n + step] for n in range(0, len(word), step))
+
+    return UNBROKEN.sub(spaced, text)
+
+
+def breakable(text: str) -> str:
+    """`text` escaped for rich text, free to wrap inside long runs."""
+    return escape(break_runs(text))
 
 
 def detail_html(detail: ReferralDetail) -> str:
     status = detail.status.label
     if detail.overdue:
-        status += " · <span style='color:#c62828'>OVERDUE for first contact</span>"
+        danger = tone_name(Tone.DANGER)
+        status += f" · <span style='color:{danger}'>OVERDUE for first contact</span>"
     rows = [
-        ("Customer", escape(detail.customer)),
+        ("Customer", breakable(detail.customer)),
         (
             "Referring tech",
             escape(detail.technician)
@@ -53,7 +83,7 @@ def detail_html(detail: ReferralDetail) -> str:
         ("Salesperson", escape(detail.salesperson or "unassigned")),
         ("Urgency", detail.urgency.value),
         ("Estimated value", money(detail.estimated_value) or "—"),
-        ("Equipment", escape(detail.equipment or "—")),
+        ("Equipment", breakable(detail.equipment or "—")),
         ("Recorded", local_time(detail.created_at)),
         ("First contact", local_time(detail.first_contact_at) or "not yet"),
     ]
@@ -63,11 +93,11 @@ def detail_html(detail: ReferralDetail) -> str:
     if detail.follow_up_on:
         rows.append(("Follow up on", detail.follow_up_on.isoformat()))
     if detail.attempts is not None:
-        rows.append(("Contact attempts", escape(detail.attempts.text)))
+        rows.append(("Contact attempts", breakable(detail.attempts.text)))
     if detail.won_value is not None:
         rows.append(("Won value", money(detail.won_value)))
     if detail.lost_reason:
-        rows.append(("Lost because", escape(detail.lost_reason)))
+        rows.append(("Lost because", breakable(detail.lost_reason)))
     if detail.spiff_amount is not None:
         paid = (
             f"paid {local_time(detail.spiff_paid_at, with_time=False)}"
@@ -82,13 +112,13 @@ def detail_html(detail: ReferralDetail) -> str:
         f"<tr><td style='padding-right:12px'><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows
     )
     recommendation = (
-        f"<p><b>Recommendation:</b> {escape(detail.recommendation)}</p>"
+        f"<p><b>Recommendation:</b> {breakable(detail.recommendation)}</p>"
         if detail.recommendation
         else ""
     )
     return (
         f"<h3>Referral #{detail.id} · {status}</h3>"
-        f"<p><b>Pain point:</b> {escape(detail.pain_point)}</p>{recommendation}"
+        f"<p><b>Pain point:</b> {breakable(detail.pain_point)}</p>{recommendation}"
         f"<table>{table}</table>"
     )
 
@@ -110,19 +140,24 @@ class ReferralPanel(QWidget):
         self.loading = Background(context, self, "read the referral")
         self.detail: ReferralDetail | None = None
         self.setObjectName("referralPanel")
+        self.setMinimumWidth(PANEL_MIN_WIDTH)
+        self.setMaximumWidth(PANEL_MAX_WIDTH)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.summary = QLabel(self)
         self.summary.setObjectName("referralSummary")
         self.summary.setWordWrap(True)
+        # Wrapped text follows the panel's width instead of asking for its own.
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
         self.steps = QFrame(self)
-        self.steps_layout = QHBoxLayout(self.steps)
-        self.steps_layout.setContentsMargins(0, 0, 0, 0)
+        self.steps_layout = FlowLayout(self.steps)
 
         self.tell_box = QGroupBox("Tell the tech", self)
         self.tell_text = QLabel(self.tell_box)
         self.tell_text.setWordWrap(True)
+        self.tell_text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.tell_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.thanked = QCheckBox("&Thanked them", self.tell_box)
         self.thanked.setChecked(True)
@@ -171,27 +206,38 @@ class ReferralPanel(QWidget):
         self.timeline.setObjectName("referralTimeline")
         self.timeline.setAccessibleName("Referral timeline")
         self.timeline.setWordWrap(True)
+        self.timeline.setResizeMode(QListView.ResizeMode.Adjust)
+        self.timeline.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.note = QLineEdit(self)
         self.note.setAccessibleName("Add a note to the timeline")
         self.note.setPlaceholderText("Add a note to the timeline and press Enter")
         self.note.returnPressed.connect(self.add_note)
 
         layout = QVBoxLayout(self)
+        # The panel's minimum is its own, not the sum of what it shows at the moment.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.addWidget(self.summary)
-        actions = QHBoxLayout()
+        self.action_row = QWidget(self)
+        actions = FlowLayout(self.action_row)
         actions.addWidget(self.open_customer_button)
         actions.addWidget(self.consulted)
         actions.addWidget(self.move_appointment)
         actions.addWidget(self.attempt_button)
         actions.addWidget(self.invite_button)
-        actions.addStretch(1)
-        layout.addLayout(actions)
+        layout.addWidget(self.action_row)
         layout.addWidget(self.steps)
         layout.addWidget(self.tell_box)
         layout.addWidget(QLabel("Timeline", self))
         layout.addWidget(self.timeline, 1)
         layout.addWidget(self.note)
         self.show_nothing()
+
+    def sizeHint(self) -> QSize:
+        """The same width whatever is shown: only the splitter or the user changes it."""
+        return QSize(PANEL_WIDTH, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(PANEL_MIN_WIDTH, super().minimumSizeHint().height())
 
     def show_nothing(self) -> None:
         self.detail = None
@@ -245,14 +291,13 @@ class ReferralPanel(QWidget):
             button.clicked.connect(lambda _checked=False, t=target: self.take_step(t))
             self.steps_layout.addWidget(button)
             button.show()
-        self.steps_layout.addStretch(1)
         self.steps.setVisible(bool(detail.allowed))
         self.tell_box.setVisible(detail.awaiting_tell_tech)
         if detail.awaiting_tell_tech:
             phone = detail.technician_phone or "no phone on file"
             self.tell_text.setText(
-                f"Call <b>{escape(detail.technician)}</b> at <b>{escape(phone)}</b> and tell them "
-                f"the referral was <b>{detail.status.value}</b>."
+                f"Call <b>{breakable(detail.technician)}</b> at <b>{escape(phone)}</b> and tell "
+                f"them the referral was <b>{detail.status.value}</b>."
             )
         self.consulted.setVisible(
             detail.appointment_id is not None and detail.tech_consulted_at is None
@@ -264,7 +309,8 @@ class ReferralPanel(QWidget):
         self.note.show()
         self.timeline.clear()
         for entry in detail.timeline:
-            self.timeline.addItem(f"{local_time(entry.at)}  ·  {entry.actor}  ·  {entry.text}")
+            text = break_runs(entry.text)
+            self.timeline.addItem(f"{local_time(entry.at)}  ·  {entry.actor}  ·  {text}")
         self.timeline.scrollToBottom()
         self.shown.emit(detail.id)
 

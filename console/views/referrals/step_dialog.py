@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -28,6 +27,7 @@ from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import select_data, staff_combo
 from console.views.common.qt_dates import from_qdate, office_day_at, office_moment, office_today
 from console.views.context import DeskContext
+from console.views.referrals.referral_heading import heading_label, keep_dialog_width
 from console.views.referrals.staff_lists import add_staff
 
 RS = ReferralStatus
@@ -120,10 +120,12 @@ class StepDialog(FormDialog):
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{detail.customer}</b> — {detail.pain_point}", self))
+        self.heading = heading_label(detail, self)
+        layout.addWidget(self.heading)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        keep_dialog_width(self)
         self.setProperty("ready", True)
         if lists:
             self.lists = read_for_form(

@@ -1,50 +1,71 @@
-"""The search results list: one customer a row, two lines of text each."""
+"""The search results: one customer a line, in aligned columns, each saying why it matched."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush
 
 from console.services.search import CustomerHit
+from console.views.common.columns import Column
+from console.views.common.table_model import RowTableModel
+from console.views.common.tones import muted
 
 CUSTOMER_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+WHY_COLUMN_TITLE = "Matched on"
+
+
+def hit_name(hit: CustomerHit) -> str:
+    if hit.company and hit.company != hit.name:
+        return f"{hit.name} — {hit.company}"
+    return hit.name
 
 
 def hit_text(hit: CustomerHit) -> str:
-    first = (
-        hit.name if not hit.company or hit.company == hit.name else f"{hit.name} — {hit.company}"
-    )
-    place = ", ".join(part for part in (hit.street, hit.city) if part)
-    if hit.matched_on_site:  # found by one of its sites: say which, where the search matched
-        place = f"{hit.site_name}: {hit.site_address}"
-    second = "  ·  ".join(part for part in (hit.phone, place, f"#{hit.account_number}") if part)
-    return f"{first}\n{second}"
+    """The whole result in words: its tooltip, and what a screen reader says."""
+    lines = [
+        hit_name(hit),
+        hit.phone or "",
+        (f"{hit.site_name}: " if hit.matched_on_site and hit.site_name else "") + hit.address,
+        f"Account {hit.account_number}",
+        f"Matched on {hit.why}" if hit.why else "",
+    ]
+    return "\n".join(line for line in lines if line)
 
 
-class SearchResultsModel(QAbstractListModel):
+SEARCH_COLUMNS: list[Column[CustomerHit]] = [
+    Column("Name", hit_name, tooltip=hit_text),
+    Column("Phone", lambda hit: hit.phone, tooltip=hit_text, priority=2, width=150),
+    Column("Address", lambda hit: hit.address, tooltip=hit_text, priority=3),
+    Column("Account", lambda hit: hit.account_number, tooltip=hit_text, priority=4, width=110),
+    Column(WHY_COLUMN_TITLE, lambda hit: hit.why, tooltip=hit_text, priority=1, width=160),
+]
+
+
+class SearchResultsModel(RowTableModel[CustomerHit]):
+    """Search hits as table rows; the "matched on" column steps back in muted text."""
+
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.hits: list[CustomerHit] = []
+        super().__init__(SEARCH_COLUMNS, parent)
+
+    @property
+    def hits(self) -> list[CustomerHit]:
+        return self.rows
 
     def set_hits(self, hits: list[CustomerHit]) -> None:
-        self.beginResetModel()
-        self.hits = hits
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.hits)
+        self.set_rows(hits)
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if not index.isValid() or index.row() >= len(self.hits):
+        hit = self.row_at(index)
+        if hit is None:
             return None
-        hit = self.hits[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return hit_text(hit)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return hit_text(hit).replace("\n", ", ")
         if role == CUSTOMER_ID_ROLE:
             return hit.id
-        return None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return hit_text(hit).replace("\n", ", ")
+        if role == Qt.ItemDataRole.ForegroundRole and self.columns[index.column()].priority == 1:
+            return QBrush(muted())
+        return super().data(index, role)

@@ -13,12 +13,17 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from console.services.search import DEFAULT_LIMIT, CustomerHit, search_customers
 from console.views.common.background import Background
+from console.views.common.tables import ColumnFitter, make_table
 from console.views.context import DeskContext
-from console.views.search.results_model import CUSTOMER_ID_ROLE, SearchResultsModel
+from console.views.search.results_model import (
+    CUSTOMER_ID_ROLE,
+    SEARCH_COLUMNS,
+    SearchResultsModel,
+)
 
 TYPING_PAUSE_MS = 120
 HINT = "Type at least one letter of a name, or a phone or account number."
@@ -44,14 +49,13 @@ class SearchPanel(QWidget):
         self.field.setPlaceholderText("Find a customer: name, phone, address or account")
         self.field.setClearButtonEnabled(True)
         self.field.setAccessibleName("Customer search")
-        self.results = QListView(self)
-        self.results.setObjectName("searchResults")
-        self.results.setAccessibleName("Search results")
-        self.results.setAlternatingRowColors(True)
-        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # One line a customer, in columns that line up; where the panel is narrow the least
+        # needed columns step aside and long text is elided, whole on hover.
+        self.results = make_table("searchResults", "Search results", self)
+        self.results.setTabKeyNavigation(False)
         self.model = SearchResultsModel(self)
         self.results.setModel(self.model)
+        self.columns = ColumnFitter(self.results, SEARCH_COLUMNS)
         self.summary = QLabel(self)
         self.summary.setObjectName("searchSummary")
         self.summary.setWordWrap(True)
