@@ -9,6 +9,7 @@ the watcher LISTENs.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from typing import Any
 
 from sqlalchemy import Engine, text
@@ -29,6 +30,10 @@ class ChangeWatcher:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # A look runs on one pool thread and the close on another: closing a connection while
+        # a statement runs on it crashes sqlite3, so the two never overlap.
+        self._lock = threading.Lock()
+        self._closed = False
         self._sqlite: sqlite3.Connection | None = None
         self._pg: Any = None
         self._version: int | None = None
@@ -66,6 +71,12 @@ class ChangeWatcher:
 
     def changed(self) -> bool:
         """Raises the driver's error when the server cannot be reached; see `reconnect`."""
+        with self._lock:
+            return self._changed()
+
+    def _changed(self) -> bool:
+        if self._closed:  # a look that outlived its window's close never reconnects
+            return False
         if self._sqlite is not None:
             version = self._data_version()
             moved = version != self._version
@@ -79,11 +90,17 @@ class ChangeWatcher:
                 self._pg.execute("SELECT 1")
                 return any(True for _ in self._pg.notifies(timeout=0, stop_after=1000))
             except Exception:
-                self.close()
+                self._close()
                 raise
         return False
 
     def close(self) -> None:
+        """Release the connection, once a look running on another thread has finished."""
+        with self._lock:
+            self._closed = True
+            self._close()
+
+    def _close(self) -> None:
         if self._sqlite is not None:
             self._sqlite.close()
             self._sqlite = None

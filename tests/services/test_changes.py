@@ -61,3 +61,31 @@ def test_the_watcher_connects_with_the_engines_server_options(
         watcher.close()
         engine.dispose()
         other_desk.dispose()
+
+
+def test_closing_while_looks_run_on_other_threads_waits_for_them(engine: Engine) -> None:
+    """The window closes the watcher on one pool thread while a look may still run on another;
+    the close waits for it instead of pulling the connection from under the statement."""
+    import threading
+
+    answers: list[bool] = []
+    for _ in range(20):
+        watcher = ChangeWatcher(engine)
+        go = threading.Event()
+
+        def look(watcher: ChangeWatcher = watcher, go: threading.Event = go) -> None:
+            go.wait()
+            for _ in range(50):
+                answers.append(watcher.changed())
+
+        lookers = [threading.Thread(target=look) for _ in range(3)]
+        for thread in lookers:
+            thread.start()
+        go.set()
+        watcher.close()
+        for thread in lookers:
+            thread.join(10)
+        assert not any(thread.is_alive() for thread in lookers)
+        assert watcher.changed() is False  # closed: it never connects again
+        watcher.close()  # a second close is harmless
+    assert answers and all(isinstance(answer, bool) for answer in answers)
