@@ -11,30 +11,14 @@ from reportlab.pdfgen.canvas import Canvas
 
 from console.services.briefing.content import BriefingContent
 from console.services.briefing.fonts import BOLD, REGULAR, register_fonts
-from console.services.search import fts_phrase
-
-BARE_SEARCH = """
-WITH direct AS (SELECT rowid AS id FROM customer_search WHERE customer_search MATCH :match),
-by_site AS (
-    SELECT st.customer_id AS id FROM site_search AS s JOIN sites AS st ON st.id = s.rowid
-    WHERE site_search MATCH :match
-),
-found AS (SELECT id FROM direct UNION SELECT id FROM by_site)
-SELECT c.id, c.account_number, c.name, c.company, c.phone, c.city, c.street
-FROM found JOIN customers AS c ON c.id = found.id
-ORDER BY CASE WHEN lower(c.name) = :phrase THEN 0 WHEN lower(c.account_number) = :phrase THEN 0
-              WHEN lower(c.name) LIKE :phrase || '%' THEN 1 ELSE 2 END,
-         c.name, c.id
-LIMIT 50
-"""
+from console.services.search import DEFAULT_LIMIT, query_words, search_statement
 
 
 def bare_search(connection: sqlite3.Connection, query: str) -> list[tuple[Any, ...]]:
-    """A customer matching every word on its own details or on one of its sites."""
-    words = query.lower().split()
-    match = " AND ".join(fts_phrase(word) for word in words)
-    phrase = " ".join(words)
-    return connection.execute(BARE_SEARCH, {"match": match, "phrase": phrase}).fetchall()
+    """A customer matching every word on its own details or on one of its sites, ranked the
+    same way: the console's statement text, run on sqlite3 without SQLAlchemy or result objects."""
+    statement, params = search_statement("sqlite", query_words(query), DEFAULT_LIMIT)
+    return connection.execute(str(statement), params).fetchall()
 
 
 def bare_open_customer(connection: sqlite3.Connection, customer_id: int) -> int:

@@ -33,9 +33,12 @@ from console.services.transfer.referral_moves import ReferralMoves
 from console.services.transfer.rejects import Reject
 from console.services.transfer.rows import RowBuilder
 from console.services.transfer.table_file import FileProblem, TableFile, open_table
+from console.services.transfer.unchanged_scan import UnchangedScan, worth_loading
 from console.services.transfer.values import ColumnFormat
 
 CHUNK_ROWS = 20_000
+# Rows the unchanged scan reads at a time: it builds no frame of most of them.
+SCAN_ROWS = 50_000
 # Rows the formats pass may keep for the full path, sparing a second reading of the file.
 PRESCAN_KEEP_ROWS = 50_000
 ROLES = {"technicians": StaffRole.TECHNICIAN, "salespeople": StaffRole.SALESPERSON}
@@ -643,7 +646,8 @@ def import_file(
     present = [name for name in kind.columns if name in table.columns]
     try:
         with _transaction(engine, within) as connection, _index_cache(connection):
-            fingerprints = prescan = None
+            fingerprints: Fingerprints | None = None
+            prescan: Prescan | UnchangedScan | None = None
             read_for_formats = any(kind.field(name).type in DECIDED_TYPES for name in present)
             chunks = table.chunks(CHUNK_ROWS) if read_for_formats else iter(())
             if "external_id" in table.columns:
@@ -658,8 +662,21 @@ def import_file(
                 )
             if fingerprints is not None and read_for_formats:
                 # The formats pass reads the file anyway: unchanged rows are matched on the way.
-                prescan = Prescan(fingerprints, PRESCAN_KEEP_ROWS, _checking(cancelled))
-                chunks = prescan.frames(chunks)
+                if worth_loading(fingerprints, table.estimated_rows()):
+                    scan = UnchangedScan(
+                        fingerprints,
+                        kind,
+                        table.columns,
+                        [name for name in present if kind.field(name).type in DECIDED_TYPES],
+                        decimal=decimal,
+                        limit=PRESCAN_KEEP_ROWS,
+                        frame=table.frame,
+                        on_frame=_checking(cancelled),
+                    )
+                    chunks, prescan = scan.frames(table.batches(SCAN_ROWS)), scan
+                else:
+                    prescan = Prescan(fingerprints, PRESCAN_KEEP_ROWS, _checking(cancelled))
+                    chunks = prescan.frames(chunks)
             formats, format_problems = decide_formats(
                 kind, present, chunks, decimal=decimal, day_first=day_first
             )

@@ -82,11 +82,23 @@ class TableFile:
 
         Each call reads the file again from its start.
         """
-        columns = self.columns
         for lines, rows in self.reader.batches(size):
-            # One 2-D block of str objects, built in C from the equal-width rows.
-            cells = np.array(rows, dtype=object).reshape(len(rows), len(columns))
-            yield pd.DataFrame(cells, columns=columns, index=lines, copy=False)
+            yield self.frame(lines, rows)
+
+    def batches(self, size: int = 20_000) -> Iterator[tuple[list[int], list[tuple[str, ...]]]]:
+        """Rows as tuples of text (one cell per column), with the line each starts on.
+
+        What `chunks` gives, before any frame is built: a caller that looks at most rows
+        only once (and keeps few) spares building frames of them all.
+        """
+        return self.reader.batches(size)
+
+    def frame(self, lines: list[int], rows: list[tuple[str, ...]]) -> pd.DataFrame:
+        """Rows from `batches` as a frame like those of `chunks`."""
+        columns = self.columns
+        # One 2-D block of str objects, built in C from the equal-width rows.
+        cells = np.array(rows, dtype=object).reshape(len(rows), len(columns))
+        return pd.DataFrame(cells, columns=columns, index=lines, copy=False)
 
 
 def open_table(
