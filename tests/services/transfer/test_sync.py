@@ -172,13 +172,10 @@ def test_desk_work_between_runs_survives_the_next_sync(engine: Engine, drop: Pat
     sync_folder(engine, drop)
     with session_factory(engine).begin() as session:
         referral = session.scalars(
-            select(Referral).where(Referral.status == ReferralStatus.NEW).order_by(Referral.id)
+            select(Referral).where(Referral.status == ReferralStatus.QUOTED).order_by(Referral.id)
         ).first()
-        assert referral is not None, "the demo office has a new referral"
-        salesperson = session.scalars(
-            select(Referral.salesperson_id).where(Referral.salesperson_id.is_not(None))
-        ).first()
-        move_referral(session, referral, "assigned", "dee", StepDetails(salesperson=salesperson))
+        assert referral is not None, "the demo office has a quoted referral"
+        move_referral(session, referral, "won", "dee", StepDetails(value="9550"))
         moved = referral.id
         customer = session.scalars(select(Customer).order_by(Customer.id)).first()
         assert customer is not None
@@ -191,7 +188,8 @@ def test_desk_work_between_runs_survives_the_next_sync(engine: Engine, drop: Pat
         referral = session.get(Referral, moved)
         customer = session.get(Customer, edited)
         assert referral is not None and customer is not None
-        assert referral.status == ReferralStatus.ASSIGNED
+        assert referral.status == ReferralStatus.WON
+        assert referral.won_value == 9550
         assert customer.phone == "555-0199 (desk)"
 
 
