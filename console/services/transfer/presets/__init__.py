@@ -231,6 +231,7 @@ def _add_unread_rows(summary: ImportSummary, table: TableFile, skip_invalid: boo
     unread = getattr(table.reader, "problems", [])
     if not unread:
         return
+    summary.rows += len(unread)  # rows of the file all the same, counted as read
     if not skip_invalid:
         summary.problems.extend(unread)
         summary.problems.sort(key=lambda problem: problem.row)
