@@ -23,6 +23,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Table, bindparam, func, insert, select, update
 
 from console.models import Base, EventKind, ReferralStatus, StaffRole, Urgency, VisitStatus
+from console.models.referral import Assignment
 from console.models.site import settle_sites
 from console.services.changes import notify_changed
 from console.services.transfer.column_formats import decide_formats
@@ -266,6 +267,8 @@ class _Importer:
             row.setdefault("urgency", Urgency.NORMAL.value)
             row.setdefault("created_at", self.now)
             row.update(tech_thanked=False, won_value=None, lost_reason=None, follow_up_on=None)
+            # A salesperson named by the file was chosen in the office's system.
+            row["assignment"] = Assignment.IMPORT.value if row.get("salesperson_id") else None
         elif name == "notes":
             row.setdefault("category", "Other")
             row["pinned"] = bool(row.get("pinned"))

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from console.models import Base, EventKind, Referral, ReferralStatus
+from console.models.referral import Assignment
 from console.services.errors import InputError
 from console.services.office_settings import load_office_settings
 from console.services.referrals import StepDetails, move_referral
@@ -102,6 +103,9 @@ class ReferralMoves:
                     column = "salesperson" if error.field == "salesperson" else "status"
                     problems.append(Problem(move.line, column, error.message))
                     return
+                if move.salesperson_id is not None and ReferralStatus.ASSIGNED in move.steps:
+                    referral.assignment = Assignment.IMPORT  # the file's choice, not the desk's
+                    session.flush()
         self.moves.clear()
 
     def _assign(self) -> None:
@@ -112,7 +116,11 @@ class ReferralMoves:
             self.connection.execute(
                 referrals.update()
                 .where(referrals.c.id == referral_id, referrals.c.salesperson_id.is_(None))
-                .values(salesperson_id=salesperson_id, version=referrals.c.version + 1)
+                .values(
+                    salesperson_id=salesperson_id,
+                    assignment=Assignment.IMPORT.value,
+                    version=referrals.c.version + 1,
+                )
             )
         self.connection.execute(
             insert(events),

@@ -341,3 +341,36 @@ def test_a_step_the_lifecycle_refuses_leaves_the_whole_file_unwritten(
         "row 2, column salesperson: Old Sales is no longer active"
     ]
     assert dump(office) == before
+
+
+def assignments(engine: Engine) -> dict[str, str | None]:
+    with session_factory(engine)() as session:
+        return {
+            str(referral.external_id): referral.assignment and referral.assignment.value
+            for referral in session.scalars(select(Referral))
+        }
+
+
+def test_a_salesperson_named_by_the_file_is_recorded_as_assigned_by_import(
+    office: Engine, tmp_path: Path
+) -> None:
+    new = write_csv(
+        tmp_path,
+        REFERRAL_HEADER
+        + f"R-1,C-1,T-1,S-1,new,{CREATED},Old boiler\n"
+        + f"R-2,C-1,T-1,,new,{CREATED},No plan\n"
+        + f"R-3,C-1,T-1,,new,{CREATED},Leaking tank\n",
+        "new.csv",
+    )
+    assert counts(import_file(office, "referrals", new)) == (3, 0, 0)
+    assert assignments(office) == {"R-1": "import", "R-2": None, "R-3": None}
+    later = write_csv(
+        tmp_path,
+        REFERRAL_HEADER
+        + f"R-1,C-1,T-1,S-1,new,{CREATED},Old boiler\n"
+        + f"R-2,C-1,T-1,S-2,new,{CREATED},No plan\n"
+        + f"R-3,C-1,T-1,S-2,contacted,{CREATED},Leaking tank\n",
+        "later.csv",
+    )
+    assert counts(import_file(office, "referrals", later)) == (0, 2, 1)
+    assert assignments(office) == {"R-1": "import", "R-2": "import", "R-3": "import"}
