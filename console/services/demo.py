@@ -707,12 +707,13 @@ class DemoBuilder:
         """Each step of `path` after the one before, the sales meeting between being booked
         and the step after it, and the last step no later than now: a referral whose steps
         would run past now starts that much earlier."""
-        for _attempt in range(4):
+        for _attempt in range(400):
             timeline = self._steps(path, gaps, created, meeting)
             overrun = timeline.events[-1][0] - self.now
             if overrun <= dt.timedelta():
                 return timeline
-            created -= overrun + dt.timedelta(hours=1)
+            # Meetings fall on whole days: a shift of less than a day may not move one.
+            created -= max(overrun + dt.timedelta(hours=1), dt.timedelta(days=1))
         raise AssertionError("a demo referral's steps did not fit before now")  # pragma: no cover
 
     def _steps(

@@ -111,9 +111,9 @@ def fresh_engine() -> Engine:
     return engine
 
 
-def demo_now() -> dt.datetime:
+def demo_now(today: dt.date = TODAY) -> dt.datetime:
     """The demo's clock: 15:00 at the office on its today."""
-    return DemoBuilder(DemoSize(customers=1), 0, TODAY).now
+    return DemoBuilder(DemoSize(customers=1), 0, today).now
 
 
 def ordered(*times: dt.datetime | None) -> bool:
@@ -122,11 +122,17 @@ def ordered(*times: dt.datetime | None) -> bool:
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 10_000), customers=st.integers(1, 25))
-def test_every_referral_happened_in_order_and_before_now(seed: int, customers: int) -> None:
+@given(
+    seed=st.integers(0, 10_000),
+    customers=st.integers(1, 25),
+    today=st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31)),
+)
+def test_every_referral_happened_in_order_and_before_now(
+    seed: int, customers: int, today: dt.date
+) -> None:
     engine = fresh_engine()
-    seed_demo(engine, customers=customers, seed=seed, today=TODAY)
-    now = demo_now()
+    seed_demo(engine, customers=customers, seed=seed, today=today)
+    now = demo_now(today)
     with session_factory(engine)() as session:
         for referral in session.scalars(select(Referral)):
             events = session.scalars(
@@ -212,3 +218,12 @@ def test_demo_referrals_take_the_offices_own_categories() -> None:
         used = set(connection.scalars(select(Referral.category)))
     engine.dispose()
     assert used and used <= set(categories)
+
+
+def test_the_default_demo_office_fits_before_now_on_a_day_it_once_did_not() -> None:
+    """The first-start demo (seed 1, 300 customers) on a Friday whose sales meetings could not
+    be moved before now by shifts of under a day."""
+    engine = fresh_engine()
+    summary = seed_demo(engine, today=dt.date(2026, 12, 4))
+    assert summary.counts["customers"] == 300
+    engine.dispose()
