@@ -60,7 +60,9 @@ def _takers(category: str | None) -> Select[Staff]:
         statement = statement.where(
             Staff.id.in_(
                 select(SalespersonCategory.staff_id).where(
-                    func.lower(SalespersonCategory.category) == category.casefold()
+                    # Both stored in the office's spelling: equal, with no case folding that
+                    # SQLite's ASCII-only lower() would get wrong for "Équipement".
+                    SalespersonCategory.category == category
                 )
             )
         )
@@ -89,9 +91,7 @@ def _last_turns(session: Session, category: str | None, staff_ids: list[int]) ->
         .where(
             Referral.assignment == Assignment.ROUND_ROBIN,
             Referral.salesperson_id.in_(staff_ids),
-            Referral.category.is_(None)
-            if category is None
-            else func.lower(Referral.category) == category.casefold(),
+            Referral.category.is_(None) if category is None else Referral.category == category,
         )
         .group_by(Referral.salesperson_id)
     )

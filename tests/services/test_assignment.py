@@ -250,3 +250,24 @@ def test_assigning_a_waiting_referral_by_hand_records_a_manual_choice(desk: Sess
     desk.commit()
     # Bob's hand-assigned referral is not a turn: the rotation starts with Amy.
     assert holders([refer(desk) for _ in range(2)]) == ["Amy Reed", "Bob Stone"]
+
+
+def test_a_category_with_an_accented_capital_goes_round_on_every_backend(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as session:
+        save_office_settings(
+            session,
+            OfficeSettings(
+                assign_round_robin=True, time_zone="UTC", referral_categories=("Équipement", "Plan")
+            ),
+        )
+        factories.customer(session, name="Lefèvre")
+        factories.staff(session, "Ana Tech")
+        for name in ("Amy Reed", "Bob Stone"):
+            factories.staff(session, name, role=StaffRole.SALESPERSON)
+            set_categories(session, name, ["équipement", "Plan"])
+    with sessions() as session:
+        made = [refer(session, "ÉQUIPEMENT") for _ in range(3)]
+        assert holders(made) == ["Amy Reed", "Bob Stone", "Amy Reed"]
+        assert {r.category for r in made} == {"Équipement"}
