@@ -45,6 +45,11 @@ def test_preview_shows_the_pdf_pages_and_saves(qtbot, context: DeskContext, tmp_
         assert session.get(SalesAppointment, appointment_id).briefing_printed_at is not None
         timeline = referral_detail(session, appointment.referral_id).timeline
     assert any(entry.text.startswith("Briefing printed (visit ") for entry in timeline)
+    # A name with a dot of its own keeps it: .pdf is added, not swapped in.
+    dotted = tmp_path / "Briefing - St. John"
+    dialog.save_to(dotted)
+    assert (tmp_path / "Briefing - St. John.pdf").read_bytes() == dialog.pdf
+    assert not (tmp_path / "Briefing - St.pdf").exists()
 
 
 def test_saving_names_the_file_for_customer_and_visit_and_confirms_quietly(

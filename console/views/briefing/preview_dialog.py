@@ -155,9 +155,19 @@ class BriefingPreviewDialog(QDialog):
             self.save_to(Path(path))
             settings.setValue("briefing/folder", str(Path(path).parent))
 
+    def _may_replace(self, path: Path) -> bool:
+        """The file dialog confirmed the name as typed; the name with .pdf is asked about."""
+        answer = QMessageBox.question(
+            self, "Replace file?", f"{path.name} already exists. Replace it?"
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def save_to(self, path: Path) -> None:
         if path.suffix.lower() != ".pdf":
-            path = path.with_suffix(".pdf")
+            # Appended, never swapped: "Briefing - St. John" must not become "Briefing - St.pdf".
+            path = path.with_name(path.name + ".pdf")
+            if path.exists() and not self._may_replace(path):
+                return
         try:
             partial = path.with_name(path.name + ".part")
             partial.write_bytes(self.pdf)
