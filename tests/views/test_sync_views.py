@@ -314,6 +314,8 @@ def test_a_sync_stuck_on_a_dead_link_does_not_hold_the_closing_window(
     assert task is not None
     watcher.close()  # the window closing: it returns while the sync is still stuck
     assert task.running
-    link_back.set()  # the link comes back; the cancelled sync ends on its own, writing nothing
-    qtbot.waitUntil(lambda: not task.running, timeout=15_000)
+    # The link comes back; the cancelled sync ends on its own (and its task is then deleted),
+    # writing nothing.
+    with qtbot.waitSignal(task.finished, timeout=15_000):
+        link_back.set()
     assert customer_names(context, "S-6") == []
