@@ -3,13 +3,15 @@ paid spiff is in the ledger."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from alembic import command
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, bindparam, select, text
 
 from console.database import make_engine, session_factory
 from console.migrate import alembic_config, current_revision, head_revision, upgrade_database
@@ -23,8 +25,18 @@ from console.models import (
     SpiffRule,
     SpiffStage,
 )
+from console.models.base import UTCDateTime
+from console.services.office_settings import load_office_settings
+from console.services.office_time import ZONE_ENV, configure_office_zone, local_date
 from console.services.referrals import StepDetails, move_referral
-from console.services.spiffs import spiff_ledger
+from console.services.spiffs import (
+    RuleDraft,
+    SpiffPlan,
+    load_spiff_plan,
+    office_pay_period,
+    save_spiff_plan,
+    spiff_ledger,
+)
 from tests.conftest import DEMO_TODAY
 from tests.demo_at_revision import seed_demo_at
 from tests.test_migrate import all_rows
@@ -161,5 +173,121 @@ def test_an_office_that_never_set_its_spiff_gets_the_default_rule_and_downgrade_
         restored = {key: json.loads(value) for key, value in after.pop("office_settings")}
         assert (restored["spiff_mode"], restored["spiff_flat_amount"]) == ("flat", "50.00")
         assert "spiff_entries" not in _old_columns(engine)
+    finally:
+        engine.dispose()
+
+
+def _entry_rows(engine: Engine) -> list[tuple]:
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                text("SELECT referral_id, kind, amount, rule_id, terms FROM spiff_entries")
+            )
+        )
+
+
+def test_an_office_that_paid_no_spiff_gets_no_rule_and_can_save_its_rules(
+    database_url: str, tmp_path: Path
+) -> None:
+    engine = make_engine(database_url)
+    try:
+        seed_demo_at(engine, "0010", tmp_path / "scratch.sqlite", 12, 3, DEMO_TODAY)
+        _store_settings(engine, spiff_mode="flat", spiff_flat_amount="0", time_zone="")
+        with engine.begin() as connection:
+            zeroed = connection.execute(
+                text("SELECT min(id) FROM referrals WHERE status = 'won'")
+            ).scalar_one()
+            connection.execute(
+                text("UPDATE referrals SET spiff_amount = 0, spiff_paid_at = NULL WHERE id = :id"),
+                {"id": zeroed},
+            )
+        still_paying = [rid for rid, _tech, amount, _paid in _won_spiffs(engine) if amount > 0]
+        assert still_paying
+
+        assert upgrade_database(engine) is True
+        with session_factory(engine)() as session:
+            assert session.scalars(select(SpiffRule)).all() == []
+        rows = _entry_rows(engine)
+        # Spiffs the referrals were paid before the office stopped paying stay in the ledger,
+        # and no spiff of zero enters it.
+        assert sorted({rid for rid, *_rest in rows}) == sorted(still_paying)
+        assert all(amount > 0 and rule_id is None for _rid, _kind, amount, rule_id, _t in rows)
+        assert {terms for *_rest, terms in rows} == {
+            "Spiff recorded on the referral (carried over)"
+        }
+
+        with session_factory(engine).begin() as session:
+            loaded = load_spiff_plan(session)
+            plan = SpiffPlan(
+                (RuleDraft(None, SpiffStage.WON, SpiffBasis.FLAT, Decimal("75")),), loaded.settings
+            )
+            save_spiff_plan(session, plan, loaded)
+        with session_factory(engine)() as session:
+            (rule,) = session.scalars(select(SpiffRule)).all()
+            assert rule.amount == Decimal("75.00")
+    finally:
+        engine.dispose()
+
+
+def test_a_percent_is_carried_over_as_typed_and_downgrade_restores_it(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'office.sqlite'}")
+    try:
+        seed_demo_at(engine, "0010", tmp_path / "scratch.sqlite", 8, 2, DEMO_TODAY)
+        _store_settings(engine, spiff_mode="percent", spiff_percent="2.125", time_zone="")
+        upgrade_database(engine, target="0011")
+        with session_factory(engine)() as session:
+            (rule,) = session.scalars(select(SpiffRule)).all()
+            assert (rule.basis, rule.amount) == (SpiffBasis.PERCENT, Decimal("2.125"))
+            assert session.scalar(select(SpiffEntry.terms).limit(1)) == (
+                "Won, any category: 2.125% of the value (carried over)"
+            )
+            assert load_spiff_plan(session).rules[0].terms == (
+                "Won, any category: 2.125% of the value"
+            )
+        config = alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0010")
+        with engine.connect() as connection:
+            restored = dict(
+                connection.execute(text("SELECT key, value FROM office_settings")).all()
+            )
+        assert json.loads(restored["spiff_percent"]) == "2.125"
+    finally:
+        engine.dispose()
+
+
+def test_carried_over_pay_periods_follow_the_zone_the_app_uses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No office zone set: `CONSOLE_TIME_ZONE` decides the office day, as it does in the app.
+    Noon UTC on January 31 is already February 1 at UTC+14."""
+    monkeypatch.setenv(ZONE_ENV, "Pacific/Kiritimati")
+    engine = make_engine(f"sqlite:///{tmp_path / 'office.sqlite'}")
+    try:
+        seed_demo_at(engine, "0010", tmp_path / "scratch.sqlite", 8, 2, DEMO_TODAY)
+        _store_settings(engine, time_zone="")
+        closed = dt.datetime(2026, 1, 31, 12, 0, tzinfo=dt.UTC)
+        with engine.begin() as connection:
+            moved = connection.execute(
+                text("SELECT min(id) FROM referrals WHERE status = 'won'")
+            ).scalar_one()
+            connection.execute(
+                text(
+                    "UPDATE referrals SET closed_at = :at, spiff_paid_at = NULL WHERE id = :id"
+                ).bindparams(bindparam("at", type_=UTCDateTime())),
+                {"at": closed, "id": moved},
+            )
+        upgrade_database(engine)
+        with session_factory(engine)() as session:
+            settings = load_office_settings(session)
+            configure_office_zone(None)
+            starts = set(
+                session.scalars(
+                    select(SpiffEntry.period_start).where(SpiffEntry.referral_id == moved)
+                )
+            )
+        assert starts == {office_pay_period(local_date(closed), settings).start}
+        assert starts == {dt.date(2026, 2, 1)}
     finally:
         engine.dispose()

@@ -94,7 +94,8 @@ def cmd_referral_add(args: argparse.Namespace) -> int:
         referral_id = referral.id
         assigned = creation_message(session, referral)
     print(referral_id)
-    print(assigned, file=sys.stderr)
+    if assigned:
+        print(assigned, file=sys.stderr)
     return 0
 
 
@@ -226,9 +227,15 @@ def cmd_referral_list(args: argparse.Namespace) -> int:
         )
     rows = [_row(item, now) for item in items]
     if args.format == "csv":
+        header = list(LIST_COLUMNS)
+        if which is Worklist.TELL_TECH:
+            # The person to call on this list is the technician: their phone comes last.
+            header.append("technician_phone")
+            phones = [item.technician_phone or "" for item in items]
+            rows = [[*row, phone] for row, phone in zip(rows, phones, strict=True)]
         # A spreadsheet opening this must show a pain point such as "=HYPERLINK(...)" as text.
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(LIST_COLUMNS)
+        writer.writerow(header)
         writer.writerows([[protect(cell) for cell in row] for row in rows])
         return 0
     shown = (

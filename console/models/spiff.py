@@ -13,7 +13,7 @@ import enum
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, Numeric, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from console.models.base import Base, enum_column, utcnow
@@ -64,13 +64,25 @@ class SpiffRule(Base):
     category: Mapped[str | None] = mapped_column(String(80))
     stage: Mapped[SpiffStage] = mapped_column(enum_column(SpiffStage))
     basis: Mapped[SpiffBasis] = mapped_column(enum_column(SpiffBasis))
-    amount: Mapped[Decimal]
+    # Dollars to the cent, or a percent rate kept as typed (2.125).
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 4, asdecimal=True))
     cap: Mapped[Decimal | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     removed_at: Mapped[dt.datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        # One rule in force per category (or any) and stage, even when two desks add it at once.
+        Index(
+            "uq_spiff_rules_live_category_stage",
+            func.coalesce(category, ""),
+            stage,
+            unique=True,
+            sqlite_where=text("removed_at IS NULL"),
+            postgresql_where=text("removed_at IS NULL"),
+        ),
+    )
 
 
 class SpiffEntry(Base):

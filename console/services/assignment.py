@@ -154,7 +154,8 @@ def creation_message(session: Session, referral: Referral) -> str:
 
 
 def assignment_message(referral: Referral, round_robin_reason: str = "") -> str:
-    """What a desk is told about how a new referral got its salesperson (or did not)."""
+    """What a desk is told about how a new referral got its salesperson, or why round-robin
+    left it new; empty when the office assigns by hand and none was chosen."""
     person = referral.salesperson
     if person is not None and referral.assignment is Assignment.ROUND_ROBIN:
         return f"assigned to {person.name} (round-robin)"
@@ -162,4 +163,4 @@ def assignment_message(referral: Referral, round_robin_reason: str = "") -> str:
         return f"assigned to {person.name}"
     if round_robin_reason:
         return f"not assigned: {round_robin_reason}"
-    return "not assigned yet"
+    return ""  # the office assigns by hand: nothing to tell

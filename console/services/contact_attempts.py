@@ -33,6 +33,7 @@ from console.models import (
     ReferralEvent,
     ReferralStatus,
 )
+from console.services import formatting
 from console.services.errors import InputError
 from console.services.office_time import as_utc, local, utc_now
 from console.services.referrals import (
@@ -53,10 +54,8 @@ _IDS_PER_QUERY = 5000
 def shown_time(moment: dt.datetime, beside: dt.datetime | None = None) -> str:
     """A moment as the office's clock shows it, with its weekday: 'Tue 17 Mar 10:00'; with
     the year too when it is not the year of `beside`."""
-    shown = local(moment)
-    if beside is not None and local(beside).year != shown.year:
-        return shown.strftime("%a %d %b %Y %H:%M")
-    return shown.strftime("%a %d %b %H:%M")
+    other_year = beside is not None and local(beside).year != local(moment).year
+    return f"{formatting.day(moment, year=other_year)} {formatting.time(moment)}"
 
 
 def describe_attempt(
@@ -159,7 +158,7 @@ def _check_open_for_attempts(referral_id: int, status: ReferralStatus) -> None:
 
 
 def _office_clock(moment: dt.datetime) -> str:
-    return local(moment).strftime("%Y-%m-%d %H:%M")
+    return formatting.datetime(moment)
 
 
 def _entered_current_status(

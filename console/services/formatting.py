@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import cache
@@ -26,11 +27,15 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_interval, format_skeleton
 from babel.dates import format_time as babel_format_time
 from babel.numbers import (
+    NumberFormatError,
     format_decimal,
     format_percent,
     get_currency_name,
     get_currency_symbol,
+    get_decimal_symbol,
+    get_group_symbol,
     list_currencies,
+    parse_decimal,
 )
 
 from console.services import office_time
@@ -219,6 +224,60 @@ def percent(value: Amount | None, locale: str | None = None) -> str:
     return str(format_percent(Decimal(str(value)), locale=babel_locale))
 
 
+# Reading typed amounts --------------------------------------------------------------------
+
+_SPACES = ("\u00a0", "\u202f", "\u2009", " ")
+
+
+class AmountProblem(ValueError):
+    """Typed text that is not an amount as the locale writes one; the message says why."""
+
+
+def read_amount(text: str, locale: str | None = None) -> Decimal:
+    """An amount typed the way `locale` (None: the desk's) writes one: `1.234,50 €` in German,
+    `$1,234.50` in English. The currency's sign is optional.
+
+    Text that reads as another locale's number (`1234.50` on a German desk, `1.234,50` on an
+    English one) or with more than two decimals (`1,234` on a German desk, where it may mean a
+    thousand) is refused rather than guessed.
+    """
+    babel_locale, _neutral = _resolve(locale)
+    decimal_sign = get_decimal_symbol(babel_locale)
+    group_sign = get_group_symbol(babel_locale)
+    example = number(Decimal("1234.50"), locale=str(babel_locale), decimals=2)
+    written = _without_currency(text, babel_locale).strip()
+    if group_sign in _SPACES:
+        # Any space between digits is the group separator people mean.
+        for space in _SPACES:
+            written = written.replace(space, group_sign)
+    allowed = set("0123456789-") | {decimal_sign, group_sign}
+    if not written or not set(written) <= allowed or "-" in written[1:]:
+        hint = f" (write amounts like {example})" if any(c.isdigit() for c in written) else ""
+        raise AmountProblem(f"{text.strip()!r} is not a number{hint}")
+    try:
+        amount = Decimal(parse_decimal(written, babel_locale, strict=True))
+    except NumberFormatError:
+        raise AmountProblem(
+            f"{text.strip()!r} is not a number as this desk writes amounts (like {example})"
+        ) from None
+    if amount != amount.quantize(Decimal("0.01")):
+        raise AmountProblem(
+            f"{text.strip()!r} has more than two decimals; write cents after "
+            f"{decimal_sign!r} (like {example})"
+        )
+    return amount
+
+
+def _without_currency(text: str, babel_locale: Locale) -> str:
+    """`text` without the office currency's code or sign, nor any other currency sign."""
+    code = _office_currency
+    for sign in sorted(
+        {str(get_currency_symbol(code, babel_locale)), code, code.lower()}, key=len, reverse=True
+    ):
+        text = text.replace(sign, "")
+    return "".join(char for char in text if unicodedata.category(char) != "Sc")
+
+
 # Dates and times ---------------------------------------------------------------------------
 
 # A two-letter year is ambiguous on paper that outlives the decade: write the year in full.
@@ -278,15 +337,19 @@ def datetime(value: dt.datetime | None, locale: str | None = None) -> str:
     )
 
 
-def day(value: dt.date | dt.datetime | None, locale: str | None = None) -> str:
-    """A day with its weekday, without the year (Fri, Dec 4; Fr., 4. Dez.), for lists in a week."""
+def day(
+    value: dt.date | dt.datetime | None, locale: str | None = None, *, year: bool = False
+) -> str:
+    """A day with its weekday (Fri, Dec 4; Fr., 4. Dez.), for lists in a week; `year=True`
+    adds the year, for a day that may fall in another year than the reader's."""
     if value is None:
         return ""
     babel_locale, neutral = _resolve(locale)
     shown = _wall_clock(value).date() if isinstance(value, dt.datetime) else value
     if neutral:
-        return str(format_date(shown, NEUTRAL_PATTERNS["day"], locale=babel_locale))
-    return str(format_skeleton("MMMEd", shown, locale=babel_locale))
+        pattern = NEUTRAL_PATTERNS["day"] + (" yyyy" if year else "")
+        return str(format_date(shown, pattern, locale=babel_locale))
+    return str(format_skeleton("yMMMEd" if year else "MMMEd", shown, locale=babel_locale))
 
 
 def day_span(first: dt.date, last: dt.date, locale: str | None = None) -> str:

@@ -37,6 +37,7 @@ from sqlalchemy import (
     Float,
     Select,
     String,
+    Subquery,
     and_,
     case,
     cast,
@@ -47,7 +48,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import QueryableAttribute, aliased
 
-from console.models import Referral, ReferralStatus, Staff
+from console.models import Referral, ReferralStatus, SpiffEntry, SpiffEntryKind, Staff
 from console.services.office_time import months_spanning, period_bounds
 
 CLOSED = (ReferralStatus.WON, ReferralStatus.LOST)
@@ -197,6 +198,21 @@ def _sum_where(
     return type_coerce(func.sum(amount).filter(condition), Float)
 
 
+def _spiff_balances() -> Subquery:
+    """Each referral's spiffs as the ledger has them: still owed (earned, net of clawbacks,
+    less paid) and paid, appointment-set spiffs and part payments included."""
+    paid = SpiffEntry.kind == SpiffEntryKind.PAID
+    return (
+        select(
+            SpiffEntry.referral_id,
+            func.sum(case((paid, -SpiffEntry.amount), else_=SpiffEntry.amount)).label("owed"),
+            func.sum(case((paid, SpiffEntry.amount), else_=0)).label("paid"),
+        )
+        .group_by(SpiffEntry.referral_id)
+        .subquery("spiff_balances")
+    )
+
+
 def group_sums(
     connection: Connection, since: dt.date | None, until: dt.date | None
 ) -> pd.DataFrame:
@@ -208,6 +224,18 @@ def group_sums(
     closed = and_(Referral.status.in_(CLOSED), latest)
     prompted = and_(Referral.prompted_by_equipment_id.is_not(None), new)
     month = _month(connection, since, until).label("month")
+    spiffs = _spiff_balances()
+    # A spiff written on the referral alone (a bulk load) counts as the ledger will carry it
+    # over: owed while unpaid, paid once paid.
+    in_ledger = spiffs.c.referral_id.is_not(None)
+    spiffs_owed = case(
+        (in_ledger, spiffs.c.owed),
+        (and_(won, Referral.spiff_paid_at.is_(None)), Referral.spiff_amount),
+    )
+    spiffs_paid = case(
+        (in_ledger, spiffs.c.paid),
+        (Referral.spiff_paid_at.is_not(None), Referral.spiff_amount),
+    )
     statement = _period(
         select(
             Referral.technician_id,
@@ -219,17 +247,15 @@ def group_sums(
             _count_where(closed).label("closed"),
             _count_where(and_(closed, Referral.tech_informed_at.is_not(None))).label("told"),
             _sum_where(won, Referral.won_value).label("value_won"),
-            _sum_where(and_(won, Referral.spiff_paid_at.is_(None)), Referral.spiff_amount).label(
-                "spiffs_owed"
-            ),
-            _sum_where(Referral.spiff_paid_at.is_not(None), Referral.spiff_amount).label(
-                "spiffs_paid"
-            ),
+            type_coerce(func.sum(spiffs_owed), Float).label("spiffs_owed"),
+            type_coerce(func.sum(spiffs_paid), Float).label("spiffs_paid"),
             _count_where(prompted).label("prompted"),
             _count_where(and_(Referral.prompted_by_equipment_id.is_not(None), won)).label(
                 "prompted_won"
             ),
-        ).group_by(Referral.technician_id, Referral.salesperson_id, month),
+        )
+        .outerjoin(spiffs, spiffs.c.referral_id == Referral.id)
+        .group_by(Referral.technician_id, Referral.salesperson_id, month),
         since,
         until,
     )

@@ -52,11 +52,19 @@ def earlier_label(referral: Referral) -> str:
 
 
 def earlier_referrals(session: Session, customer_id: int) -> list[EarlierReferral]:
-    """The customer's referrals, newest first, that a new referral may continue."""
+    """The customer's referrals, newest first, that a new referral may continue: the latest
+    link of each chain (one already continued is not offered again)."""
+    continued = select(Referral.continues_referral_id).where(
+        Referral.continues_referral_id.is_not(None)
+    )
     rows = session.scalars(
         select(Referral)
         .options(joinedload(Referral.equipment))
-        .where(Referral.customer_id == customer_id, Referral.status != RS.CANCELLED)
+        .where(
+            Referral.customer_id == customer_id,
+            Referral.status != RS.CANCELLED,
+            Referral.id.not_in(continued),
+        )
         .order_by(Referral.created_at.desc(), Referral.id.desc())
     )
     return [EarlierReferral(row.id, earlier_label(row)) for row in rows]

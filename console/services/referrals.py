@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -36,6 +37,7 @@ from console.models import (
     Urgency,
 )
 from console.models.referral import Assignment
+from console.services import formatting
 from console.services.assignment import pick_round_robin
 from console.services.errors import Conflict, InputError, NotFound
 from console.services.office_settings import OfficeSettings, load_office_settings
@@ -96,16 +98,28 @@ def awaits_tell_tech(status: ReferralStatus, tech_informed_at: dt.datetime | Non
     return status in OUTCOME_STATUSES and tech_informed_at is None
 
 
-def parse_money(value: Any, field: str, required: bool = False) -> Decimal | None:
-    """A positive amount of money, or a clear refusal naming the field."""
+def parse_money(
+    value: Any, field: str, required: bool = False, locale: str = formatting.NEUTRAL
+) -> Decimal | None:
+    """A positive amount of money, or a clear refusal naming the field.
+
+    Typed text is read the way `locale` writes amounts: plain `1234.50` or `1,234.50` (the
+    command line's way) unless the window passes the desk's locale (`1.234,50` in German).
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise InputError(field, "is required")
         return None
-    try:
-        amount = Decimal(str(value).replace(",", "").replace("$", "").strip())
-    except InvalidOperation:
-        raise InputError(field, f"{value!r} is not a number") from None
+    if isinstance(value, str):
+        try:
+            amount = formatting.read_amount(value, locale)
+        except formatting.AmountProblem as problem:
+            raise InputError(field, str(problem)) from None
+    else:
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            raise InputError(field, f"{value!r} is not a number") from None
     if not amount.is_finite():
         raise InputError(field, f"{value!r} is not a number")
     if amount < 0:
@@ -244,7 +258,10 @@ def create_referral(
     value = parse_money(estimated_value, "estimated value")
     kind = office_category(session, category)
     if continues_referral_id is not None:
-        continued_referral(session, customer_id, continues_referral_id)
+        earlier = continued_referral(session, customer_id, continues_referral_id)
+        # The same need: without a category of its own it keeps the first one's (and so goes
+        # round-robin, and earns spiffs, by it).
+        kind = kind if kind is not None else earlier.category
     referral = Referral(
         customer_id=customer_id,
         technician_id=tech.id,
@@ -299,6 +316,15 @@ def continued_referral(session: Session, customer_id: int, referral_id: int) -> 
             "continues",
             f"referral {referral_id} is for {owner}, another customer; "
             "only a referral of the same customer can be continued",
+        )
+    later = session.scalar(
+        select(Referral.id).where(Referral.continues_referral_id == referral_id).limit(1)
+    )
+    if later is not None:
+        # A need is one chain: two branches from one referral would count its outcome twice.
+        raise InputError(
+            "continues",
+            f"referral {referral_id} is already continued by referral {later}; continue that one",
         )
     return earlier
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -94,6 +95,27 @@ def _shown(value: object) -> str:
     return str(value)
 
 
+def _lines(field: QPlainTextEdit) -> tuple[str, ...]:
+    """A list typed one entry per line; blank lines are not entries."""
+    return tuple(line.strip() for line in field.toPlainText().splitlines() if line.strip())
+
+
+def _page(parent: QWidget, *groups: QWidget) -> QWidget:
+    """A page of groups stacked from the top."""
+    page = QWidget(parent)
+    layout = QVBoxLayout(page)
+    for group in groups:
+        layout.addWidget(group)
+    layout.addStretch(1)
+    return page
+
+
+def _shared_note(parent: QWidget) -> QLabel:
+    note = QLabel("Shared by every desk of the office.", parent)
+    note.setObjectName("sharedNote")
+    return note
+
+
 class PreferencesDialog(QDialog):
     def __init__(
         self, context: DeskContext, settings: QSettings, parent: QWidget | None = None
@@ -118,7 +140,7 @@ class PreferencesDialog(QDialog):
             )
         stored = str(settings.value("briefing/page_size", "") or default_page_size().value)
         self.page_size.setCurrentIndex(max(0, self.page_size.findData(stored)))
-        desk = QGroupBox("This desk", self)
+        desk = QGroupBox("This desk only", self)
         desk_form = QFormLayout(desk)
         desk_form.addRow("Your &name on the record", self.desk_user)
         desk_form.addRow("Briefing &page size", self.page_size)
@@ -192,37 +214,19 @@ class PreferencesDialog(QDialog):
         zone_completer = self.time_zone.completer()
         if zone_completer is not None:  # typing part of a name ("York") finds the zone
             zone_completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        shared = QGroupBox("The office (shared by every desk)", self)
-        office_form = QFormLayout(shared)
-        office_form.addRow("First &contact within", self.first_contact)
-        office_form.addRow("", self.business_hours)
-        office_form.addRow("Business day &starts", self.day_start)
-        office_form.addRow("Business day &ends", self.day_end)
-        spiff_row = QHBoxLayout()
-        spiff_row.addWidget(self.spiff_rules)
-        spiff_row.addStretch(1)
-        office_form.addRow("Spiffs", spiff_row)
-        office_form.addRow("&Lost reasons", self.lost_reasons)
-        office_form.addRow("&Visits on a briefing", self.history_visits)
-        office_form.addRow("Appointment lengt&h", self.appointment_minutes)
-        office_form.addRow("Office &time zone", self.time_zone)
-        office_form.addRow("C&urrency", self.currency)
         self.round_robin = QCheckBox("&Assign new referrals round-robin", self)
         self.round_robin.setChecked(office.assign_round_robin)
-        salespeople = QPushButton("Sales&people…", self)
-        salespeople.setToolTip("Which categories each salesperson takes, and who is away")
-        salespeople.clicked.connect(lambda: SalespeopleDialog(context, self).exec())
-        round_robin_row = QHBoxLayout()
-        round_robin_row.addWidget(self.round_robin)
-        round_robin_row.addStretch(1)
-        round_robin_row.addWidget(salespeople)
-        office_form.addRow("", round_robin_row)
+        self.referral_categories = QPlainTextEdit("\n".join(office.referral_categories), self)
+        self.referral_categories.setObjectName("referralCategories")
+        self.referral_categories.setAccessibleName("Referral categories, one per line")
+        self.referral_categories.setTabChangesFocus(True)
         self.setting_fields: dict[str, QWidget] = {
             "first_contact_hours": self.first_contact,
             "business_hours_only": self.business_hours,
             "business_day_start": self.day_start,
             "business_day_end": self.day_end,
             "lost_reasons": self.lost_reasons,
+            "referral_categories": self.referral_categories,
             "history_visits_on_briefing": self.history_visits,
             "appointment_minutes": self.appointment_minutes,
             "time_zone": self.time_zone,
@@ -233,23 +237,88 @@ class PreferencesDialog(QDialog):
         self.error = error_label(self)
         buttons = save_cancel_buttons(self, self.save)
         self.buttons = buttons
-        # Two pages: what is this desk's alone, and what every desk of the office shares.
+        # What is this desk's alone, then what every desk of the office shares, one page each.
         self.pages = QTabWidget(self)
         self.pages.setObjectName("preferencesPages")
-        for title, groups in (
-            ("This desk", (desk, sync_box, mail_box)),
-            ("The office", (shared, self._template_group())),
+        self.pages.setUsesScrollButtons(False)
+        for title, page in (
+            ("This desk", _page(self.pages, desk)),
+            ("The office: rules", self._rules_page()),
+            ("Lists", self._lists_page()),
+            ("Mail", _page(self.pages, mail_box, self._template_group())),
+            ("Sync", _page(self.pages, sync_box)),
         ):
-            page = QWidget(self.pages)
-            page_layout = QVBoxLayout(page)
-            for group in groups:
-                page_layout.addWidget(group)
-            page_layout.addStretch(1)
             self.pages.addTab(page, title)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    def _rules_page(self) -> QWidget:
+        """The office's rules in small groups, two columns: each group reads as one question."""
+        contact = QGroupBox("First contact", self)
+        contact_form = QFormLayout(contact)
+        contact_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        contact_form.addRow("First &contact within", self.first_contact)
+        contact_form.addRow("", self.business_hours)
+        contact_form.addRow("Business day &starts", self.day_start)
+        contact_form.addRow("Business day &ends", self.day_end)
+        visits = QGroupBox("Sales visits", self)
+        visits_form = QFormLayout(visits)
+        visits_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        visits_form.addRow("Appointment lengt&h", self.appointment_minutes)
+        visits_form.addRow("&Visits on a briefing", self.history_visits)
+        place = QGroupBox("Time and money", self)
+        place_form = QFormLayout(place)
+        place_form.addRow("Office &time zone", self.time_zone)
+        place_form.addRow("C&urrency", self.currency)
+        people = QGroupBox("Assignment and spiffs", self)
+        people_layout = QVBoxLayout(people)
+        people_layout.addWidget(self.round_robin)
+        salespeople = QPushButton("Sales&people…", self)
+        salespeople.setToolTip("Which categories each salesperson takes, and who is away")
+        salespeople.clicked.connect(lambda: SalespeopleDialog(self.context, self).exec())
+        buttons_row = QHBoxLayout()
+        buttons_row.addWidget(salespeople)
+        buttons_row.addWidget(self.spiff_rules)
+        buttons_row.addStretch(1)
+        people_layout.addLayout(buttons_row)
+        page = QWidget(self.pages)
+        grid = QGridLayout(page)
+        grid.addWidget(_shared_note(page), 0, 0, 1, 2)
+        grid.addWidget(contact, 1, 0)
+        grid.addWidget(visits, 1, 1)
+        grid.addWidget(place, 2, 0)
+        grid.addWidget(people, 2, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(3, 1)
+        return page
+
+    def _lists_page(self) -> QWidget:
+        """The office's word lists side by side, one entry per line."""
+        reasons = QGroupBox("&Lost reasons", self)
+        reasons_layout = QVBoxLayout(reasons)
+        reasons_hint = QLabel("Offered when a referral is lost. One per line.", self)
+        reasons_hint.setWordWrap(True)
+        reasons_layout.addWidget(reasons_hint)
+        reasons_layout.addWidget(self.lost_reasons, 1)
+        reasons.setFocusProxy(self.lost_reasons)
+        categories = QGroupBox("Referral &categories", self)
+        categories_layout = QVBoxLayout(categories)
+        categories_hint = QLabel("Spiff rules and assignment go by it. One per line.", self)
+        categories_hint.setWordWrap(True)
+        categories_layout.addWidget(categories_hint)
+        categories_layout.addWidget(self.referral_categories, 1)
+        categories.setFocusProxy(self.referral_categories)
+        page = QWidget(self.pages)
+        layout = QVBoxLayout(page)
+        layout.addWidget(_shared_note(page))
+        lists = QHBoxLayout()
+        lists.addWidget(reasons, 1)
+        lists.addWidget(categories, 1)
+        layout.addLayout(lists, 1)
+        return page
 
     def reveal(self, field: QWidget) -> None:
         """Show the page holding `field` and put the cursor in it."""
@@ -450,9 +519,7 @@ class PreferencesDialog(QDialog):
 
     def office_settings(self) -> OfficeSettings:
         """The office rules as entered and checked; `SettingsProblem` names the wrong one."""
-        reasons = tuple(
-            line.strip() for line in self.lost_reasons.toPlainText().splitlines() if line.strip()
-        )
+        reasons = _lines(self.lost_reasons)
         entered = replace(
             self.office,
             first_contact_hours=self.first_contact.value(),
@@ -460,6 +527,7 @@ class PreferencesDialog(QDialog):
             business_day_start=self.day_start.value(),
             business_day_end=self.day_end.value(),
             lost_reasons=reasons,
+            referral_categories=_lines(self.referral_categories),
             history_visits_on_briefing=self.history_visits.value(),
             appointment_minutes=self.appointment_minutes.value(),
             time_zone=self.time_zone.currentText().strip(),

@@ -84,6 +84,24 @@ def test_continuing_a_referral_that_does_not_exist_is_refused(desk: Session) -> 
     assert counts(desk) == before
 
 
+def test_a_referral_already_continued_is_refused_naming_the_link_to_continue(
+    desk: Session,
+) -> None:
+    first = refer(desk, "Miller Household")
+    second = refer(desk, "Miller Household", continues=first.id)
+    desk.commit()
+    before = counts(desk)
+    with pytest.raises(InputError) as refused:
+        refer(desk, "Miller Household", continues=first.id)
+    assert refused.value.message == (
+        f"referral {first.id} is already continued by referral {second.id}; continue that one"
+    )
+    desk.rollback()
+    assert counts(desk) == before
+    third = refer(desk, "Miller Household", continues=second.id)
+    assert third.continues_referral_id == second.id
+
+
 @pytest.fixture
 def chains(engine: Engine) -> Engine:
     """Ana: lost in January, continued in February by a win of 5,000 (one chain).
@@ -159,3 +177,26 @@ def test_the_report_counts_each_need_once(
     }
     assert rows["Ana Tech"] == ["1", "1", "0"]
     assert rows["Bo Tech"] == ["2", "0", "1"]
+
+
+def test_a_continued_referral_keeps_the_first_one_s_category_unless_given_its_own(
+    desk: Session,
+) -> None:
+    owner = desk.scalars(select(Customer).where(Customer.name == "Miller Household")).one()
+
+    def refer_in(category: str | None, continues: int | None = None) -> Referral:
+        return create_referral(
+            desk,
+            customer_id=owner.id,
+            technician="Ana Tech",
+            pain_point="no maintenance plan",
+            category=category,
+            continues_referral_id=continues,
+            actor="desk",
+            now=JAN,
+        )
+
+    first = refer_in("Maintenance plan")
+    second = refer_in(None, continues=first.id)
+    third = refer_in("Equipment replacement", continues=second.id)
+    assert (second.category, third.category) == ("Maintenance plan", "Equipment replacement")

@@ -21,7 +21,7 @@ from console.models import ReferralStatus, StaffRole
 from console.services.referrals import StepDetails, create_referral, move_referral
 from console.services.staff import staff_list
 from console.views.context import DeskContext
-from console.views.referrals.appointment_dialog import MoveAppointmentDialog
+from console.views.referrals.appointment_dialog import AppointmentDialog, MoveAppointmentDialog
 from console.views.referrals.attempt_dialog import AttemptDialog
 from console.views.referrals.referral_panel import ReferralPanel
 from console.views.referrals.step_dialog import StepDialog
@@ -83,18 +83,29 @@ def click(panel: ReferralPanel, target: ReferralStatus) -> None:
 
 
 def take_step(
-    panel: ReferralPanel, target: ReferralStatus, fill: Callable[[StepDialog], None] | None = None
+    panel: ReferralPanel,
+    target: ReferralStatus,
+    fill: Callable[[StepDialog], None] | Callable[[AppointmentDialog], None] | None = None,
 ) -> Seen:
     """Press the step's button; fill and confirm its dialog when the step asks for data.
 
     "Contacted" opens the contact attempt dialog, ticked as reached: it is recorded as is.
+    "Set appointment" opens the booking dialog, filled by `fill` and booked.
     """
     if target is RS.CONTACTED:
         when_dialog_opens(AttemptDialog, lambda dialog: dialog.save())
+    elif target is RS.APPOINTMENT_SET:
+
+        def book(dialog: AppointmentDialog) -> None:
+            if fill is not None:
+                fill(dialog)  # type: ignore[arg-type]
+            dialog.save()
+
+        when_dialog_opens(AppointmentDialog, book)
     elif fill is not None:
 
         def confirm(dialog: StepDialog) -> None:
-            fill(dialog)
+            fill(dialog)  # type: ignore[arg-type]
             dialog.buttons_ok()
 
         when_dialog_opens(StepDialog, confirm)
@@ -118,8 +129,7 @@ def add_a_note(text: str) -> Callable[[StepDialog], None]:
     return fill
 
 
-def appointment_tomorrow(dialog: StepDialog) -> None:
-    assert dialog.when is not None
+def appointment_tomorrow(dialog: AppointmentDialog) -> None:
     dialog.when.setDateTime(QDateTime(QDate.currentDate().addDays(1), QTime(10, 0)))
 
 

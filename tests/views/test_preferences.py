@@ -135,6 +135,16 @@ def _dialog(qtbot, context: DeskContext, tmp_path: Path) -> PreferencesDialog:  
             "day_end",
         ),
         (
+            lambda d: d.referral_categories.setPlainText("\n  \n"),
+            "Referral categories: give at least one",
+            "referral_categories",
+        ),
+        (
+            lambda d: d.referral_categories.setPlainText("Furnaces\n" + "Heat pumps " * 9),
+            "Referral categories: Heat pumps Heat pumps Heat pum…: at most 80 characters",
+            "referral_categories",
+        ),
+        (
             lambda d: d.time_zone.setCurrentText("Atlantis/Capital"),
             "Office time zone: 'Atlantis/Capital' is not a time zone;"
             " use a name like America/New_York",
@@ -155,6 +165,40 @@ def test_a_refused_rule_is_named_the_dialog_stays_open_and_nothing_is_saved(  # 
     assert dialog.isVisible() and dialog.result() != dialog.DialogCode.Accepted
     refused = getattr(dialog, field)
     assert dialog.focusWidget() in (refused, getattr(refused, "lineEdit", lambda: None)())
+    with context.read() as session:
+        assert load_office_settings(session) == before
+
+
+def test_the_referral_categories_are_edited_one_per_line(  # type: ignore[no-untyped-def]
+    qtbot, context: DeskContext, tmp_path: Path
+) -> None:
+    dialog = _dialog(qtbot, context, tmp_path)
+    with context.read() as session:
+        assert dialog.referral_categories.toPlainText().splitlines() == list(
+            load_office_settings(session).referral_categories
+        )
+    dialog.referral_categories.setPlainText("Furnaces\n\n  Water treatment  \nDuct cleaning\n")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    with context.read() as session:
+        office = load_office_settings(session)
+    assert office.referral_categories == ("Furnaces", "Water treatment", "Duct cleaning")
+
+
+def test_a_refused_category_list_shows_on_the_lists_page(  # type: ignore[no-untyped-def]
+    qtbot, context: DeskContext, tmp_path: Path
+) -> None:
+    dialog = _dialog(qtbot, context, tmp_path)
+    with context.read() as session:
+        before = load_office_settings(session)
+    dialog.pages.setCurrentIndex(0)
+    dialog.referral_categories.setPlainText("")
+    dialog.save()
+    assert dialog.pages.tabText(dialog.pages.currentIndex()) == "Lists"
+    assert dialog.pages.currentWidget().isAncestorOf(dialog.referral_categories)
+    assert dialog.error.isVisible()
+    assert dialog.error.text() == "Referral categories: give at least one"
+    assert dialog.focusWidget() is dialog.referral_categories
     with context.read() as session:
         assert load_office_settings(session) == before
 

@@ -12,6 +12,7 @@ from console.models import Referral, ReferralStatus, ServiceVisit
 from console.services.worklists import Worklist
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
+from console.views.referrals.appointment_dialog import AppointmentDialog
 from console.views.referrals.attempt_dialog import AttemptDialog
 from console.views.referrals.new_referral_dialog import NewReferralDialog
 from console.views.referrals.step_dialog import StepDialog
@@ -87,8 +88,11 @@ def test_referral_from_history_row_to_won_and_tech_told(
     assert window.worklists.panel.detail.status is ReferralStatus.CONTACTED
     assert "1 attempt" in window.worklists.panel.summary.text()
     assert "Won…" in visible_steps(window) and "Assign…" not in visible_steps(window)
-    when_dialog_opens(StepDialog, lambda d: d.buttons_ok())
+    booked: list[AppointmentDialog] = []
+    when_dialog_opens(AppointmentDialog, lambda d: d.save(), booked)
     click_step(qtbot, window, "appointment_set")
+    assert booked and not booked[0].moving  # the booking dialog, with the salesperson's day
+    assert window.worklists.panel.detail.status is ReferralStatus.APPOINTMENT_SET
 
     def win(dialog: StepDialog) -> None:
         dialog.value.setText("9100")

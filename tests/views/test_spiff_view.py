@@ -12,9 +12,11 @@ from PySide6.QtCore import QItemSelectionModel, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import Engine, select
 
-from console.database import make_engine
+from console.database import make_engine, session_factory
 from console.migrate import upgrade_database
 from console.models import SpiffEntry, SpiffEntryKind
+from console.services.referrals import cancel_sale
+from console.services.spiffs import mark_spiffs_paid
 from console.views.context import DeskContext
 from console.views.referrals.spiff_rules_dialog import SpiffRulesDialog
 from console.views.referrals.spiff_view import SpiffView
@@ -176,3 +178,78 @@ def test_the_spiff_rules_open_from_the_view(qtbot: Any, view: SpiffView) -> None
     when_dialog_opens(SpiffRulesDialog, lambda dialog: dialog.reject(), seen)
     view.rules.click()
     assert len(seen) == 1 and seen[0].table.rowCount() == 3
+
+
+def open_view(qtbot: Any, engine: Engine) -> SpiffView:
+    context = DeskContext.for_engine(engine, desk_user="kim")
+    shown = SpiffView(context)
+    qtbot.addWidget(shown)
+    shown.resize(1366, 700)
+    shown.show()
+    qtbot.waitUntil(lambda: shown.technician_model.rowCount() == 2, timeout=TIMEOUT_MS)
+    return shown
+
+
+def pay_then_claw_back(engine: Engine, paid: list[int], cancelled: list[int]) -> None:
+    with session_factory(engine).begin() as session:
+        mark_spiffs_paid(session, paid, "kim")
+    for referral_id in cancelled:
+        with session_factory(engine).begin() as session:
+            cancel_sale(session, referral_id, "sam", "Customer backed out")
+
+
+def test_pay_is_refused_with_the_reason_when_clawbacks_leave_nothing_owed(
+    qtbot: Any, spiff_engine: Engine, made: dict[str, list[int]]
+) -> None:
+    first, second, third, _cancelled = made["Ana Tech"]
+    pay_then_claw_back(spiff_engine, [first, second], [first, second])
+    view = open_view(qtbot, spiff_engine)
+    assert texts(view.technician_model, 0) == ["Ben Ortiz", "Ana Tech"]
+    assert texts(view.technician_model, 5) == ["$69.00", "($125.00)"]
+    choose_technician(qtbot, view, "Ana Tech")
+    select_referrals(view, [third])
+    assert not view.pay.isEnabled()
+    assert view.pay.toolTip() == (
+        "Nothing to pay: Ana Tech owes back $125.00 from clawbacks of spiffs already paid,"
+        " more than the selected referrals earned"
+    )
+    view.pay.click()  # disabled: no question, no payment
+    with spiff_engine.connect() as connection:
+        assert connection.execute(
+            select(SpiffEntry.referral_id).where(SpiffEntry.kind == SpiffEntryKind.PAID)
+        ).scalars().all() == [first, second]
+
+
+def test_paying_offsets_a_clawback_and_asks_for_the_net_amount(
+    qtbot: Any, spiff_engine: Engine, made: dict[str, list[int]], desk_watch: DeskWatch
+) -> None:
+    first, second, third, _cancelled = made["Ana Tech"]
+    pay_then_claw_back(spiff_engine, [first], [first])
+    view = open_view(qtbot, spiff_engine)
+    choose_technician(qtbot, view, "Ana Tech")
+    select_referrals(view, [second, third])
+    assert view.pay.isEnabled() and view.pay.toolTip() == ""
+    assert view.pay.text() == "&Pay selected (2): $125.00"
+
+    desk_watch.expect_message_boxes()
+    asked: list[str] = []
+
+    def answer_yes() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer_yes)
+            return
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    QTimer.singleShot(0, answer_yes)
+    view.pay.click()
+    assert asked == [
+        "Record $125.00 for 2 referral(s) as paid to Ana Tech?\n\nThe referrals owe $250.00;"
+        " $125.00 of it is offset against clawbacks of spiffs already paid, so $125.00 is"
+        " paid out."
+    ]
+    qtbot.waitUntil(
+        lambda: texts(view.technician_model, 5) == ["$69.00", "$0.00"], timeout=TIMEOUT_MS
+    )
+    assert texts(view.technician_model, 4)[1] == "$250.00"  # paid: 125, then 250 less 125

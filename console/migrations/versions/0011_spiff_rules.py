@@ -9,12 +9,15 @@ any category at the won stage, with the same terms; the three setting rows go. E
 referral's spiff becomes an accrued ledger entry, and a paid one also a paid entry at the time
 it was paid, so the ledger starts out owing and having paid exactly what the referrals said.
 The referrals keep their spiff amount and paid time, which the ledger keeps up from now on.
+An office that paid no spiff (an amount of zero) gets no rule, and no spiff of zero enters the
+ledger. A percent is kept as typed (2.125 stays 2.125); money rounds half up to the cent.
 """
 
 import datetime as dt
 import json
+import os
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
@@ -34,6 +37,10 @@ OLD_SETTINGS = ("spiff_mode", "spiff_flat_amount", "spiff_percent")
 ACTOR = "schema upgrade"
 # The pay period the office starts with (the Preferences default): monthly from the 1st.
 ANCHOR = dt.date(2026, 1, 1)
+# The environment variable the app reads for the office's zone when none is set.
+ZONE_ENV = "CONSOLE_TIME_ZONE"
+CARRIED_OVER = "Spiff recorded on the referral (carried over)"
+LIVE_RULE_INDEX = "uq_spiff_rules_live_category_stage"
 
 
 def _create_tables() -> None:
@@ -51,12 +58,21 @@ def _create_tables() -> None:
             sa.Enum(*BASES, name="spiffbasis", native_enum=False, length=20),
             nullable=False,
         ),
-        sa.Column("amount", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=12, scale=4), nullable=False),
         sa.Column("cap", sa.Numeric(precision=12, scale=2), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("removed_at", UTCDateTime(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_spiff_rules")),
+    )
+    live = sa.text("removed_at IS NULL")
+    op.create_index(
+        LIVE_RULE_INDEX,
+        "spiff_rules",
+        [sa.text("coalesce(category, '')"), "stage"],
+        unique=True,
+        sqlite_where=live,
+        postgresql_where=live,
     )
     op.create_table(
         "spiff_entries",
@@ -116,12 +132,15 @@ def _create_tables() -> None:
 
 
 def _office_zone(stored: dict[str, str]) -> dt.tzinfo:
-    name = json.loads(stored["time_zone"]) if "time_zone" in stored else ""
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
+    """The zone the app cuts the office's days in: the office setting, else `CONSOLE_TIME_ZONE`,
+    else the machine's, so carried-over pay periods are the ones the app computes."""
+    setting = json.loads(stored["time_zone"]) if "time_zone" in stored else ""
+    for name in (setting, os.environ.get(ZONE_ENV, "")):
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
     zone = dt.datetime.now().astimezone().tzinfo
     return zone if zone is not None else dt.UTC
 
@@ -136,6 +155,12 @@ def _terms(basis: str, amount: Decimal) -> str:
     return f"Won, any category: {pay}"
 
 
+def _setting_amount(basis: str, typed: str) -> Decimal:
+    """Money to the cent (halves up); a percent as typed, to the four places its column holds."""
+    places = Decimal("0.01") if basis == "flat" else Decimal("0.0001")
+    return Decimal(typed).quantize(places, rounding=ROUND_HALF_UP)
+
+
 def _carry_over(bind: sa.Connection) -> None:
     settings = sa.table("office_settings", sa.column("key"), sa.column("value"))
     stored = {
@@ -145,7 +170,7 @@ def _carry_over(bind: sa.Connection) -> None:
     basis = "percent" if mode == "percent" else "flat"
     setting = "spiff_percent" if basis == "percent" else "spiff_flat_amount"
     default = "2.0" if basis == "percent" else "50.00"
-    amount = Decimal(json.loads(stored.get(setting, json.dumps(default)))).quantize(Decimal("0.01"))
+    amount = _setting_amount(basis, json.loads(stored.get(setting, json.dumps(default))))
     now = dt.datetime.now(dt.UTC)
     rules = sa.table(
         "spiff_rules",
@@ -153,18 +178,24 @@ def _carry_over(bind: sa.Connection) -> None:
         sa.column("category", sa.String),
         sa.column("stage", sa.String),
         sa.column("basis", sa.String),
-        sa.column("amount", sa.Numeric(12, 2)),
+        sa.column("amount", sa.Numeric(12, 4)),
         sa.column("cap", sa.Numeric(12, 2)),
         sa.column("created_at", UTCDateTime()),
         sa.column("version", sa.Integer),
     )
-    rule_id = bind.execute(
-        sa.insert(rules)
-        .values(category=None, stage="won", basis=basis, amount=amount, created_at=now, version=1)
-        .returning(rules.c.id)
-    ).scalar_one()
+    # An office that paid no spiff gets no rule: a rule paying nothing is one it cannot save.
+    rule_id = None
+    terms = CARRIED_OVER
+    if amount > 0:
+        rule_id = bind.execute(
+            sa.insert(rules)
+            .values(
+                category=None, stage="won", basis=basis, amount=amount, created_at=now, version=1
+            )
+            .returning(rules.c.id)
+        ).scalar_one()
+        terms = f"{_terms(basis, amount)} (carried over)"
     zone = _office_zone(stored)
-    terms = f"{_terms(basis, amount)} (carried over)"
     referrals = sa.table(
         "referrals",
         sa.column("id", sa.Integer),
@@ -196,7 +227,7 @@ def _carry_over(bind: sa.Connection) -> None:
             referrals.c.spiff_paid_at,
             sa.func.coalesce(referrals.c.closed_at, referrals.c.created_at),
         )
-        .where(referrals.c.status == "won", referrals.c.spiff_amount.is_not(None))
+        .where(referrals.c.status == "won", referrals.c.spiff_amount > 0)
         .order_by(referrals.c.id)
     ).all()
     rows = []
@@ -248,7 +279,7 @@ def _restore_setting(bind: sa.Connection) -> None:
         sa.column("category", sa.String),
         sa.column("stage", sa.String),
         sa.column("basis", sa.String),
-        sa.column("amount", sa.Numeric(12, 2)),
+        sa.column("amount", sa.Numeric(12, 4)),
         sa.column("removed_at", UTCDateTime()),
     )
     found = bind.execute(
@@ -263,11 +294,14 @@ def _restore_setting(bind: sa.Connection) -> None:
     setting = "spiff_percent" if basis == "percent" else "spiff_flat_amount"
     settings = sa.table("office_settings", sa.column("key"), sa.column("value"))
     bind.execute(sa.delete(settings).where(settings.c.key.in_(OLD_SETTINGS)))
+    kept = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if basis == "percent":
+        kept = Decimal(amount).normalize()
     bind.execute(
         sa.insert(settings),
         [
             {"key": "spiff_mode", "value": json.dumps(basis)},
-            {"key": setting, "value": json.dumps(str(Decimal(amount).quantize(Decimal("0.01"))))},
+            {"key": setting, "value": json.dumps(f"{kept:f}")},
         ],
     )
 
@@ -281,4 +315,5 @@ def downgrade() -> None:
     op.drop_index("ix_spiff_entries_technician_kind", table_name="spiff_entries")
     op.drop_index(op.f("ix_spiff_entries_referral_id"), table_name="spiff_entries")
     op.drop_table("spiff_entries")
+    op.drop_index(LIVE_RULE_INDEX, table_name="spiff_rules")
     op.drop_table("spiff_rules")

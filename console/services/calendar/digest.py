@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from console.models import (
@@ -21,6 +21,8 @@ from console.models import (
     Referral,
     ReferralEvent,
     ReferralStatus,
+    SpiffEntry,
+    SpiffEntryKind,
     Staff,
     StaffRole,
 )
@@ -123,6 +125,9 @@ class TechnicianDigest:
     referrals: list[MadeReferral]
     outcomes: list[Outcome]
     paid: list[PaidSpiff]
+    # From the spiff ledger: earned in the week (net of clawbacks, every stage) and owed at
+    # its end, as the Spiffs view and payroll count them.
+    spiffs_accrued: Decimal
     owed_to_date: Decimal
     made_at: dt.datetime
 
@@ -137,10 +142,6 @@ class TechnicianDigest:
     @property
     def won_value(self) -> Decimal:
         return sum((outcome.won_value or ZERO for outcome in self.won), ZERO)
-
-    @property
-    def spiffs_accrued(self) -> Decimal:
-        return sum((outcome.spiff or ZERO for outcome in self.won), ZERO)
 
     @property
     def spiffs_paid(self) -> Decimal:
@@ -170,6 +171,11 @@ class TechnicianDigest:
             f"Thank you for your work this week, {name}. When a unit is old or a customer"
             " is worried, one call to the office turns it into a referral."
         )
+
+
+def _cents(total: object) -> Decimal:
+    """A ledger sum as money; a sum over no entries (None) is nothing."""
+    return Decimal(str(total)).quantize(ZERO) if total is not None else ZERO
 
 
 def _count(number: int, noun: str) -> str:
@@ -226,21 +232,24 @@ def technician_digest(
         )
         .order_by(ReferralEvent.at, ReferralEvent.id)
     )
+    is_paid = SpiffEntry.kind == SpiffEntryKind.PAID
+    technicians = SpiffEntry.technician_id == technician.id
     paid = session.execute(
-        select(Referral.id, Customer.name, Referral.spiff_amount, Referral.spiff_paid_at)
+        select(Referral.id, Customer.name, func.sum(SpiffEntry.amount), func.max(SpiffEntry.at))
+        .join(Referral, SpiffEntry.referral_id == Referral.id)
         .join(Customer, Referral.customer_id == Customer.id)
-        .where(
-            Referral.technician_id == technician.id,
-            Referral.spiff_paid_at >= start,
-            Referral.spiff_paid_at < end,
-        )
-        .order_by(Referral.spiff_paid_at, Referral.id)
+        .where(technicians, is_paid, SpiffEntry.at >= start, SpiffEntry.at < end)
+        .group_by(Referral.id, Customer.name)
+        .order_by(func.max(SpiffEntry.at), Referral.id)
     )
-    owed = session.scalars(
-        select(Referral.spiff_amount).where(
-            Referral.technician_id == technician.id,
-            Referral.status == ReferralStatus.WON,
-            Referral.spiff_paid_at.is_(None),
+    earned = session.scalar(
+        select(func.sum(SpiffEntry.amount)).where(
+            technicians, ~is_paid, SpiffEntry.at >= start, SpiffEntry.at < end
+        )
+    )
+    owed = session.scalar(
+        select(func.sum(case((is_paid, -SpiffEntry.amount), else_=SpiffEntry.amount))).where(
+            technicians, SpiffEntry.at < end
         )
     )
     return TechnicianDigest(
@@ -254,12 +263,9 @@ def technician_digest(
             for rid, name, status, at, value, reason, spiff in reached
             if status is not None
         ],
-        paid=[
-            PaidSpiff(rid, name, amount or ZERO, at)
-            for rid, name, amount, at in paid
-            if at is not None
-        ],
-        owed_to_date=sum((amount or ZERO for amount in owed), ZERO),
+        paid=[PaidSpiff(rid, name, _cents(amount), at) for rid, name, amount, at in paid if amount],
+        spiffs_accrued=_cents(earned),
+        owed_to_date=_cents(owed),
         made_at=now or utc_now(),
     )
 

@@ -15,6 +15,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
+from console.services import formatting
 from console.services.briefing.fonts import BOLD, markup
 from console.services.briefing.page import PageSize
 from console.services.briefing.render import (
@@ -30,7 +31,6 @@ from console.services.briefing.render import (
     sheet_styles,
 )
 from console.services.calendar.digest import TechnicianDigest, money, outcome_line
-from console.services.office_time import local
 
 PAD = 3  # inside each figure box, so amounts keep their size
 
@@ -43,7 +43,7 @@ def render_digest(digest: TechnicianDigest, page_size: PageSize = PageSize.LETTE
     )
     width = document.width - 2 * FRAME_PADDING
     styles = _styles()
-    made = f"{local(digest.made_at):%Y-%m-%d %H:%M}"
+    made = formatting.datetime(digest.made_at)
     footer = f"{digest.technician} · week {digest.week.label} · made {made}"
 
     def draw_footer(canvas: Canvas, _document: Any) -> None:
@@ -99,7 +99,7 @@ def _flowables(
             ["Day", "Customer", "What you saw", "Now"],
             [
                 [
-                    f"{local(row.created_at):%a %d %b}",
+                    formatting.day(row.created_at),
                     row.customer,
                     row.pain_point,
                     row.status.label,
@@ -116,10 +116,7 @@ def _flowables(
     story.append(
         _table(
             ["Day", "Customer", "Outcome"],
-            [
-                [f"{local(row.at):%a %d %b}", row.customer, outcome_line(row)]
-                for row in digest.outcomes
-            ],
+            [[formatting.day(row.at), row.customer, outcome_line(row)] for row in digest.outcomes],
             [0.14, 0.32, 0.54],
             width,
             styles,
@@ -130,10 +127,7 @@ def _flowables(
     story.append(
         _table(
             ["Day", "Customer", "Amount"],
-            [
-                [f"{local(row.paid_at):%a %d %b}", row.customer, money(row.amount)]
-                for row in digest.paid
-            ],
+            [[formatting.day(row.paid_at), row.customer, money(row.amount)] for row in digest.paid],
             [0.14, 0.56, 0.30],
             width,
             styles,
@@ -191,8 +185,8 @@ def _fitted(style: ParagraphStyle, text: str, room: float) -> ParagraphStyle:
 
 
 def _figure(value: Decimal) -> str:
-    """An amount for a figure box: whole dollars when there are no cents, so it fits."""
-    return f"${value:,.0f}" if value == value.to_integral_value() else money(value)
+    """An amount for a figure box: whole units when there are no cents, so it fits."""
+    return formatting.money(value, cents=value != value.to_integral_value())
 
 
 def _thanks(digest: TechnicianDigest, width: float, styles: dict[str, ParagraphStyle]) -> Table:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from console.models import (
     EventKind,
@@ -25,6 +27,7 @@ from console.models import (
     SpiffRule,
     SpiffStage,
 )
+from console.services import formatting
 from console.services.errors import InputError, stale_as_conflict
 from console.services.office_settings import OfficeSettings, load_office_settings
 from console.services.office_time import local_date, utc_now
@@ -217,8 +220,13 @@ def mark_spiffs_paid(
     now: dt.datetime | None = None,
     settings: OfficeSettings | None = None,
 ) -> Decimal:
-    """Pay what each referral's spiffs still owe, as one paid entry per referral; returns the
-    total. Refuses the whole payment, naming the referral, if any of them owes nothing.
+    """Settle what each referral's spiffs still owe, as one paid entry per referral; returns
+    the money paid out. Refuses the whole payment, naming the referral, if any of them owes
+    nothing.
+
+    A technician is never paid more than they are owed overall: what a clawback took back
+    after it was paid (a referral paid more than it earned) is offset first, and the ledger
+    says so on both referrals.
 
     Each referral's row is written first, against the version this desk read, so two desks
     paying the same spiff meet a Conflict rather than paying it twice.
@@ -244,6 +252,7 @@ def mark_spiffs_paid(
     with stale_as_conflict(what):
         session.flush()
     total = ZERO
+    owed_back: dict[int, list[OwedBack]] = {}
     for referral in referrals:
         entries = _entries(session, referral.id)
         if not any(entry.kind in EARNED for entry in entries):
@@ -260,12 +269,18 @@ def mark_spiffs_paid(
         owed = earned - already
         if owed <= 0:
             raise InputError("referral", f"referral {referral.id} has no spiff owed")
+        if referral.technician_id not in owed_back:
+            owed_back[referral.technician_id] = _paid_back_owing(
+                session, referral.technician_id, set(ids)
+            )
+        offsets = _take_offsets(owed, owed_back[referral.technician_id])
+        cash = owed - sum((amount for _rid, amount in offsets), ZERO)
         session.add(
             SpiffEntry(
                 referral_id=referral.id,
                 technician_id=referral.technician_id,
                 rule_id=None,
-                terms=PAYMENT,
+                terms=_settled_terms(owed, cash, offsets),
                 stage=None,
                 kind=SpiffEntryKind.PAID,
                 amount=owed,
@@ -274,20 +289,119 @@ def mark_spiffs_paid(
                 actor=actor,
             )
         )
+        for offset_id, amount in offsets:
+            _recover(session, offset_id, referral, amount, actor, at, settings)
         referral.spiff_amount = earned
-        total += owed
+        total += cash
+        note = f"Spiff of {formatting.money(owed)} paid"
+        if offsets:
+            note = (
+                f"Spiff of {formatting.money(owed)} settled: {_settled_terms(owed, cash, offsets)}"
+            )
         session.add(
             ReferralEvent(
                 referral_id=referral.id,
                 actor=actor,
                 kind=EventKind.SPIFF_PAID,
                 at=at,
-                note=f"Spiff of ${owed:,.2f} paid",
+                note=note[:500],
             )
         )
     with stale_as_conflict(what):
         session.flush()
     return total
+
+
+@dataclass(slots=True)
+class OwedBack:
+    """What a technician still owes back on one referral paid more than it earned."""
+
+    referral_id: int
+    amount: Decimal
+
+
+def _paid_back_owing(session: Session, technician_id: int, paying: set[int]) -> list[OwedBack]:
+    """What is owed back on each of the technician's referrals (other than those being
+    paid) that was paid more than it earned after a clawback, oldest referral first."""
+    balance = func.sum(
+        case((SpiffEntry.kind == SpiffEntryKind.PAID, -SpiffEntry.amount), else_=SpiffEntry.amount)
+    )
+    rows = session.execute(
+        select(SpiffEntry.referral_id, balance)
+        .where(SpiffEntry.technician_id == technician_id, SpiffEntry.referral_id.not_in(paying))
+        .group_by(SpiffEntry.referral_id)
+        .having(balance < 0)
+        .order_by(SpiffEntry.referral_id)
+    ).all()
+    return [
+        OwedBack(referral_id, -Decimal(str(amount)).quantize(ZERO)) for referral_id, amount in rows
+    ]
+
+
+def _take_offsets(owed: Decimal, owed_back: list[OwedBack]) -> list[tuple[int, Decimal]]:
+    """Use up to `owed` of what the technician owes back, oldest first; what was taken is
+    removed from `owed_back` so a later referral in the same payment does not take it again."""
+    taken: list[tuple[int, Decimal]] = []
+    left = owed
+    for item in owed_back:
+        if left <= 0:
+            break
+        amount = min(left, item.amount)
+        if amount <= 0:
+            continue
+        item.amount -= amount
+        left -= amount
+        taken.append((item.referral_id, amount))
+    return taken
+
+
+def _settled_terms(owed: Decimal, cash: Decimal, offsets: list[tuple[int, Decimal]]) -> str:
+    """How a referral's spiff was settled, in the ledger's words."""
+    if not offsets:
+        return PAYMENT
+    offset = sum((amount for _rid, amount in offsets), ZERO)
+    ids = [str(referral_id) for referral_id, _amount in offsets]
+    named = f"referral {ids[0]}" if len(ids) == 1 else f"referrals {', '.join(ids[:10])}"
+    if len(ids) > 10:
+        named += f" and {len(ids) - 10} more"
+    clawback = "clawback" if len(ids) == 1 else "clawbacks"
+    terms = (
+        f"{formatting.money(owed)} owed, {formatting.money(offset)} offset against the "
+        f"{clawback} of {named}, {formatting.money(cash)} paid"
+    )
+    return terms[:200]
+
+
+def _recover(
+    session: Session,
+    referral_id: int,
+    settled: Referral,
+    amount: Decimal,
+    actor: str,
+    at: dt.datetime,
+    settings: OfficeSettings,
+) -> None:
+    """A negative payment on a referral paid more than it earned after a clawback: `amount`
+    of it is taken back out of `settled`'s spiff. Its row is written too, so a desk offsetting
+    the same clawback at the same time meets a Conflict."""
+    referral = session.get(Referral, referral_id)
+    assert referral is not None
+    entry = SpiffEntry(
+        referral_id=referral_id,
+        technician_id=settled.technician_id,
+        rule_id=None,
+        terms=f"{formatting.money(amount)} of the clawback recovered from the spiff of "
+        f"referral {settled.id}",
+        stage=None,
+        kind=SpiffEntryKind.PAID,
+        amount=-amount,
+        at=at,
+        period_start=_period_start(at, settings),
+        actor=actor,
+    )
+    session.add(entry)
+    keep_referral_in_step(referral, [*_entries(session, referral_id), entry])
+    flag_modified(referral, "spiff_paid_at")
 
 
 def carry_over_referral_spiffs(session: Session, settings: OfficeSettings | None = None) -> int:

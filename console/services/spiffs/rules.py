@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from console.models import SpiffBasis, SpiffRule, SpiffStage
+from console.services import formatting
 from console.services.errors import Conflict, InputError, stale_as_conflict
 from console.services.office_settings import (
     OfficeSettings,
@@ -24,8 +26,13 @@ from console.services.office_settings import (
 from console.services.office_time import utc_now
 
 CENT = Decimal("0.01")
+# A percent rate is kept as typed, to as many decimals as its column holds.
+RATE_PLACES = 4
 MAX_AMOUNT = Decimal("99999999.99")
 ANY_CATEGORY = "any category"
+RULES_CHANGED = (
+    "the spiff rules were changed on another desk while you were working; nothing was saved"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +80,22 @@ def rule_terms(
     amount: Decimal,
     cap: Decimal | None,
 ) -> str:
-    """A rule's terms as the ledger keeps and prints them."""
+    """A rule's terms as the ledger keeps and prints them: money in the office's currency, as
+    the desk's locale writes it when the entry is made. An entry keeps the words it was
+    written with, so a later change of locale or rule leaves its history as it was."""
     if basis is SpiffBasis.FLAT:
-        pay = f"${amount:,.2f}"
+        pay = formatting.money(amount)
     else:
-        pay = f"{amount.normalize():f}% of the value"
+        pay = f"{formatting.number(amount, decimals=_places(amount))}% of the value"
         if cap is not None:
-            pay += f", at most ${cap:,.2f}"
+            pay += f", at most {formatting.money(cap)}"
     return f"{stage.label}, {category or ANY_CATEGORY}: {pay}"
+
+
+def _places(share: Decimal) -> int:
+    """How many decimals a percentage needs: 5 for 5.00, 2.5 for 2.50."""
+    exponent = share.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def spiff_amount(
@@ -91,8 +106,18 @@ def spiff_amount(
         return amount
     if value is None:
         return None
-    earned = (value * amount / Decimal(100)).quantize(CENT)
+    earned = to_cents(value * amount / Decimal(100))
     return min(earned, cap) if cap is not None else earned
+
+
+def to_cents(amount: Decimal) -> Decimal:
+    """Money to the cent, halves rounded up as payroll rounds them (2.5% of $1.00 is $0.03)."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _decimals(amount: Decimal) -> int:
+    exponent = amount.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def draft_of(rule: SpiffRule) -> RuleDraft:
@@ -116,25 +141,26 @@ def load_spiff_plan(session: Session) -> SpiffPlan:
     )
 
 
-def parse_amount(text: str, row: int, column: str, required: bool = True) -> Decimal | None:
-    """An amount typed in the editor ("$1,250", "7.5"), or a RuleProblem naming the cell."""
-    cleaned = text.replace("$", "").replace(",", "").replace("%", "").strip()
+def parse_amount(
+    text: str, row: int, column: str, required: bool = True, locale: str | None = None
+) -> Decimal | None:
+    """An amount typed in the editor as `locale` (None: the desk's) writes one ("$1,250" or
+    "7.5" in English, "1.250 €" or "7,5 %" in German), or a RuleProblem naming the cell."""
+    cleaned = text.replace("%", "").strip()
     if not cleaned:
         if required:
             raise RuleProblem(row, column, "is required")
         return None
     try:
-        amount = Decimal(cleaned)
-    except ArithmeticError:
-        raise RuleProblem(row, column, f"{text.strip()!r} is not a number") from None
-    if not amount.is_finite():
-        raise RuleProblem(row, column, f"{text.strip()!r} is not a number")
-    return amount
+        return formatting.read_amount(cleaned, locale)
+    except formatting.AmountProblem as problem:
+        raise RuleProblem(row, column, str(problem)) from None
 
 
 def check_rules(rules: tuple[RuleDraft, ...], settings: OfficeSettings) -> tuple[RuleDraft, ...]:
-    """The rules with their categories spelled as the office spells them and amounts to the
-    cent, or a RuleProblem for the first rule that cannot be used."""
+    """The rules with their categories spelled as the office spells them, money to the cent and
+    rates as typed, or a RuleProblem for the first rule that cannot be used. An amount with more
+    decimals than the ledger keeps is refused, never rounded behind the office's back."""
     seen: dict[tuple[str, SpiffStage], int] = {}
     checked = []
     for row, rule in enumerate(rules):
@@ -155,6 +181,10 @@ def check_rules(rules: tuple[RuleDraft, ...], settings: OfficeSettings) -> tuple
             raise RuleProblem(row, "amount", "a percent must be at most 100")
         if amount > MAX_AMOUNT:
             raise RuleProblem(row, "amount", "is too large")
+        if rule.basis is SpiffBasis.PERCENT and _decimals(amount) > RATE_PLACES:
+            raise RuleProblem(row, "amount", f"a percent has at most {RATE_PLACES} decimals")
+        if rule.basis is SpiffBasis.FLAT and _decimals(amount) > 2:
+            raise RuleProblem(row, "amount", "is money: at most 2 decimals (cents)")
         if rule.cap is not None:
             if rule.basis is SpiffBasis.FLAT:
                 raise RuleProblem(row, "cap", "only a percent of the value has a cap")
@@ -162,6 +192,8 @@ def check_rules(rules: tuple[RuleDraft, ...], settings: OfficeSettings) -> tuple
                 raise RuleProblem(row, "cap", "must be more than zero")
             if rule.cap > MAX_AMOUNT:
                 raise RuleProblem(row, "cap", "is too large")
+            if _decimals(rule.cap) > 2:
+                raise RuleProblem(row, "cap", "is money: at most 2 decimals (cents)")
         key = ((category or "").casefold(), rule.stage)
         if key in seen:
             raise RuleProblem(
@@ -175,7 +207,9 @@ def check_rules(rules: tuple[RuleDraft, ...], settings: OfficeSettings) -> tuple
             replace(
                 rule,
                 category=category,
-                amount=amount.quantize(CENT),
+                amount=amount.quantize(
+                    Decimal(1).scaleb(-RATE_PLACES) if rule.basis is SpiffBasis.PERCENT else CENT
+                ),
                 cap=rule.cap.quantize(CENT) if rule.cap is not None else None,
             )
         )
@@ -187,12 +221,15 @@ def save_spiff_plan(
 ) -> None:
     """Store the office's rules and pay settings as edited from `loaded`, or refuse it whole.
 
-    A rule missing from `plan` is retired (it stays for the ledger lines it made); a stored
-    rule changed on another desk since `loaded` is a Conflict, and nothing is saved.
+    A rule missing from `plan` is retired (it stays for the ledger lines it made); a rule
+    added, changed or retired on another desk since `loaded` is a Conflict, and nothing is
+    saved, so two desks adding the same rule never pay a sale twice.
     """
     at = now or utc_now()
     rules = check_rules(plan.rules, plan.settings)
+    _refuse_rules_changed_since(session, loaded)
     kept = {rule.id for rule in rules if rule.id is not None}
+    moved: list[tuple[SpiffRule, RuleDraft]] = []
     with stale_as_conflict("the spiff rules"):
         for before in loaded.rules:
             if before.id is not None and before.id not in kept:
@@ -212,22 +249,57 @@ def save_spiff_plan(
                 )
                 continue
             stored = _stored(session, rule)
-            if draft_of(stored) != rule:
-                stored.category = rule.category
-                stored.stage = rule.stage
-                stored.basis = rule.basis
-                stored.amount = rule.amount
-                stored.cap = rule.cap
-        session.flush()
+            if draft_of(stored) == rule:
+                continue
+            if (stored.category, stored.stage) != (rule.category, rule.stage):
+                # Out of force for a moment, so rules trading categories or stages never meet
+                # in the database's one-rule-in-force-per-category-and-stage index.
+                stored.removed_at = at
+                moved.append((stored, rule))
+            else:
+                _take_terms(stored, rule)
+        _flush_rules(session)
+        for stored, rule in moved:
+            _take_terms(stored, rule)
+            stored.removed_at = None
+        _flush_rules(session)
     if plan.settings != loaded.settings:
         save_office_settings(session, plan.settings, expected=loaded.settings)
+
+
+def _take_terms(stored: SpiffRule, rule: RuleDraft) -> None:
+    stored.category = rule.category
+    stored.stage = rule.stage
+    stored.basis = rule.basis
+    stored.amount = rule.amount
+    stored.cap = rule.cap
+
+
+def _flush_rules(session: Session) -> None:
+    """Write the rules; a rule in force that another desk added for the same category and stage
+    a moment ago (the database's index refuses the second) is a Conflict like any other."""
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(RULES_CHANGED) from None
+
+
+def _refuse_rules_changed_since(session: Session, loaded: SpiffPlan) -> None:
+    """A Conflict when the rules in force are not the ones (and versions) `loaded` read."""
+    live = {
+        (rule_id, version)
+        for rule_id, version in session.execute(
+            select(SpiffRule.id, SpiffRule.version).where(SpiffRule.removed_at.is_(None))
+        )
+    }
+    read = {(rule.id, rule.version) for rule in loaded.rules if rule.id is not None}
+    if live != read:
+        raise Conflict(RULES_CHANGED)
 
 
 def _stored(session: Session, draft: RuleDraft) -> SpiffRule:
     assert draft.id is not None
     rule = session.get(SpiffRule, draft.id)
     if rule is None or rule.removed_at is not None or rule.version != draft.version:
-        raise Conflict(
-            "the spiff rules were changed on another desk while you were working; nothing was saved"
-        )
+        raise Conflict(RULES_CHANGED)
     return rule

@@ -26,6 +26,7 @@ from console.services.briefing import PageSize
 from console.services.briefing.batch import BatchResult, day_appointments, write_day_briefings
 from console.services.connection import is_connection_error
 from console.services.office_time import local_today
+from console.views.common import locale_format
 from console.views.common.forms import path_row
 from console.views.common.outage import survives_outage
 from console.views.common.qt_dates import from_qdate, to_qdate
@@ -48,7 +49,7 @@ class BatchBriefingDialog(QDialog):
         self.setWindowTitle("Print the day's briefings")
         self.day = QDateEdit(to_qdate(local_today() + dt.timedelta(days=1)), self)
         self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
+        locale_format.show_desk_dates(self.day)
         self.day.setAccessibleName("Day of the sales appointments")
         self.day.dateChanged.connect(lambda _day: self._count())
         self.folder = QLineEdit(str(Path.home() / "Briefings"), self)

@@ -10,17 +10,58 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 from PySide6.QtCore import QDate, QLocale, QTime
+from PySide6.QtWidgets import QDateTimeEdit
 
 from console.services import formatting
 from console.services.office_time import local as office_local
+from console.services.referrals import parse_money
 
 Amount = Decimal | float | int
 
 NEUTRAL_DATE = "yyyy-MM-dd"
 NEUTRAL_TIME = "HH:mm"
+
+
+class PlainValue(str):
+    """A cell's text for a file other programs read (`2026-03-17`, `1234.50`), carrying the
+    value itself so a spreadsheet can hold it as a date or a number."""
+
+    value: object
+
+    def __new__(cls, text: str, value: object) -> PlainValue:
+        plain = super().__new__(cls, text)
+        plain.value = value
+        return plain
+
+
+_plain = threading.local()
+
+
+@contextmanager
+def plain_values() -> Iterator[None]:
+    """On this thread, write ISO dates and plain decimals instead of the desk's way, for an
+    export; the window, on its own thread, goes on as it was."""
+    before = getattr(_plain, "on", False)
+    _plain.on = True
+    try:
+        yield
+    finally:
+        _plain.on = before
+
+
+def _writing_plain() -> bool:
+    return bool(getattr(_plain, "on", False))
+
+
+def _plain_decimal(value: Amount, places: int) -> PlainValue:
+    amount = Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
+    return PlainValue(f"{amount:f}", amount)
 
 
 def desk_locale() -> QLocale:
@@ -54,15 +95,32 @@ def money(value: Amount | None, *, cents: bool = True, currency: str | None = No
     """An amount in the office's currency (or `currency`), in the desk's locale; "" for None."""
     if value is None:
         return ""
+    if _writing_plain():
+        return _plain_decimal(value, 2)
     locale = desk_locale()
     code = currency or formatting.office_currency()
     symbol = formatting.currency_symbol(code, locale_name())
     return _numbers(locale).toCurrencyString(float(value), symbol, 2 if cents else 0)
 
 
+def currency_sign() -> str:
+    """The sign the desk writes for the office's currency ($, €, US$), for field labels."""
+    return formatting.currency_symbol(None, locale_name())
+
+
+def typed_money(text: str, field: str) -> Decimal | None:
+    """An amount typed in a field, read the desk's way (`1.234,50` in German); None when empty.
+
+    Raises InputError naming `field` for text that is not an amount as the desk writes one.
+    """
+    return parse_money(text, field, locale=locale_name())
+
+
 def number(value: Amount | None, decimals: int = 0) -> str:
     if value is None:
         return ""
+    if _writing_plain():
+        return _plain_decimal(value, decimals)
     return _numbers(desk_locale()).toString(float(value), "f", decimals)
 
 
@@ -70,6 +128,9 @@ def percent(value: Amount | None) -> str:
     """A share (0.42) as the locale writes a percentage."""
     if value is None:
         return ""
+    if _writing_plain():
+        share = Decimal(str(value))
+        return PlainValue(f"{share:f}", share)
     return formatting.percent(value, locale_name())
 
 
@@ -92,11 +153,40 @@ def _time_pattern(locale: QLocale) -> str:
     return locale.timeFormat(QLocale.FormatType.ShortFormat)
 
 
+def time_pattern() -> str:
+    """The desk's short time as a Qt pattern for time fields (12- or 24-hour).
+
+    Locales put a narrow no-break space before AM/PM; a field wants the space people type.
+    """
+    pattern = _time_pattern(desk_locale())
+    for space in ("\u202f", "\u00a0"):
+        pattern = pattern.replace(space, " ")
+    return pattern
+
+
+def datetime_pattern() -> str:
+    """The desk's short date and time as one Qt pattern, year in full, for date-time fields."""
+    return f"{date_pattern()} {time_pattern()}"
+
+
+def show_desk_dates(edit: QDateTimeEdit, *, clock: bool = False, weekday: str = "") -> None:
+    """Make a date (or date-time, `clock`) field read and take dates the desk's way.
+
+    `weekday` ("ddd" short, "dddd" full) puts the day's name first, where the day of the week
+    matters to the person choosing.
+    """
+    edit.setLocale(desk_locale())
+    pattern = datetime_pattern() if clock else date_pattern()
+    edit.setDisplayFormat(f"{weekday} {pattern}" if weekday else pattern)
+
+
 def date(value: dt.date | dt.datetime | None) -> str:
     """A day (a stored moment: its office day) as the locale's short date, year in full."""
     if value is None:
         return ""
     day = office_local(value).date() if isinstance(value, dt.datetime) else value
+    if _writing_plain():
+        return PlainValue(day.isoformat(), day)
     locale = desk_locale()
     return locale.toString(QDate(day.year, day.month, day.day), _date_pattern(locale))
 
@@ -106,6 +196,8 @@ def time(value: dt.time | dt.datetime | None) -> str:
     if value is None:
         return ""
     clock = office_local(value).time() if isinstance(value, dt.datetime) else value
+    if _writing_plain():
+        return PlainValue(f"{clock:%H:%M}", clock)
     locale = desk_locale()
     return locale.toString(QTime(clock.hour, clock.minute, clock.second), _time_pattern(locale))
 
@@ -114,6 +206,9 @@ def datetime(value: dt.datetime | None) -> str:
     """A stored moment as the office's date and time."""
     if value is None:
         return ""
+    if _writing_plain():
+        wall_clock = office_local(value).replace(tzinfo=None, second=0, microsecond=0)
+        return PlainValue(f"{wall_clock:%Y-%m-%d %H:%M}", wall_clock)
     return f"{date(value)} {time(value)}"
 
 

@@ -59,8 +59,29 @@ REFERRAL_COLUMNS: list[Column[ReferralRow]] = [
     Column("Salesperson", lambda r: r.salesperson or "unassigned", priority=4),
 ]
 
+# Plain words, not an emoji: a desk font without emoji draws those as empty boxes.
+PINNED_MARK = "Pinned"
+REFERRAL_MARK = "→R"
+
+
+def _note_marks(row: NoteRow) -> str:
+    return " ".join(
+        mark
+        for mark, shown in ((PINNED_MARK, row.pinned), (REFERRAL_MARK, row.referral_id))
+        if shown
+    )
+
+
+def _note_marks_tip(row: NoteRow) -> str | None:
+    tips = [
+        "Pinned to the top" if row.pinned else "",
+        "Turned into a referral" if row.referral_id else "",
+    ]
+    return "; ".join(tip for tip in tips if tip) or None
+
+
 NOTE_COLUMNS: list[Column[NoteRow]] = [
-    Column("", lambda r: ("📌" if r.pinned else "") + (" →R" if r.referral_id else "")),
+    Column("", _note_marks, tooltip=_note_marks_tip),
     Column("Category", lambda r: r.category, priority=3),
     Column("Note", lambda r: r.text, tooltip=lambda r: r.text),
     Column("By", lambda r: r.author, priority=2),

@@ -4,16 +4,40 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QWidget
 
 from console.services.customers import CustomerOverview
-from console.views.common.tones import Tone, tone_name
+from console.views.common.tones import Tone, palette, tone, tone_name
+
+# How far apart in lightness a link and its background must be to read as text.
+LINK_CONTRAST = 96
+
+
+def link_colour(colours: QPalette | None = None) -> QColor:
+    """The theme's own link colour where it reads on the base, the palette-aware blue if not.
+
+    A dark palette that leaves the Link role at Qt's default draws dark blue on dark.
+    """
+    colours = colours or palette()
+    link = colours.color(QPalette.ColorRole.Link)
+    base = colours.color(QPalette.ColorRole.Window)
+    if abs(link.lightness() - base.lightness()) >= LINK_CONTRAST:
+        return link
+    return tone(Tone.INFO, colours)
+
+
+def _link(href: str, text: str, colour: str) -> str:
+    return f'<a href="{escape(href)}" style="color:{colour}">{escape(text)}</a>'
 
 
 class CustomerHeader(QFrame):
+    """Name, company, account, phones and email as links, address, notes; open referrals."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.overview: CustomerOverview | None = None
         self.setObjectName("customerHeader")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.name = QLabel(self)
@@ -43,7 +67,15 @@ class CustomerHeader(QFrame):
         )
         layout.setColumnStretch(0, 1)
 
+    def changeEvent(self, event: QEvent) -> None:
+        """A theme switched while the customer is open redraws the links in its colours."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.overview is not None:
+            self.show_customer(self.overview)
+
     def show_customer(self, overview: CustomerOverview) -> None:
+        self.overview = overview
+        colour = link_colour(self.palette()).name()
         self.name.setText(overview.name)
         self.name.setAccessibleName(f"Customer {overview.name}")
         phones = [p for p in (overview.phone, overview.phone_alt) if p]
@@ -55,8 +87,8 @@ class CustomerHeader(QFrame):
                 part
                 for part in (
                     f"Account <b>{escape(overview.account_number)}</b>",
-                    " / ".join(f'<a href="tel:{escape(p)}">{escape(p)}</a>' for p in phones),
-                    f'<a href="mailto:{escape(overview.email)}">{escape(overview.email)}</a>'
+                    " / ".join(_link(f"tel:{p}", p, colour) for p in phones),
+                    _link(f"mailto:{overview.email}", overview.email, colour)
                     if overview.email
                     else "",
                 )

@@ -38,6 +38,7 @@ from console.services.salesperson_day import (
     salesperson_day,
 )
 from console.services.staff import staff_list
+from console.views.common import locale_format
 from console.views.common.background import Background, read_for_form
 from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import save_cancel_buttons, select_data, staff_combo
@@ -100,7 +101,7 @@ class AppointmentDialog(FormDialog):
         )
         self.when = QDateTimeEdit(start, self)
         self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        locale_format.show_desk_dates(self.when, clock=True)
         self.when.setAccessibleName("Appointment time")
         self.minutes = QSpinBox(self)
         self.minutes.setRange(*APPOINTMENT_MINUTES)
@@ -207,7 +208,8 @@ class AppointmentDialog(FormDialog):
 
     def _show_day(self, day: dt.date, found: _Day) -> None:
         self.shown_day = day
-        self.day.show_day(self._salesperson_name(), day, found.busy, found.slots)
+        around = office_moment(self.when.dateTime())
+        self.day.show_day(self._salesperson_name(), day, found.busy, found.slots, around)
         self.setProperty("dayShown", day == self.chosen_day())
         self.check_overlap()
 
@@ -220,6 +222,7 @@ class AppointmentDialog(FormDialog):
         if self.chosen_day() != self.asked_day:
             self.setProperty("dayShown", False)
             self.day_timer.start()
+        self.day.show_near(office_moment(self.when.dateTime()))
         self.check_overlap()
 
     def _length_changed(self) -> None:

@@ -30,16 +30,21 @@ from console.services.briefing.page import default_page_size
 from console.services.calendar.invite_mail import queue_invite
 from console.services.calendar.invites import issue_invite
 from console.services.contact_attempts import ATTEMPT_STATUSES
+from console.services.errors import InputError
 from console.services.referral_detail import ReferralDetail, referral_detail
 from console.services.referrals import add_referral_note, tell_tech
+from console.services.spiffs.sale_standing import SaleStanding, sale_standing
+from console.services.spiffs.work import mark_work_completed
 from console.views.common.background import Background
 from console.views.common.columns import local_time, money
 from console.views.common.flow_layout import FlowLayout
 from console.views.common.outage import survives_outage
 from console.views.common.tones import Tone, tone_name
 from console.views.context import DeskContext
-from console.views.referrals.appointment_dialog import MoveAppointmentDialog
+from console.views.referrals.appointment_dialog import AppointmentDialog
 from console.views.referrals.attempt_dialog import AttemptDialog
+from console.views.referrals.cancel_sale_dialog import CancelSaleDialog
+from console.views.referrals.sale_box import SaleBox
 from console.views.referrals.step_dialog import StepDialog, step_label
 
 RS = ReferralStatus
@@ -138,6 +143,8 @@ class ReferralPanel(QWidget):
         super().__init__(parent)
         self.context = context
         self.loading = Background(context, self, "read the referral")
+        self.sale_reader = Background(context, self, "read where the sale stands")
+        self.standing: SaleStanding | None = None
         self.detail: ReferralDetail | None = None
         self.setObjectName("referralPanel")
         self.setMinimumWidth(PANEL_MIN_WIDTH)
@@ -202,6 +209,10 @@ class ReferralPanel(QWidget):
         self.open_customer_button = QPushButton("Open &customer", self)
         self.open_customer_button.clicked.connect(self._open_customer)
 
+        self.sale_box = SaleBox(self)
+        self.sale_box.work_completed.clicked.connect(self.record_work_completed)
+        self.sale_box.cancel_sale.clicked.connect(self.cancel_the_sale)
+
         self.timeline = QListWidget(self)
         self.timeline.setObjectName("referralTimeline")
         self.timeline.setAccessibleName("Referral timeline")
@@ -227,6 +238,7 @@ class ReferralPanel(QWidget):
         layout.addWidget(self.action_row)
         layout.addWidget(self.steps)
         layout.addWidget(self.tell_box)
+        layout.addWidget(self.sale_box)
         layout.addWidget(QLabel("Timeline", self))
         layout.addWidget(self.timeline, 1)
         layout.addWidget(self.note)
@@ -241,10 +253,13 @@ class ReferralPanel(QWidget):
 
     def show_nothing(self) -> None:
         self.detail = None
+        self.standing = None
+        self.sale_reader.drop()
         self.summary.setText("<i>Select a referral to see it here.</i>")
         for widget in (
             self.steps,
             self.tell_box,
+            self.sale_box,
             self.consulted,
             self.move_appointment,
             self.attempt_button,
@@ -257,7 +272,7 @@ class ReferralPanel(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self.loading.busy
+        return self.loading.busy or self.sale_reader.busy
 
     def show_nothing_now(self) -> None:
         """Show nothing, and forget a read still on its way."""
@@ -307,6 +322,7 @@ class ReferralPanel(QWidget):
         self.invite_button.setVisible(detail.status is RS.APPOINTMENT_SET)
         self.open_customer_button.show()
         self.note.show()
+        self._read_sale(detail)
         self.timeline.clear()
         for entry in detail.timeline:
             text = break_runs(entry.text)
@@ -327,7 +343,59 @@ class ReferralPanel(QWidget):
             # the customer, so the first contact says how and when.
             AttemptDialog(self.context, detail, self, reached=True).exec()
             return
+        if target is RS.APPOINTMENT_SET:
+            # Booking wants the salesperson's day in view, the length and a note for the visit.
+            AppointmentDialog(self.context, detail, self).exec()
+            return
         StepDialog(self.context, detail, target, self).exec()
+
+    # -- after the sale -----------------------------------------------------------------
+
+    def _read_sale(self, detail: ReferralDetail) -> None:
+        """A won sale, or one cancelled after the win, shows where it stands; others hide it."""
+        if detail.status not in (RS.WON, RS.CANCELLED):
+            self.sale_reader.drop()
+            self.standing = None
+            self.sale_box.hide()
+            return
+        if self.standing is None or self.standing.referral_id != detail.id:
+            self.sale_box.hide()
+            self.sale_box.clear_refusal()
+        referral_id = detail.id
+        self.sale_reader.read(
+            lambda session: sale_standing(session, referral_id), self.show_standing
+        )
+
+    def show_standing(self, standing: SaleStanding) -> None:
+        detail = self.detail
+        if detail is None or detail.id != standing.referral_id or standing.won_at is None:
+            self.sale_box.hide()
+            return
+        self.standing = standing
+        self.sale_box.show_standing(standing, won=detail.status is RS.WON)
+
+    @survives_outage
+    def record_work_completed(self) -> None:
+        """Mark the sold work done; a refusal shows in the box and nothing is written."""
+        if self.detail is None:
+            return
+        referral_id, actor = self.detail.id, self.context.desk_user
+        self.sale_box.clear_refusal()
+        self.context.write(
+            self,
+            lambda session: mark_work_completed(session, referral_id, actor),
+            "referral",
+            refused=self._sale_refused,
+        )
+
+    def _sale_refused(self, error: InputError) -> None:
+        self.sale_box.show_refusal(error)
+        self.refresh()  # what the other desk did is shown with the refusal
+
+    @survives_outage
+    def cancel_the_sale(self) -> None:
+        if self.detail is not None:
+            CancelSaleDialog(self.context, self.detail, self).exec()
 
     def _compose(self) -> None:
         if self.detail is not None:
@@ -360,7 +428,7 @@ class ReferralPanel(QWidget):
     @survives_outage
     def move_appointment_time(self) -> None:
         if self.detail is not None:
-            MoveAppointmentDialog(self.context, self.detail, self).exec()
+            AppointmentDialog(self.context, self.detail, self).exec()
 
     def record_tech_told(self) -> None:
         assert self.detail is not None

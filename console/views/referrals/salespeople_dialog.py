@@ -35,6 +35,7 @@ from console.services.staff import (
     salespeople_setup,
     save_salesperson,
 )
+from console.views.common import locale_format
 from console.views.common.background import read_for_form
 from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import save_cancel_buttons
@@ -115,7 +116,7 @@ class SalespeopleDialog(FormDialog):
         self.until = QDateEdit(self.person_box)
         self.until.setAccessibleName("Away until")
         self.until.setCalendarPopup(True)
-        self.until.setDisplayFormat("yyyy-MM-dd")
+        locale_format.show_desk_dates(self.until)
         self.until.setMinimumDate(office_today())
         self.until.setDate(office_today(7))
         self.until.dateChanged.connect(self._remember)

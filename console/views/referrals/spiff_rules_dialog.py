@@ -34,13 +34,14 @@ from console.services.errors import Conflict, InputError
 from console.services.office_settings import CLAWBACK_DAYS, SettingsProblem
 from console.services.spiffs import RuleDraft, RuleProblem, SpiffPlan, load_spiff_plan
 from console.services.spiffs.rules import parse_amount, save_spiff_plan
+from console.views.common import locale_format
 from console.views.common.forms import error_label, save_cancel_buttons, select_data
 from console.views.common.outage import keeps_input_when_offline
 from console.views.common.qt_dates import from_qdate, to_qdate
 from console.views.context import DeskContext
 
 RULE_COLUMNS = ("category", "stage", "pays", "amount", "cap")
-RULE_HEADINGS = ("Category", "Earned when", "Pays", "Amount", "Cap ($)")
+RULE_HEADINGS = ("Category", "Earned when", "Pays", "Amount", "Cap")
 PAY_PERIODS = (("Weekly", "weekly"), ("Every two weeks", "biweekly"), ("Monthly", "monthly"))
 SETTING_FIELDS = ("spiff_clawback_days", "spiff_pay_period", "spiff_pay_anchor")
 
@@ -67,7 +68,9 @@ class SpiffRulesDialog(QDialog):
         self.table = QTableWidget(0, len(RULE_COLUMNS), self)
         self.table.setObjectName("spiffRules")
         self.table.setAccessibleName("Spiff rules")
-        self.table.setHorizontalHeaderLabels(list(RULE_HEADINGS))
+        self.table.setHorizontalHeaderLabels(
+            [*RULE_HEADINGS[:-1], f"Cap ({locale_format.currency_sign()})"]
+        )
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -101,7 +104,7 @@ class SpiffRulesDialog(QDialog):
         self.anchor.setObjectName("payAnchor")
         self.anchor.setAccessibleName("A day a pay period starts on")
         self.anchor.setCalendarPopup(True)
-        self.anchor.setDisplayFormat("yyyy-MM-dd")
+        locale_format.show_desk_dates(self.anchor)
         self.anchor.setDate(to_qdate(dt.date.fromisoformat(settings.spiff_pay_anchor)))
         pay = QGroupBox("Clawback and pay period", self)
         pay_form = QFormLayout(pay)
@@ -151,7 +154,7 @@ class SpiffRulesDialog(QDialog):
         for each in SpiffStage:
             stage.addItem(each.label, each.value)
         basis = QComboBox(self.table)
-        basis.addItem("Flat amount ($)", SpiffBasis.FLAT.value)
+        basis.addItem(f"Flat amount ({locale_format.currency_sign()})", SpiffBasis.FLAT.value)
         basis.addItem("Percent of value (%)", SpiffBasis.PERCENT.value)
         amount = QLineEdit(self.table)
         amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -162,8 +165,8 @@ class SpiffRulesDialog(QDialog):
             select_data(category, rule.category)
             select_data(stage, rule.stage.value)
             select_data(basis, rule.basis.value)
-            amount.setText(f"{rule.amount:.2f}")
-            cap.setText(f"{rule.cap:.2f}" if rule.cap is not None else "")
+            amount.setText(locale_format.number(rule.amount, 2))
+            cap.setText(locale_format.number(rule.cap, 2))
         else:
             select_data(stage, SpiffStage.WON.value)
         for column, (widget, name) in enumerate(

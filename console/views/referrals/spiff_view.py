@@ -84,6 +84,45 @@ class SpiffOverview:
 
 
 @dataclass(frozen=True, slots=True)
+class Payment:
+    """What paying the selected referrals comes to: what they owe, the part of it offset by
+    clawbacks the technician still owes back on other referrals, and the money paid out."""
+
+    owing: list[ReferralSpiff]
+    owed: Decimal
+    offset: Decimal
+
+    @property
+    def paid_out(self) -> Decimal:
+        return self.owed - self.offset
+
+
+def payment_for(chosen: set[int], referrals: list[ReferralSpiff]) -> Payment:
+    """As the ledger settles it: clawbacks owed back on referrals not being paid are offset
+    first, so a technician is never paid more than they are owed overall."""
+    owing = [r for r in referrals if r.referral_id in chosen and r.owed > 0]
+    owed = sum((r.owed for r in owing), Decimal(0))
+    owed_back = -sum(
+        (r.owed for r in referrals if r.referral_id not in chosen and r.owed < 0), Decimal(0)
+    )
+    return Payment(owing, owed, min(owed, owed_back))
+
+
+def nothing_to_pay(technician: str, owed_overall: Decimal) -> str:
+    """Why Pay is off although the selected referrals owe: clawbacks of spiffs already paid
+    leave the technician owed nothing overall."""
+    if owed_overall < 0:
+        return (
+            f"Nothing to pay: {technician} owes back {cash(-owed_overall)} from clawbacks of"
+            " spiffs already paid, more than the selected referrals earned"
+        )
+    return (
+        f"Nothing to pay: clawbacks of spiffs already paid to {technician} offset everything"
+        " the selected referrals earned"
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class TechnicianSpiffs:
     technician_id: int
     referrals: list[ReferralSpiff]
@@ -257,9 +296,8 @@ class SpiffView(LazyView):
         rows = sorted(index.row() for index in self.referrals.selectionModel().selectedRows())
         return [self.referral_model.rows[row].referral_id for row in rows]
 
-    def _selected_owing(self) -> list[ReferralSpiff]:
-        chosen = set(self.selected_referral_ids())
-        return [r for r in self.referral_model.rows if r.referral_id in chosen and r.owed > 0]
+    def _selected_payment(self) -> Payment:
+        return payment_for(set(self.selected_referral_ids()), self.referral_model.rows)
 
     def _referrals_chosen(
         self, _selected: QItemSelection | None = None, _deselected: QItemSelection | None = None
@@ -271,14 +309,22 @@ class SpiffView(LazyView):
             [entry for entry in entries if not chosen or entry.referral_id in chosen]
         )
         self.entries.resizeColumnsToContents()
-        owing = self._selected_owing()
-        total = sum((r.owed for r in owing), Decimal(0))
-        self.pay.setEnabled(bool(owing))
+        payment = self._selected_payment()
+        owing = payment.owing
+        line = self.technician_model.row_at(self.technicians.currentIndex())
+        owed_overall = line.owed if line is not None else Decimal(0)
+        payable = bool(owing) and owed_overall > 0
+        self.pay.setEnabled(payable)
         self.pay.setText(
-            f"&Pay selected ({len(owing)}): {cash(total)}" if owing else "Pay selected"
+            f"&Pay selected ({len(owing)}): {cash(payment.paid_out)}" if owing else "Pay selected"
+        )
+        self.pay.setToolTip(
+            nothing_to_pay(line.technician, owed_overall)
+            if owing and line is not None and not payable
+            else ""
         )
         self.pay.setAccessibleName(
-            f"Pay the spiffs of {len(owing)} selected referral(s), {cash(total)} in all"
+            f"Pay the spiffs of {len(owing)} selected referral(s), {cash(payment.paid_out)} in all"
         )
 
     def _entry_colour(self, row: LedgerRow, role: int) -> object:
@@ -289,16 +335,22 @@ class SpiffView(LazyView):
 
     def pay_selected(self) -> None:
         """Ask, then record a paid entry for each selected referral that still owes."""
-        owing = self._selected_owing()
+        payment = self._selected_payment()
+        owing = payment.owing
         line = self.technician_model.row_at(self.technicians.currentIndex())
-        if not owing or line is None:
+        if not owing or line is None or line.owed <= 0:
             return
-        total = sum((r.owed for r in owing), Decimal(0))
-        answer = QMessageBox.question(
-            self,
-            "Pay spiffs",
-            f"Record {cash(total)} for {len(owing)} referral(s) as paid to {line.technician}?",
+        question = (
+            f"Record {cash(payment.paid_out)} for {len(owing)} referral(s) as paid to"
+            f" {line.technician}?"
         )
+        if payment.offset > 0:
+            question += (
+                f"\n\nThe referrals owe {cash(payment.owed)}; {cash(payment.offset)} of it is"
+                " offset against clawbacks of spiffs already paid, so"
+                f" {cash(payment.paid_out)} is paid out."
+            )
+        answer = QMessageBox.question(self, "Pay spiffs", question)
         if answer != QMessageBox.StandardButton.Yes:
             return
         referral_ids = [r.referral_id for r in owing]

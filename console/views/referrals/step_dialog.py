@@ -17,11 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from console.models import ReferralStatus, Staff, StaffRole
-from console.services.errors import Conflict
+from console.services.errors import Conflict, InputError
 from console.services.office_settings import load_office_settings
 from console.services.referral_detail import ReferralDetail
 from console.services.referrals import StepDetails, move_referral
 from console.services.staff import staff_list
+from console.views.common import locale_format
 from console.views.common.background import read_for_form
 from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import select_data, staff_combo
@@ -80,7 +81,7 @@ class StepDialog(FormDialog):
             tomorrow = office_day_at(1, dt.time(10, 0))
             self.when = QDateTimeEdit(tomorrow, self)
             self.when.setCalendarPopup(True)
-            self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+            locale_format.show_desk_dates(self.when, clock=True)
             self.when.setAccessibleName("Appointment time")
             form.addRow("Appointment &time", self.when)
             self.fields["appointment time"] = self.when
@@ -88,8 +89,8 @@ class StepDialog(FormDialog):
             self.value = QLineEdit(self)
             self.value.setAccessibleName("Won value" if target is RS.WON else "Quoted value")
             if detail.estimated_value is not None:
-                self.value.setText(f"{detail.estimated_value:.2f}")
-            form.addRow("&Value ($)", self.value)
+                self.value.setText(locale_format.number(detail.estimated_value, 2))
+            form.addRow(f"&Value ({locale_format.currency_sign()})", self.value)
             self.fields["value"] = self.value
         if target is RS.LOST:
             self.reason = QComboBox(self)
@@ -104,7 +105,7 @@ class StepDialog(FormDialog):
         if target is RS.NOT_NOW:
             self.follow_up = QDateEdit(office_today(30), self)
             self.follow_up.setCalendarPopup(True)
-            self.follow_up.setDisplayFormat("yyyy-MM-dd")
+            locale_format.show_desk_dates(self.follow_up)
             self.follow_up.setAccessibleName("Follow-up date")
             form.addRow("&Follow up on", self.follow_up)
             self.fields["follow-up date"] = self.follow_up
@@ -152,6 +153,7 @@ class StepDialog(FormDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
     def details(self) -> StepDetails:
+        """What the fields say; an amount not written the desk's way is an InputError."""
         reason = None
         if self.reason is not None and self.reason_detail is not None:
             extra = self.reason_detail.text().strip()
@@ -162,14 +164,19 @@ class StepDialog(FormDialog):
         return StepDetails(
             salesperson=self.salesperson.currentData() if self.salesperson else None,
             appointment_at=when,
-            value=self.value.text() if self.value else None,
+            value=locale_format.typed_money(self.value.text(), "value") if self.value else None,
             reason=reason,
             follow_up_on=from_qdate(self.follow_up.date()) if self.follow_up else None,
             note=self.note.text(),
         )
 
     def save(self) -> None:
-        detail, target, details = self.detail, self.target, self.details()
+        try:
+            details = self.details()
+        except InputError as error:
+            self.refused(error)
+            return
+        detail, target = self.detail, self.target
         saved = self.save_form(
             lambda session: move_referral(
                 session,
