@@ -2,11 +2,12 @@
 
 Nearby compares places served: each visit's site, and the site the sales appointment goes to
 (its referral's visit or equipment site, else the customer's first site). A technician is
-nearby when one of their visits that day is in the same town or postal area and starts within
-two hours of the appointment; each technician is listed once, with their closest visit in time,
-closest first. A postal area is a US ZIP's first three digits (its sectional centre: 62701 and
-62799 are both around Springfield), a UK postcode's outward code ("SW1A" of "SW1A 1AA"), and
-for any other code the code itself, spaces and case aside.
+nearby when one of their visits that day is in the same town or at the same postal code and
+starts within two hours of the appointment; each technician is listed once, at their best
+visit: those in the appointment's town first, then the closest in time. Towns compare trimmed and in
+any case. Postal codes compare as a US ZIP's five digits (62701-1234 is 62701), a UK postcode's
+outward code ("SW1A" of "SW1A 1AA"), and any other code whole, spaces and case aside: the first
+digits of a ZIP span many towns, so they say nothing about who is close.
 
 A day is the office's day: from its local midnight to the next, 23 or 25 hours long when the
 clocks change. Times typed without a zone are the office's wall-clock time.
@@ -42,7 +43,7 @@ from console.services.staff import find_staff
 
 VISIT_MINUTES = 90
 NEARBY_WITHIN = dt.timedelta(hours=2)
-US_ZIP = re.compile(r"^(\d{3})\d{2}(-?\d{4})?$")
+US_ZIP = re.compile(r"^(\d{5})([- ]?\d{4})?$")
 UK_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?) ?\d[A-Z]{2}$")
 
 
@@ -82,10 +83,13 @@ class NearbyTech:
 
     @property
     def label(self) -> str:
-        """One line for the board and the sheet: "Bo Tech (555-0102) 13:00 in Salem"."""
+        """One line for the board and the sheet: "Bo Tech · 555-0102 · 13:00 in Salem".
+
+        The phone stands between dots, not in brackets, since phones often carry their own
+        ("(630) 555-5796")."""
         phone = self.phone.strip() if self.phone and self.phone.strip() else "no phone"
         where = f" in {self.place}" if self.place else ""
-        return f"{self.name} ({phone}) {local(self.at):%H:%M}{where}"
+        return f"{self.name} · {phone} · {local(self.at):%H:%M}{where}"
 
 
 @dataclass
@@ -96,6 +100,11 @@ class DayBoard:
     nearby: dict[int, list[NearbyTech]]
     headsups: dict[int, list[str]] = field(default_factory=dict)
     """Per visit, old equipment at its site worth a look ("the boiler here is 19 years old")."""
+
+
+def counted(number: int, noun: str) -> str:
+    """A count with its noun agreeing: "1 visit", "3 visits", "1 sales appointment"."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _visits_between(session: Session, start: dt.datetime, end: dt.datetime) -> list[BoardVisit]:
@@ -121,9 +130,9 @@ def _visits_between(session: Session, start: dt.datetime, end: dt.datetime) -> l
     return [BoardVisit(*row) for row in session.execute(statement)]
 
 
-def postal_area(code: str | None) -> str | None:
-    """The area a postal code is in: a US ZIP's first three digits, a UK outward code, else
-    the code itself (upper case, without spaces); None for no code."""
+def postal_code_key(code: str | None) -> str | None:
+    """A postal code as it compares: a US ZIP's five digits, a UK outward code, else the whole
+    code (upper case, without spaces); None for no code."""
     if not code or not code.strip():
         return None
     normal = " ".join(code.upper().split())
@@ -134,14 +143,20 @@ def postal_area(code: str | None) -> str | None:
     return normal.replace(" ", "")
 
 
+def same_town(a_city: str | None, b_city: str | None) -> bool:
+    """The same town, trimmed and in any case; an empty town matches nothing."""
+    a_town = " ".join((a_city or "").split()).casefold()
+    return bool(a_town) and a_town == " ".join((b_city or "").split()).casefold()
+
+
 def same_area(
     a_city: str | None, a_postal: str | None, b_city: str | None, b_postal: str | None
 ) -> bool:
-    """Same town (trimmed, any case), or the same postal area."""
-    if a_city and b_city and a_city.strip().casefold() == b_city.strip().casefold():
+    """The same town, or the same postal code (see `postal_code_key`)."""
+    if same_town(a_city, b_city):
         return True
-    area = postal_area(a_postal)
-    return area is not None and area == postal_area(b_postal)
+    key = postal_code_key(a_postal)
+    return key is not None and key == postal_code_key(b_postal)
 
 
 def techs_nearby(
@@ -152,8 +167,10 @@ def techs_nearby(
     technicians: dict[int, TechnicianDay],
 ) -> list[NearbyTech]:
     """Active technicians with a visit in the appointment's area within `NEARBY_WITHIN` of it:
-    each once, at their visit closest in time, the closest first."""
-    closest: dict[int, NearbyTech] = {}
+    each once, at their best visit: one in the appointment's town before one that only shares
+    its postal code (a tech down the street beats one across the ZIP), then the closest in time.
+    Technicians come in the same order."""
+    best: dict[int, tuple[tuple[bool, dt.timedelta], NearbyTech]] = {}
     for visit in visits:
         tech = technicians.get(visit.technician_id or -1)
         if tech is None or visit.status is VisitStatus.CANCELLED:
@@ -161,13 +178,14 @@ def techs_nearby(
         gap = abs(visit.starts_at - appointment_at)
         if gap > NEARBY_WITHIN or not same_area(city, postal, visit.city, visit.postal_code):
             continue
-        known = closest.get(tech.id)
-        if known is None or gap < known.gap:
-            place = visit.city or visit.postal_code or ""
-            closest[tech.id] = NearbyTech(
-                tech.name, tech.phone, visit.starts_at, visit.customer, place, gap
-            )
-    return sorted(closest.values(), key=lambda near: (near.gap, near.at, near.name))
+        rank = (not same_town(city, visit.city), gap)
+        known = best.get(tech.id)
+        if known is None or rank < known[0]:
+            place = (visit.city or visit.postal_code or "").strip()
+            near = NearbyTech(tech.name, tech.phone, visit.starts_at, visit.customer, place, gap)
+            best[tech.id] = (rank, near)
+    ranked = sorted(best.values(), key=lambda found: (found[0], found[1].at, found[1].name))
+    return [near for _rank, near in ranked]
 
 
 def day_board(session: Session, day: dt.date) -> DayBoard:

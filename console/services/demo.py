@@ -3,13 +3,16 @@
 Everything is derived from the seed (one `random.Random` per concern) and an anchor day, so
 the same seed on the same day (in the same office time zone) gives the same database. The
 anchor day is the office's today, "now" is 15:00 on it, and visits and appointments are booked
-on the office's clocks: a visit at 8:00 is at 8:00 where the office is. Rows are inserted
+on the office's clocks: a visit at 8:00 is at 8:00 where the office is; only visits finished
+by now are completed, and none of those after it. Rows are inserted
 through Core in chunks with ids assigned here, never one ORM object at a time.
 
 The office reads like a real one: a referral's steps come in order (created, first contact,
 booked, sales meeting, quote, outcome, tech told) and none after now; what notes, referrals
-and tech notes say fits the kind of equipment they are about; referrals carry categories from
-the office's list.
+and tech notes say fits the kind of equipment they are about and whether the customer is a
+household or a business; equipment stands where that kind does; a won replacement replaces the
+unit (its record shows the new one, installed on the day the sale was won); referrals carry
+categories from the office's list.
 """
 
 from __future__ import annotations
@@ -77,10 +80,37 @@ CATEGORY_OF_RECOMMENDATION = {
 }
 
 
-def fits(text: str, kind: str) -> bool:
-    """Whether `text` may be written about equipment of `kind`."""
+BUSINESS_ONLY = ("business", "office manager", "copier", "print")
+"""Words that only make sense at a business: a household has no office manager."""
+AT_A_HOUSEHOLD = {"Copier": "Air conditioner"}
+"""What a household has where a business would have a kind of its own. The stand-in has as
+many makes and problems, so drawing it takes the same random numbers and the rest of the
+office stays as the seed made it."""
+REPLACEMENT = "Equipment replacement"
+LOCATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # Where a kind stands: (at a house, at a business).
+    "Furnace": (("Basement", "Utility room", "Attic", "Garage"), ("Mechanical room", "Basement")),
+    "Boiler": (("Basement", "Utility room"), ("Boiler room", "Basement")),
+    "Air conditioner": (("Backyard", "Side yard"), ("Roof", "Rear lot")),
+    "Heat pump": (("Backyard", "Side yard"), ("Roof", "Rear lot")),
+    "Water heater": (("Basement", "Utility room", "Garage"), ("Mechanical room", "Back room")),
+    "Water softener": (("Basement", "Utility room", "Garage"), ("Mechanical room", "Back room")),
+    "Copier": (("Home office",), ("Front office", "Office 2F", "Print room")),
+    "Sump pump": (("Basement",), ("Basement", "Mechanical room")),
+}
+
+
+def fits(text: str, kind: str, business: bool = True) -> bool:
+    """Whether `text` may be written about equipment of `kind` at a business or a household."""
     lowered = text.lower()
+    if not business and any(word in lowered for word in BUSINESS_ONLY):
+        return False
     return all(kind in kinds for word, kinds in ONLY_FOR if word in lowered)
+
+
+def years(count: int) -> str:
+    """A count of years as said aloud: 1 year, 19 years."""
+    return f"{count} year{'' if count == 1 else 's'}"
 
 
 class DatabaseNotEmpty(RuntimeError):
@@ -131,9 +161,12 @@ class _Writer:
         self.progress = progress
 
     def add(self, table: str, row: dict[str, Any]) -> None:
-        buffer = self.buffers.setdefault(table, [])
-        buffer.append(row)
-        if len(buffer) >= CHUNK:
+        self.buffers.setdefault(table, []).append(row)
+
+    def flush_when_full(self) -> None:
+        """Write once a buffer holds a chunk; called between customers, so a customer's rows
+        stay open to change until the customer is complete."""
+        if any(len(rows) >= CHUNK for rows in self.buffers.values()):
             self.flush()
 
     def flush(self) -> None:
@@ -204,12 +237,19 @@ class DemoBuilder:
         self.fit_rng = random.Random(f"fit-{seed}")
         self.category_rng = random.Random(f"categories-{seed}")
         self.categories = categories
+        self.business: dict[int, bool] = {}
+        """Whether each customer is a business (else a household)."""
+        self.equipment_rows: dict[int, dict[str, Any]] = {}
+        """The current customer's equipment rows, still unwritten: a won replacement updates
+        its unit."""
 
-    def fitting(self, drawn: str, options: list[str], kind: str) -> str:
-        """`drawn` when it may be said of `kind`, else another of `options` that may."""
-        if fits(drawn, kind):
+    def fitting(self, drawn: str, options: list[str], kind: str, customer_id: int) -> str:
+        """`drawn` when it may be said of `kind` at this customer, else another of `options`
+        that may."""
+        business = self.business[customer_id]
+        if fits(drawn, kind, business):
             return drawn
-        return self.fit_rng.choice([option for option in options if fits(option, kind)])
+        return self.fit_rng.choice([o for o in options if fits(o, kind, business)])
 
     def category(self, recommendation: str) -> str:
         """The office's category for a recommendation, by name when the office has it."""
@@ -302,6 +342,7 @@ class DemoBuilder:
         total = self.size.customers
         for index in range(total):
             self.customer(writer, technicians, salespeople)
+            writer.flush_when_full()
             if writer.progress and index % 1_000 == 999:
                 writer.progress("customers", index + 1, total)
         self.this_week(writer, technicians)
@@ -323,7 +364,8 @@ class DemoBuilder:
                 for hour in sorted(rng.sample((8, 10, 13, 15), k=rng.randint(2, 4))):
                     start = self.on_the_clock(day, dt.time(hour, rng.choice((0, 30))))
                     kind = rng.choice(self.kinds)
-                    done = start + dt.timedelta(hours=1) < self.now
+                    finished = start + dt.timedelta(minutes=75)
+                    done = finished <= self.now
                     visit_id = self.new_id("service_visits")
                     customer_id = rng.randint(1, customers)
                     if kind not in self.kinds_at[customer_id]:
@@ -339,7 +381,7 @@ class DemoBuilder:
                             "equipment_id": None,
                             "technician_id": tech.id,
                             "scheduled_for": start,
-                            "completed_at": start + dt.timedelta(minutes=75) if done else None,
+                            "completed_at": finished if done else None,
                             "status": "completed" if done else "scheduled",
                             "problem": rng.choice(words["equipment"][kind]["problems"]),
                             "work_done": rng.choice(words["work_done"]) if done else None,
@@ -355,6 +397,8 @@ class DemoBuilder:
         customer_id = self.new_id("customers")
         row = self.customer_row(customer_id)
         writer.add("customers", row)
+        self.business[customer_id] = row["company"] is not None
+        self.equipment_rows.clear()
         sites = self.sites(writer, row)
         equipment = [
             self.equipment(writer, customer_id, self.site_rng.choice(sites))
@@ -437,29 +481,36 @@ class DemoBuilder:
     ) -> tuple[int, str, dt.date]:
         rng = self.rng
         kind = rng.choice(self.kinds)
+        business = self.business[customer_id]
+        if not business:
+            kind = AT_A_HOUSEHOLD.get(kind, kind)
         make, model = rng.choice(self.words["equipment"][kind]["makes"])
         equipment_id = self.new_id("equipment")
         self.site_of_equipment[equipment_id] = site_id
         self.kinds_at.setdefault(customer_id, []).append(kind)
         installed = self.today - dt.timedelta(days=rng.randrange(180, 365 * 24))
-        writer.add(
-            "equipment",
-            {
-                "id": equipment_id,
-                "external_id": f"EQ-{equipment_id:07d}",
-                "customer_id": customer_id,
-                "site_id": site_id,
-                "kind": kind,
-                "make": make,
-                "model": model,
-                "serial": f"{make[:2].upper()}{rng.randrange(10**7, 10**8)}",
-                "installed_on": installed,
-                "location": rng.choice(
-                    ("Basement", "Utility room", "Attic", "Garage", "Roof", "Office 2F", None)
-                ),
-                "version": 1,
-            },
+        location = rng.choice(
+            ("Basement", "Utility room", "Attic", "Garage", "Roof", "Office 2F", None)
         )
+        at_home, at_work = LOCATIONS.get(kind, ((), ()))
+        where = at_work if business else at_home
+        if location is not None and location not in where:
+            location = self.fit_rng.choice(where) if where else None
+        row = {
+            "id": equipment_id,
+            "external_id": f"EQ-{equipment_id:07d}",
+            "customer_id": customer_id,
+            "site_id": site_id,
+            "kind": kind,
+            "make": make,
+            "model": model,
+            "serial": f"{make[:2].upper()}{rng.randrange(10**7, 10**8)}",
+            "installed_on": installed,
+            "location": location,
+            "version": 1,
+        }
+        self.equipment_rows[equipment_id] = row
+        writer.add("equipment", row)
         return equipment_id, kind, installed
 
     def visits(
@@ -485,10 +536,19 @@ class DemoBuilder:
             status = (
                 "scheduled" if future else ("cancelled" if rng.random() < 0.03 else "completed")
             )
-            notes = self.fitting(rng.choice(words["tech_notes"]), words["tech_notes"], kind)
+            tech_notes = words["tech_notes"]
+            notes = self.fitting(rng.choice(tech_notes), tech_notes, kind, customer_id)
             if notes and rng.random() < 0.1:
-                more = self.fitting(rng.choice(words["tech_notes"]), words["tech_notes"], kind)
+                more = self.fitting(rng.choice(tech_notes), tech_notes, kind, customer_id)
                 notes = f"{notes} {more} {LONG_NOTE_TAIL}"
+            done = status == "completed"
+            finished = start + dt.timedelta(minutes=rng.randrange(30, 180)) if done else None
+            problem = rng.choice(words["equipment"][kind]["problems"])
+            work_done = rng.choice(words["work_done"]) if done else None
+            if finished is not None and finished > self.now:
+                # Still at it: not done before now (drawn all the same, so the rest of the
+                # office stays as the seed made it).
+                status, finished, work_done, done = "scheduled", None, None, False
             writer.add(
                 "service_visits",
                 {
@@ -499,13 +559,11 @@ class DemoBuilder:
                     "equipment_id": equipment_id,
                     "technician_id": tech.id,
                     "scheduled_for": start,
-                    "completed_at": start + dt.timedelta(minutes=rng.randrange(30, 180))
-                    if status == "completed"
-                    else None,
+                    "completed_at": finished,
                     "status": status,
-                    "problem": rng.choice(words["equipment"][kind]["problems"]),
-                    "work_done": rng.choice(words["work_done"]) if status == "completed" else None,
-                    "tech_notes": notes or None if status == "completed" else None,
+                    "problem": problem,
+                    "work_done": work_done,
+                    "tech_notes": notes or None if done else None,
                     "version": 1,
                 },
             )
@@ -613,9 +671,10 @@ class DemoBuilder:
         paid = (
             closed + dt.timedelta(days=30) if status is RS.WON and closed and not recent else None
         )
-        pain_point = self.fitting(rng.choice(words["pain_points"]), words["pain_points"], kind)
+        pain_points, recommendations = words["pain_points"], words["recommendations"]
+        pain_point = self.fitting(rng.choice(pain_points), pain_points, kind, customer_id)
         recommendation = self.fitting(
-            rng.choice(words["recommendations"]), words["recommendations"], kind
+            rng.choice(recommendations), recommendations, kind, customer_id
         )
         writer.add(
             "referrals",
@@ -629,7 +688,7 @@ class DemoBuilder:
                 "salesperson_id": salesperson.id if salesperson else None,
                 "status": status.value,
                 "category": self.category(recommendation),
-                "pain_point": pain_point.format(age=age, kind=kind.lower()),
+                "pain_point": pain_point.format(years=years(age), kind=kind.lower()),
                 "recommendation": recommendation,
                 "urgency": rng.choices(("low", "normal", "high"), weights=(2, 6, 2))[0],
                 "estimated_value": estimated,
@@ -646,6 +705,12 @@ class DemoBuilder:
                 "version": 1,
             },
         )
+        if (
+            status is RS.WON
+            and closed
+            and CATEGORY_OF_RECOMMENDATION.get(recommendation) == REPLACEMENT
+        ):
+            self.replace_unit(equipment, equipment_id, closed)
         coordinator = "demo"
         for event_at, before, after in events:
             writer.add(
@@ -696,6 +761,25 @@ class DemoBuilder:
                     "version": 1,
                 },
             )
+
+    def replace_unit(
+        self, equipment: list[tuple[int, str, dt.date]], equipment_id: int, won: dt.datetime
+    ) -> None:
+        """The sold unit goes in on the day the sale was won: the record shows the new one
+        (make, model, serial, installation), so the old one is no longer past its life."""
+        row = self.equipment_rows[equipment_id]
+        installed = won.astimezone(self.zone).date()
+        if row["installed_on"] >= installed:
+            return  # replaced already by a later sale
+        make, model = self.fit_rng.choice(self.words["equipment"][row["kind"]]["makes"])
+        row.update(
+            make=make,
+            model=model,
+            serial=f"{make[:2].upper()}{self.fit_rng.randrange(10**7, 10**8)}",
+            installed_on=installed,
+        )
+        place = next(n for n, (piece, _, _) in enumerate(equipment) if piece == equipment_id)
+        equipment[place] = (equipment_id, row["kind"], installed)
 
     def timeline(
         self,
@@ -774,8 +858,11 @@ class DemoBuilder:
                 "author": rng.choice(regulars).name,
                 "category": category,
                 "text": self.fitting(
-                    rng.choice(self.words["note_texts"]), self.words["note_texts"], kind
-                ).format(kind=kind, age=age),
+                    rng.choice(self.words["note_texts"]),
+                    self.words["note_texts"],
+                    kind,
+                    customer_id,
+                ).format(kind=kind, years=years(age)),
                 "pinned": rng.random() < 0.15,
                 "created_at": self.now - dt.timedelta(days=rng.uniform(0, 365 * 3)),
                 "removed_at": None,

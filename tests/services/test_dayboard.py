@@ -89,36 +89,45 @@ def test_board_rows_for_the_day(sessions: sessionmaker[Session], day: dict[str, 
     assert appointment.customer == "Salem Bakery"
 
 
-def test_techs_nearby_within_two_hours_once_each_closest_first(
+def test_techs_nearby_same_town_first_then_closest_in_time(
     sessions: sessionmaker[Session], day: dict[str, int]
 ) -> None:
     """The appointment is at 15:00 at Salem Bakery (Salem, 62726)."""
     with sessions.begin() as session:
         heights = factories.customer(session, name="Heights Deli", city="Salem Heights")
-        heights.postal_code = "62799"  # another town, the same ZIP area (627)
+        heights.postal_code = "62799"  # another town whose ZIP only starts the same way
         salem = factories.customer(session, name="Salem Gym", city=" salem ", postal_code="")
+        twin = factories.customer(
+            session, name="Zip Twin", city="Riverton", postal_code="62726-0042"
+        )
         ogden = factories.customer(session, name="Ogden Inn", city="Ogden", postal_code="84401")
         bo = session.get(Staff, day["bo"])
         cy = factories.staff(session, "Cy Tech", phone="555-0103")
         dee = factories.staff(session, "Dee Tech", phone=None)
         eve = factories.staff(session, "Eve Tech", phone="555-0105")
+        fay = factories.staff(session, "Fay Tech", phone="(630) 555-5796")
         factories.visit(session, heights, bo, at(14, 30), status=VisitStatus.SCHEDULED)
         factories.visit(session, salem, bo, at(16), status=VisitStatus.SCHEDULED)
+        factories.visit(session, twin, bo, at(15), status=VisitStatus.SCHEDULED)
         factories.visit(session, ogden, cy, at(16, 30), status=VisitStatus.SCHEDULED)
+        factories.visit(session, heights, cy, at(15), status=VisitStatus.SCHEDULED)
         factories.visit(session, salem, dee, at(17, 1), status=VisitStatus.SCHEDULED)
         factories.visit(session, salem, dee, at(12, 59), status=VisitStatus.SCHEDULED)
         factories.visit(session, salem, eve, at(15), status=VisitStatus.CANCELLED)
+        factories.visit(session, twin, fay, at(14, 45), status=VisitStatus.SCHEDULED)
     with sessions() as session:
         board = day_board(session, DAY)
     (appointment,) = board.appointments
     nearby = board.nearby[appointment.id]
     assert [(n.name, n.customer, n.place, n.gap) for n in nearby] == [
-        ("Bo Tech", "Heights Deli", "Salem Heights", dt.timedelta(minutes=30)),
+        ("Bo Tech", "Salem Gym", "salem", dt.timedelta(hours=1)),
         ("Ana Tech", "Salem Bakery", "Salem", dt.timedelta(hours=2)),
+        ("Fay Tech", "Zip Twin", "Riverton", dt.timedelta(minutes=15)),
     ]
     assert [n.label for n in nearby] == [
-        "Bo Tech (555-0102) 14:30 in Salem Heights",
-        "Ana Tech (555-0101) 13:00 in Salem",
+        "Bo Tech · 555-0102 · 16:00 in salem",
+        "Ana Tech · 555-0101 · 13:00 in Salem",
+        "Fay Tech · (630) 555-5796 · 14:45 in Riverton",
     ]
 
 
@@ -126,20 +135,25 @@ def test_techs_nearby_within_two_hours_once_each_closest_first(
     ("a", "b", "near"),
     [
         (("Salem", None), ("SALEM ", None), True),
-        (("Salem", "62726"), ("Dover", "62799"), True),  # ZIP area 627
-        (("Salem", "62726-1234"), ("Dover", "62799"), True),  # ZIP+4
+        (("Salem  Heights", None), (" salem heights", "99999"), True),
+        (("Salem", "62726"), ("Dover", "62799"), False),  # ZIPs that only start alike
+        (("Springfield", "62701"), ("Chatham", "62629"), False),
+        (("Salem", "62726-1234"), ("Dover", "62726"), True),  # ZIP+4: the ZIP decides
+        (("Salem", "62726 1234"), ("Dover", "627261234"), True),
         (("Salem", "62726"), ("Dover", "63726"), False),
         (("Camden", "NW1 8AB"), ("Kentish Town", "nw1 9zz"), True),  # outward code NW1
         (("Camden", "NW1 8AB"), ("Hampstead", "NW3 2QG"), False),
         (("Soho", "W1D 3QF"), ("Mayfair", "W1D3JB"), True),
-        (("Berlin", "10115"), ("Berlin-Mitte", "10117"), True),  # 5 digits: read as a ZIP area
-        (("Utrecht", "3511 AB"), ("Zeist", "3511 AB"), True),  # other codes: the whole code
+        (("Berlin", "10115"), ("Pankow", "10117"), False),
+        (("Berlin", "10115"), ("Berlin-Mitte", "10115"), True),
+        (("Utrecht", "3511 AB"), ("Zeist", "3511ab"), True),  # other codes: the whole code
         (("Utrecht", "3511 AB"), ("Zeist", "3511 AC"), False),
         (("Salem", ""), ("Dover", ""), False),
+        (("", None), ("  ", None), False),
         ((None, None), (None, None), False),
     ],
 )
-def test_same_town_or_postal_area(
+def test_same_town_or_postal_code(
     a: tuple[str | None, str | None], b: tuple[str | None, str | None], near: bool
 ) -> None:
     assert same_area(a[0], a[1], b[0], b[1]) is near
@@ -151,15 +165,17 @@ def test_same_town_or_postal_area(
         st.tuples(
             st.integers(1, 5),  # technician (5 is not one)
             st.integers(-300, 300),  # minutes from the appointment
-            st.sampled_from(["Salem", "Dover"]),
+            st.sampled_from(["Salem", " SALEM ", "Dover", "Salem Heights", None]),
+            st.sampled_from([None, "62726", "62726-0001", "62799", "63726"]),
             st.booleans(),  # cancelled
         ),
         max_size=12,
     )
 )
-def test_nearby_lists_each_tech_once_at_their_closest_visit_in_the_window(
-    visits: list[tuple[int, int, str, bool]],
+def test_nearby_lists_each_tech_once_same_town_first_then_closest(
+    visits: list[tuple[int, int, str | None, str | None, bool]],
 ) -> None:
+    """The appointment is at Salem, 62726: a visit counts in Salem (any case) or at that ZIP."""
     appointment_at = at(12)
     technicians = {n: TechnicianDay(n, f"Tech {n}", f"555-01{n:02d}", 0) for n in range(1, 5)}
     board_visits = [
@@ -169,26 +185,28 @@ def test_nearby_lists_each_tech_once_at_their_closest_visit_in_the_window(
             1,
             "Someone",
             town,
-            None,
+            postal,
             None,
             VisitStatus.CANCELLED if cancelled else VisitStatus.SCHEDULED,
             tech,
             None,
             1,
         )
-        for number, (tech, minutes, town, cancelled) in enumerate(visits)
+        for number, (tech, minutes, town, postal, cancelled) in enumerate(visits)
     ]
-    nearby = techs_nearby(appointment_at, "Salem", None, board_visits, technicians)
-    names = [n.name for n in nearby]
-    assert len(names) == len(set(names))
-    assert [n.gap for n in nearby] == sorted(n.gap for n in nearby)
-    expected: dict[str, dt.timedelta] = {}
-    for tech, minutes, town, cancelled in visits:
+    nearby = techs_nearby(appointment_at, "Salem", "62726", board_visits, technicians)
+    best: dict[str, tuple[bool, dt.timedelta]] = {}
+    for tech, minutes, town, postal, cancelled in visits:
         gap = abs(dt.timedelta(minutes=minutes))
-        if tech in technicians and town == "Salem" and not cancelled and gap <= NEARBY_WITHIN:
+        in_salem = (town or "").strip().casefold() == "salem"
+        at_zip = (postal or "")[:5] == "62726"
+        if tech in technicians and (in_salem or at_zip) and not cancelled and gap <= NEARBY_WITHIN:
+            rank = (not in_salem, gap)
             name = f"Tech {tech}"
-            expected[name] = min(gap, expected.get(name, gap))
-    assert {n.name: n.gap for n in nearby} == expected
+            best[name] = min(rank, best.get(name, rank))
+    assert {n.name: (n.place.casefold() != "salem", n.gap) for n in nearby} == best
+    ranks = [best[n.name] for n in nearby]
+    assert ranks == sorted(ranks)
 
 
 def test_overlapping_booking_is_refused_unless_accepted(
@@ -245,6 +263,8 @@ def test_day_sheet_pdf_for_the_office_and_one_technician(
         "Bo Tech",
         "Sales appointments",
         "call Bo Tech",
+        "nearby: Ana Tech · 555-0101 · 13:00 in Salem",
+        "Bo Tech · 555-0102 · 1 outcome to pass on",
     ):
         assert text in office, text
     one = " ".join(

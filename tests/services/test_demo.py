@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -11,11 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy.orm import Session
 
 from console.database import make_engine, session_factory
 from console.migrate import upgrade_database
 from console.models import (
     Base,
+    Customer,
     Equipment,
     OfficeSetting,
     Referral,
@@ -24,6 +27,7 @@ from console.models import (
     SalesAppointment,
     ServiceVisit,
     UpsellNote,
+    VisitStatus,
 )
 from console.services.demo import (
     DatabaseNotEmpty,
@@ -111,9 +115,28 @@ def fresh_engine() -> Engine:
     return engine
 
 
-def demo_now(today: dt.date = TODAY) -> dt.datetime:
-    """The demo's clock: 15:00 at the office on its today."""
-    return DemoBuilder(DemoSize(customers=1), 0, today).now
+def demo_now(today: dt.date = TODAY, time: dt.time = dt.time(15)) -> dt.datetime:
+    """The demo's clock: `time` (by default 15:00) at the office on its today."""
+    return DemoBuilder(DemoSize(customers=1), 0, today).on_the_clock(today, time)
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    """A stored moment as UTC (SQLite gives it back without a zone)."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+
+
+def assert_visits_done_only_before(session: Session, now: dt.datetime) -> None:
+    """What is still to come is scheduled; what is completed finished before now."""
+    for visit in session.scalars(select(ServiceVisit)):
+        starts = utc(visit.scheduled_for)
+        if starts > now:
+            assert visit.status is VisitStatus.SCHEDULED, (visit.id, starts, now)
+            assert visit.completed_at is None and visit.work_done is None, visit.id
+        if visit.status is VisitStatus.COMPLETED:
+            assert visit.completed_at is not None, visit.id
+            assert starts <= utc(visit.completed_at) <= now, (visit.id, visit.completed_at, now)
+        else:
+            assert visit.completed_at is None, (visit.id, visit.status)
 
 
 def ordered(*times: dt.datetime | None) -> bool:
@@ -127,13 +150,14 @@ def ordered(*times: dt.datetime | None) -> bool:
     customers=st.integers(1, 25),
     today=st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31)),
 )
-def test_every_referral_happened_in_order_and_before_now(
+def test_every_referral_and_visit_happened_in_order_and_before_now(
     seed: int, customers: int, today: dt.date
 ) -> None:
     engine = fresh_engine()
     seed_demo(engine, customers=customers, seed=seed, today=today)
     now = demo_now(today)
     with session_factory(engine)() as session:
+        assert_visits_done_only_before(session, now)
         for referral in session.scalars(select(Referral)):
             events = session.scalars(
                 select(ReferralEvent)
@@ -226,4 +250,71 @@ def test_the_default_demo_office_fits_before_now_on_a_day_it_once_did_not() -> N
     engine = fresh_engine()
     summary = seed_demo(engine, today=dt.date(2026, 12, 4))
     assert summary.counts["customers"] == 300
+    engine.dispose()
+
+
+def test_visits_running_past_the_demos_now_are_not_completed() -> None:
+    """Seeds and days where a visit begun before 15:00 ran past it: it is still under way."""
+    for seed, today in ((19, dt.date(2026, 7, 27)), (22, dt.date(2026, 8, 17))):
+        engine = fresh_engine()
+        seed_demo(engine, customers=20, seed=seed, today=today)
+        now = demo_now(today)
+        with session_factory(engine)() as session:
+            assert_visits_done_only_before(session, now)
+            under_way = session.scalars(
+                select(ServiceVisit).where(
+                    ServiceVisit.scheduled_for <= now,
+                    ServiceVisit.scheduled_for > now - dt.timedelta(hours=3),
+                    ServiceVisit.status == VisitStatus.SCHEDULED,
+                )
+            ).all()
+        engine.dispose()
+        assert under_way, (seed, today)
+
+
+BUSINESS_TALK = ("business", "office manager", "copier", "print")
+INDOOR_ONLY = {"Copier", "Water softener", "Water heater", "Furnace", "Boiler", "Sump pump"}
+REPLACEMENTS = {"Quote a high-efficiency replacement", "Quote a replacement with financing"}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    customers=st.integers(1, 30),
+    today=st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31)),
+)
+def test_briefings_agree_with_themselves(seed: int, customers: int, today: dt.date) -> None:
+    """Households hear household talk, equipment stands where its kind does, ages read right,
+    and a won replacement leaves a new unit, not an old one past its life."""
+    engine = fresh_engine()
+    seed_demo(engine, customers=customers, seed=seed, today=today)
+    zone = DemoBuilder(DemoSize(customers=1), 0, today).zone
+    with session_factory(engine)() as session:
+        business = {c.id: c.company is not None for c in session.scalars(select(Customer))}
+        said: list[tuple[int, str]] = [
+            (note.customer_id, note.text) for note in session.scalars(select(UpsellNote))
+        ]
+        referrals = session.scalars(select(Referral)).all()
+        said += [(r.customer_id, f"{r.pain_point} {r.recommendation}") for r in referrals]
+        said += [(v.customer_id, v.tech_notes or "") for v in session.scalars(select(ServiceVisit))]
+        for customer_id, text in said:
+            assert re.search(r"\b1 years\b", text) is None, text
+            if not business[customer_id]:
+                assert not any(w in text.lower() for w in BUSINESS_TALK), (customer_id, text)
+        for piece in session.scalars(select(Equipment)):
+            assert piece.installed_on is not None and piece.installed_on <= today, piece.id
+            if not business[piece.customer_id]:
+                assert piece.kind != "Copier", piece.id
+                assert piece.location not in ("Roof", "Office 2F", "Print room"), piece.id
+            if piece.kind in INDOOR_ONLY:
+                assert piece.location not in ("Roof", "Backyard", "Side yard", "Rear lot")
+            if piece.kind == "Copier":
+                assert piece.location not in ("Basement", "Attic", "Garage", "Utility room")
+        for referral in referrals:
+            if referral.status is ReferralStatus.WON and referral.recommendation in REPLACEMENTS:
+                assert referral.closed_at is not None and referral.equipment_id is not None
+                won_on = utc(referral.closed_at).astimezone(zone).date()
+                unit = session.get(Equipment, referral.equipment_id)
+                assert unit is not None and unit.installed_on is not None
+                assert unit.installed_on >= won_on, (referral.id, unit.installed_on, won_on)
     engine.dispose()

@@ -1,4 +1,4 @@
-"""The day board's sales appointments: which tech is nearby, once each, closest in time first."""
+"""The day board's sales appointments: which tech is nearby, once each, same town first."""
 
 from __future__ import annotations
 
@@ -23,11 +23,14 @@ def _book(context: DeskContext) -> None:
     with context.sessions.begin() as session:
         bakery = factories.customer(session, name="Salem Bakery", city="Salem", postal_code="62726")
         deli = factories.customer(session, name="Heights Deli", city="Salem Heights")
-        deli.postal_code = "62799"
+        deli.postal_code = "62799"  # starts like Salem's ZIP, yet another town
+        twin = factories.customer(session, name="Zip Twin", city="Riverton")
+        twin.postal_code = "62726-0042"  # Salem's ZIP, another town
         far = factories.customer(session, name="Ogden Inn", city="Ogden", postal_code="84401")
         ana = factories.staff(session, "Ana Nearby", phone="555-0101")
         bo = factories.staff(session, "Bo Nearby", phone="555-0102")
         cy = factories.staff(session, "Cy Faraway", phone="555-0103")
+        dan = factories.staff(session, "Dan Zip", phone="(630) 555-5796")
         sal = factories.staff(session, "Sal Seller", role=StaffRole.SALESPERSON)
         scheduled = VisitStatus.SCHEDULED
         factories.visit(session, bakery, ana, at(13), status=scheduled)
@@ -35,6 +38,8 @@ def _book(context: DeskContext) -> None:
         factories.visit(session, deli, bo, at(14, 30), status=scheduled)
         factories.visit(session, bakery, bo, at(16), status=scheduled)  # Bo again: listed once
         factories.visit(session, far, cy, at(15), status=scheduled)  # another area
+        factories.visit(session, deli, cy, at(15, 15), status=scheduled)  # another town and ZIP
+        factories.visit(session, twin, dan, at(15), status=scheduled)  # the same ZIP only
         referral = Referral(
             customer_id=bakery.id,
             technician_id=bo.id,
@@ -50,7 +55,7 @@ def _book(context: DeskContext) -> None:
         )
 
 
-def test_tech_nearby_lists_each_tech_once_with_one_phone(qtbot, context: DeskContext) -> None:  # type: ignore[no-untyped-def]
+def test_tech_nearby_lists_each_tech_once_same_town_first(qtbot, context: DeskContext) -> None:  # type: ignore[no-untyped-def]
     _book(context)
     board = DayBoardView(context)
     qtbot.addWidget(board)
@@ -64,11 +69,19 @@ def test_tech_nearby_lists_each_tech_once_with_one_phone(qtbot, context: DeskCon
     ]
     (row,) = [item for item in rows if item.text(1) == "Salem Bakery"]
     assert row.text(4) == (
-        "Bo Nearby (555-0102) 14:30 in Salem Heights; Ana Nearby (555-0101) 13:00 in Salem"
+        "Bo Nearby · 555-0102 · 16:00 in Salem; Ana Nearby · 555-0101 · 13:00 in Salem;"
+        " Dan Zip · (630) 555-5796 · 15:00 in Riverton"
     )
     assert row.text(3) == "Bo Nearby · 555-0102"
-    assert row.text(4).count("555-0102") == 1
+    assert "((" not in row.text(4) and "))" not in row.text(4)
     assert row.toolTip(4).splitlines() == [
-        "Bo Nearby (555-0102) 14:30 in Salem Heights · at Heights Deli",
-        "Ana Nearby (555-0101) 13:00 in Salem · at Salem Bakery",
+        "Bo Nearby · 555-0102 · 16:00 in Salem · at Salem Bakery",
+        "Ana Nearby · 555-0101 · 13:00 in Salem · at Salem Bakery",
+        "Dan Zip · (630) 555-5796 · 15:00 in Riverton · at Zip Twin",
     ]
+    assert board.summary.text().endswith(" · 1 sales appointment")
+    techs = {
+        board.visits.topLevelItem(n).text(0): board.visits.topLevelItem(n).text(4)
+        for n in range(board.visits.topLevelItemCount())
+    }
+    assert (techs["Dan Zip"], techs["Cy Faraway"]) == ("1 visit", "2 visits")

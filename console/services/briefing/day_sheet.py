@@ -31,7 +31,7 @@ from console.services.briefing.render import (
     local,
     sheet_styles,
 )
-from console.services.dayboard import DayBoard
+from console.services.dayboard import DayBoard, counted
 
 
 def headsup_text(lines: Sequence[str]) -> str:
@@ -68,7 +68,7 @@ def render_day_sheet(
     for tech in technicians:
         heading = f"{markup(tech.name)} · {markup(tech.phone or 'no phone')}"
         if tech.awaiting_tell_tech:
-            heading += f" · {tech.awaiting_tell_tech} outcome(s) to pass on"
+            heading += f" · {counted(tech.awaiting_tell_tech, 'outcome')} to pass on"
         rows = [
             [
                 Paragraph(h, styles["head"])
@@ -112,9 +112,7 @@ def render_day_sheet(
         story.append(Paragraph("Sales appointments", styles["section"]))
         for appointment in board.appointments:
             nearby = board.nearby.get(appointment.id, [])
-            near = "; ".join(
-                f"{markup(n.name)} ({markup(n.phone or '')}) in {markup(n.place)}" for n in nearby
-            )
+            near = "; ".join(markup(n.label) for n in nearby)
             text = (
                 f"<b>{local(appointment.starts_at)[-5:]}</b> {markup(appointment.customer)} · "
                 f"{markup(appointment.salesperson)} · call {markup(appointment.technician)} "

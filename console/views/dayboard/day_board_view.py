@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from console.services.briefing.page import default_page_size
-from console.services.dayboard import BoardVisit, DayBoard, day_board
-from console.services.office_time import local
+from console.services.dayboard import BoardVisit, DayBoard, counted, day_board
+from console.views.common import locale_format
 from console.views.common.background import Background, show_stale
 from console.views.common.lazy import LazyView
 from console.views.common.outage import survives_outage
@@ -50,7 +50,7 @@ def fit_tree_columns(tree: QTreeWidget, widest: tuple[int, ...]) -> None:
 
 
 def _time(value: dt.datetime) -> str:
-    return local(value).strftime("%H:%M")
+    return locale_format.time(value)
 
 
 class DayBoardView(LazyView):
@@ -74,7 +74,7 @@ class DayBoardView(LazyView):
         self.setObjectName("dayBoardView")
         self.date = QDateEdit(office_today(), self)
         self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dddd yyyy-MM-dd")
+        locale_format.show_desk_dates(self.date, weekday="dddd")
         self.date.setAccessibleName("Day shown")
         previous = QPushButton("◀ &Previous day", self)
         previous.setAccessibleName("Previous day")
@@ -174,7 +174,7 @@ class DayBoardView(LazyView):
         if self.board is not None and self.board.day != day:
             for tree in (self.visits, self.appointments):
                 show_stale(tree, True)  # another day's board, until this one arrives
-        self.summary.setText(f"Loading {day.isoformat()}…")
+        self.summary.setText(f"Loading {locale_format.date(day)}…")
         self.loading.read(lambda session: day_board(session, day), self._show)
 
     def _settled(self) -> None:
@@ -189,15 +189,16 @@ class DayBoardView(LazyView):
         count = 0
         for tech in board.technicians:
             badge = f" · {tech.awaiting_tell_tech} to tell" if tech.awaiting_tell_tech else ""
-            parent = QTreeWidgetItem(
-                [f"{tech.name}{badge}", tech.phone or "", "", "", f"{len(tech.visits)} visits"]
-            )
+            visit_count = counted(len(tech.visits), "visit")
+            parent = QTreeWidgetItem([f"{tech.name}{badge}", tech.phone or "", "", "", visit_count])
             font = parent.font(0)
             font.setBold(True)
             parent.setFont(0, font)
             if tech.awaiting_tell_tech:
                 parent.setToolTip(
-                    0, f"{tech.awaiting_tell_tech} outcome(s) to pass on when {tech.name} calls in"
+                    0,
+                    f"{counted(tech.awaiting_tell_tech, 'outcome')} to pass on"
+                    f" when {tech.name} calls in",
                 )
             notes: list[QTreeWidgetItem] = []
             for visit in tech.visits:
@@ -250,11 +251,13 @@ class DayBoardView(LazyView):
             item.setToolTip(
                 4,
                 "\n".join(f"{n.label} · at {n.customer}" for n in nearby)
-                or "No technician works in this town or postal area within two hours of it.",
+                or "No technician works in this town or postal code within two hours of it.",
             )
             self.appointments.addTopLevelItem(item)
         fit_tree_columns(self.appointments, APPOINTMENT_COLUMN_WIDEST)
-        self.summary.setText(f"{count} visits · {len(board.appointments)} sales appointments")
+        self.summary.setText(
+            f"{counted(count, 'visit')} · {counted(len(board.appointments), 'sales appointment')}"
+        )
         self.loaded.emit()
 
     def selected_technician(self) -> int | None:

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 from console.models import Staff, StaffRole
 from console.services.dayboard import ScheduleConflict, VisitChanged, schedule_visit
 from console.services.errors import Conflict, InputError
-from console.services.office_time import local
 from console.services.staff import staff_list
+from console.views.common import locale_format
 from console.views.common.background import read_for_form
 from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import keep_mine, save_cancel_buttons, select_data, staff_combo
@@ -51,7 +51,7 @@ class VisitDialog(FormDialog):
         start = office_field_time(starts_at) if starts_at else office_day_at(1, dt.time(9, 0))
         self.when = QDateTimeEdit(start, self)
         self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        locale_format.show_desk_dates(self.when, clock=True)
         self.when.setAccessibleName("Visit time")
         self.problem = QLineEdit(problem, self)
         self.problem.setAccessibleName("Problem")
@@ -82,7 +82,7 @@ class VisitDialog(FormDialog):
 
     def resolve_conflict(self, changed: VisitChanged, accept_overlap: bool) -> None:
         """Another desk changed this visit first: show both and let the dispatcher choose."""
-        mine = local(self.starts_at()).strftime("%Y-%m-%d %H:%M")
+        mine = locale_format.datetime(self.starts_at())
         if keep_mine(
             self,
             "Another desk changed this visit while you were moving it.",
