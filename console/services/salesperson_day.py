@@ -148,15 +148,18 @@ def free_slots(
     minutes: int,
     settings: OfficeSettings,
     *,
-    count: int = 4,
+    count: int | None = None,
     now: dt.datetime | None = None,
     leave_out_referral: int | None = None,
 ) -> list[dt.datetime]:
-    """The first `count` free starts from `day` on, within business hours and not in the past.
+    """Free starts from `day` on, within business hours and not in the past.
 
-    When `day` is full the following days are tried, up to two weeks. Saturdays and Sundays are
-    passed over: the office's settings know its hours but not its working days, and a weekend
-    visit is still booked by typing the time.
+    Without `count`, every free start of `day`: the desk picks among those near the time it
+    has in mind (`slots_near`). When `day` is full the following days are tried, up to two
+    weeks, and the first one with room gives its free starts. With `count`, the first `count`
+    free starts from `day` on, over as many days as it takes. Saturdays and Sundays are passed
+    over: the office's settings know its hours but not its working days, and a weekend visit is
+    still booked by typing the time.
     """
     after = now or utc_now()
     found: list[dt.datetime] = []
@@ -171,6 +174,18 @@ def free_slots(
             session, salesperson_id, start, end, leave_out_referral=leave_out_referral
         )
         found.extend(free_starts(current, busy, minutes, settings, after))
-        if len(found) >= count:
+        if found and count is None:
             break
-    return found[:count]
+        if count is not None and len(found) >= count:
+            break
+    return found if count is None else found[:count]
+
+
+def slots_near(slots: Sequence[dt.datetime], around: dt.datetime, count: int) -> list[dt.datetime]:
+    """The `count` slots nearest `around`, in time order.
+
+    Of two slots as near as each other the earlier wins, so a time between two free ones
+    offers the one before it first.
+    """
+    nearest = sorted(slots, key=lambda slot: (abs(slot - around), slot))[:count]
+    return sorted(nearest)

@@ -19,6 +19,7 @@ from console.models import (
     SalesAppointment,
     StaffRole,
 )
+from console.services.office_time import at_wall_clock
 from tests import factories
 
 
@@ -113,3 +114,111 @@ def test_a_customers_sheet_is_for_their_next_appointment_and_is_recorded(
         ).one()
     assert appointment.briefing_printed_at is not None
     assert event.referral_id == referral_id and event.note.startswith("Briefing printed")
+
+
+def _book_day(engine: Engine, day: dt.date, times: list[dt.time]) -> None:
+    """Sales appointments at `times` (office wall clock) on `day`, each for its own customer."""
+    with session_factory(engine).begin() as session:
+        tech = factories.staff(session, "Gary Ramos")
+        seller = factories.staff(session, "Scott Bennett", StaffRole.SALESPERSON)
+        for number, time in enumerate(times):
+            owner = factories.customer(
+                session, account_number=f"40000{number}", name=f"Day Owner {number}"
+            )
+            referral = Referral(
+                customer_id=owner.id,
+                technician_id=tech.id,
+                salesperson_id=seller.id,
+                status=ReferralStatus.APPOINTMENT_SET,
+                pain_point="Furnace short-cycling",
+            )
+            session.add(referral)
+            session.flush()
+            session.add(
+                SalesAppointment(
+                    referral_id=referral.id,
+                    salesperson_id=seller.id,
+                    starts_at=at_wall_clock(day, time),
+                )
+            )
+
+
+def _out_folder(tmp_path: Path) -> Path:
+    """An empty folder for the output, apart from the test database beside it."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
+def test_combined_day_to_a_named_pdf_writes_that_file(
+    sqlite_engine: Engine, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    tmp_path = _out_folder(tmp_path)
+    day = dt.date(2026, 12, 5)
+    _book_day(sqlite_engine, day, [dt.time(9), dt.time(13, 30)])
+    out = tmp_path / "day.pdf"
+    argv = ["briefing", "--date", day.isoformat(), "-o", str(out), "--combined"]
+    assert main([*argv, "--database", str(sqlite_engine.url)]) == 0
+    assert out.is_file()
+    assert len(PdfReader(out).pages) >= 2
+    assert capsys.readouterr().out.strip() == str(out)
+    assert sorted(tmp_path.iterdir()) == [out]
+
+
+def test_combined_day_replaces_an_earlier_file(
+    sqlite_engine: Engine, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    tmp_path = _out_folder(tmp_path)
+    day = dt.date(2026, 12, 5)
+    _book_day(sqlite_engine, day, [dt.time(10)])
+    out = tmp_path / "day.pdf"
+    out.write_bytes(b"old")
+    argv = ["briefing", "--date", day.isoformat(), "-o", str(out), "--combined"]
+    assert main([*argv, "--database", str(sqlite_engine.url)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert sorted(tmp_path.iterdir()) == [out]
+
+
+def test_a_pdf_name_without_combined_is_refused(
+    sqlite_engine: Engine, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    tmp_path = _out_folder(tmp_path)
+    day = dt.date(2026, 12, 5)
+    _book_day(sqlite_engine, day, [dt.time(10)])
+    out = tmp_path / "day.pdf"
+    argv = ["briefing", "--date", day.isoformat(), "-o", str(out)]
+    assert main([*argv, "--database", str(sqlite_engine.url)]) == 1
+    assert (
+        "-o names a folder for one PDF per appointment; add --combined for one file"
+        in capsys.readouterr().err
+    )
+    assert list(tmp_path.iterdir()) == []
+    with session_factory(sqlite_engine)() as session:
+        assert session.scalars(select(SalesAppointment.briefing_printed_at)).all() == [None]
+
+
+def test_combined_day_into_a_folder_still_names_the_file_by_day(
+    sqlite_engine: Engine, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    tmp_path = _out_folder(tmp_path)
+    day = dt.date(2026, 12, 5)
+    _book_day(sqlite_engine, day, [dt.time(10)])
+    out = tmp_path / "day"
+    argv = ["briefing", "--date", day.isoformat(), "-o", str(out), "--combined"]
+    assert main([*argv, "--database", str(sqlite_engine.url)]) == 0
+    assert list(out.iterdir()) == [out / "briefings-2026-12-05.pdf"]
+
+
+def test_combined_day_to_a_pdf_in_a_missing_folder_is_refused(
+    sqlite_engine: Engine, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    tmp_path = _out_folder(tmp_path)
+    day = dt.date(2026, 12, 5)
+    _book_day(sqlite_engine, day, [dt.time(10)])
+    out = tmp_path / "missing" / "day.pdf"
+    argv = ["briefing", "--date", day.isoformat(), "-o", str(out), "--combined"]
+    assert main([*argv, "--database", str(sqlite_engine.url)]) == 1
+    assert "does not exist" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+    with session_factory(sqlite_engine)() as session:
+        assert session.scalars(select(SalesAppointment.briefing_printed_at)).all() == [None]

@@ -83,6 +83,10 @@ def day_rows(dialog: AppointmentDialog) -> list[str]:
     return [rows.item(row).text() for row in range(rows.count())]
 
 
+def slot_labels(dialog: AppointmentDialog) -> list[str]:
+    return [button.text() for button in dialog.day.slot_buttons]
+
+
 def span(start: dt.datetime, end: dt.datetime) -> str:
     return f"{locale_format.time(start)}–{locale_format.time(end)}"
 
@@ -117,16 +121,32 @@ def test_a_free_slot_click_sets_the_time(
 ) -> None:
     dialog = open_dialog(qtbot, context, booking)
     dialog.minutes.setValue(60)
-    show_day(qtbot, dialog, 14)
-    qtbot.waitUntil(lambda: len(dialog.day.slot_buttons) == 4, timeout=TIMEOUT_MS)
-    labels = [button.text() for button in dialog.day.slot_buttons]
-    # 08:00 fits before Bea Ortiz; 08:30, 09:00 and 10:00 would overlap her visit.
-    assert labels == [
-        locale_format.time(at(h, m)) for h, m in ((8, 0), (10, 30), (11, 0), (11, 30))
+    show_day(qtbot, dialog, 10)
+    qtbot.waitUntil(lambda: len(dialog.day.slot_buttons) == 6, timeout=TIMEOUT_MS)
+    # The six nearest 10:00: 08:00 fits before Bea Ortiz; 08:30 to 10:00 would overlap her.
+    assert slot_labels(dialog) == [
+        locale_format.time(at(h, m))
+        for h, m in ((8, 0), (10, 30), (11, 0), (11, 30), (12, 0), (12, 30))
     ]
     qtbot.mouseClick(dialog.day.slot_buttons[1], Qt.MouseButton.LeftButton)
     assert dialog.when.dateTime() == office_field_time(at(10, 30))
     assert not dialog.warning.isVisible()
+
+
+def test_the_free_slots_follow_the_time_in_the_form(
+    qtbot: QtBot, context: DeskContext, booking: ReferralDetail
+) -> None:
+    dialog = open_dialog(qtbot, context, booking)
+    dialog.minutes.setValue(60)
+    show_day(qtbot, dialog, 15)
+    afternoon = [(13, 30), (14, 0), (14, 30), (15, 0), (15, 30), (16, 0)]
+    wanted = [locale_format.time(at(h, m)) for h, m in afternoon]
+    qtbot.waitUntil(lambda: slot_labels(dialog) == wanted, timeout=TIMEOUT_MS)
+    dialog.when.setDateTime(office_field_time(at(8)))
+    morning = [(8, 0), (10, 30), (11, 0), (11, 30), (12, 0), (12, 30)]
+    assert slot_labels(dialog) == [locale_format.time(at(h, m)) for h, m in morning]
+    qtbot.mouseClick(dialog.day.slot_buttons[-1], Qt.MouseButton.LeftButton)
+    assert dialog.when.dateTime() == office_field_time(at(12, 30))
 
 
 def test_an_overlap_is_warned_in_the_form_and_can_still_be_booked(

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from console.services.transfer.encodings import (
     TextEncoding,
+    binary_refusal,
     describe_fault,
     locating,
     scan_encoding,
@@ -100,6 +101,8 @@ class CsvTable:
     ) -> None:
         self.path = path
         self.encoding = encoding
+        if encoding.fault == "binary":
+            raise FileProblem(binary_refusal(path))
         with self._open(errors="replace") as handle:
             sample = handle.read(SAMPLE_CHARS)
             truncated = bool(handle.read(1))

@@ -3,13 +3,17 @@
 A file is read as UTF-8 when all of it is UTF-8; as one legacy encoding (Windows-1252, else
 Latin-1) only when it is not UTF-8 anywhere. A file that mixes real UTF-8 characters with
 bytes that are not UTF-8 was damaged or stitched together, and any single reading of it would
-store wrong letters somewhere, so it is refused. The scan reads the file in blocks.
+store wrong letters somewhere, so it is refused. A file holding characters no text table
+has (control codes, and in a UTF-16 or UTF-32 file code points that are private or not
+characters at all) is binary data, whatever its first bytes claim. The scan reads the file in
+blocks.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +31,15 @@ MARKS = (
 UNDECODED = re.compile("[\udc80-\udcff]")
 # Characters beyond ASCII that did decode: proof of real UTF-8 in the file.
 DECODED_BEYOND_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
+# Control codes a text table never holds: C0 and DEL, less tab, line ends, vertical tab and
+# form feed (some exports break lines inside a cell with them), Ctrl-Z (old DOS end mark),
+# escape (colour codes copied from a terminal, shown escaped) and the four separators
+# (file, group, record, unit: data exports use them); NUL is told apart, as damage in an
+# otherwise good file.
+TEXT_CONTROLS = "\t\n\r\x0b\x0c\x1a\x1b\x1c\x1d\x1e\x1f"
+BINARY_CONTROL = re.compile("[\x01-\x08\x0e-\x19\x7f]")
+# The planes Unicode has not yet filled, where no decoded text can land.
+UNUSED_PLANES = range(0x40000, 0xE0000)
 
 
 @dataclass(frozen=True)
@@ -36,7 +49,7 @@ class TextEncoding:
     codec: str
     label: str
     line_breaks: int
-    # What is wrong with the text, when something is: "nul", "mixed" or "invalid".
+    # What is wrong with the text, when something is: "binary", "nul", "mixed" or "invalid".
     fault: str | None = None
     # The legacy encoding a mixed file would otherwise have been read in.
     legacy: str = ""
@@ -62,7 +75,7 @@ def scan_encoding(path: Path) -> TextEncoding:
 
 def _scan_bytes(path: Path) -> TextEncoding:
     decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
-    undecoded = beyond_ascii = nul = False
+    undecoded = beyond_ascii = nul = binary = False
     fits_cp1252 = True
     breaks = 0
     with path.open("rb") as source:
@@ -71,6 +84,7 @@ def _scan_bytes(path: Path) -> TextEncoding:
             text = decoder.decode(block, final=not block)
             breaks += _line_ends(text)
             nul = nul or "\x00" in text
+            binary = binary or BINARY_CONTROL.search(text) is not None
             if not text.isascii():
                 undecoded = undecoded or UNDECODED.search(text) is not None
                 beyond_ascii = beyond_ascii or DECODED_BEYOND_ASCII.search(text) is not None
@@ -78,7 +92,9 @@ def _scan_bytes(path: Path) -> TextEncoding:
             if not block:
                 break
     legacy = ("cp1252", "Windows-1252") if fits_cp1252 else ("latin-1", "Latin-1")
-    fault = "nul" if nul else "mixed" if undecoded and beyond_ascii else None
+    fault = (
+        "binary" if binary else "nul" if nul else "mixed" if undecoded and beyond_ascii else None
+    )
     if not undecoded:
         return TextEncoding("utf-8-sig", "UTF-8", breaks, fault)
     return TextEncoding(legacy[0], legacy[1], breaks, fault, legacy=legacy[1])
@@ -96,11 +112,34 @@ def _scan_unicode(path: Path, codec: str, label: str) -> TextEncoding:
                 fault = "invalid"
                 break
             breaks += _line_ends(text)
-            if "\x00" in text:
-                fault = "nul"
+            if "\x00" in text or BINARY_CONTROL.search(text) or _not_text(set(text)):
+                fault = "binary"
             if not block:
                 break
     return TextEncoding(codec, label, breaks, fault)
+
+
+def _not_text(characters: set[str]) -> bool:
+    """Whether any of a UTF-16 or UTF-32 file's characters is one no text holds.
+
+    Binary data read as UTF-16 decodes to code points at random: private-use ones, C1
+    controls, noncharacters, unassigned ones. Each distinct character is looked at once.
+    Beyond the first plane only the unused planes count, so a character newer than this
+    Python's Unicode tables never refuses a real file.
+    """
+    for char in characters:
+        point = ord(char)
+        category = unicodedata.category(char)
+        if category in ("Cc", "Co", "Cs") and char not in TEXT_CONTROLS:
+            return True
+        if (point < 0x10000 and category == "Cn") or point in UNUSED_PLANES:
+            return True
+    return False
+
+
+def binary_refusal(path: Path) -> str:
+    """The refusal for a file that holds binary data, naming it."""
+    return f"{path.name} is not a CSV or XLSX table: it holds binary data"
 
 
 def _line_ends(text: str) -> int:

@@ -9,6 +9,7 @@ stays bounded whatever size the file claims.
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from console.services.transfer.csv_reading import open_csv
-from console.services.transfer.encodings import unicode_mark
+from console.services.transfer.encodings import BINARY_CONTROL, binary_refusal, unicode_mark
 from console.services.transfer.file_problem import FileProblem
 from console.services.transfer.workbook import WorkbookTable
 
@@ -127,13 +128,13 @@ def open_table(
             raise FileProblem(f"the file is not a readable Excel workbook: it {kind}")
         reader = WorkbookTable(path, sheet, header_test)
     else:
-        if head.startswith(ZIP_MAGIC):
+        if head.startswith(ZIP_MAGIC) and _holds_a_workbook(path):
             raise FileProblem(
                 "the file is a zip archive (an Excel workbook?), not a CSV; "
                 "if it is a workbook, rename it to .xlsx"
             )
-        if not _text_like(head):
-            raise FileProblem("the file is not a CSV or Excel table (it holds binary data)")
+        if head.startswith(ZIP_MAGIC) or not _text_like(head):
+            raise FileProblem(binary_refusal(path))
         if sheet is not None:
             raise FileProblem("--sheet is for Excel workbooks; this file is a CSV")
         reader = open_csv(path, header_test)
@@ -164,7 +165,20 @@ def _head(path: Path) -> bytes:
 
 
 def _text_like(head: bytes) -> bool:
-    """Whether the file's start looks like text: no NUL byte unless UTF-16/32 says so."""
+    """Whether the file's start looks like text: no NUL byte unless UTF-16/32 says so, and
+    no control code a text table never holds (the whole file is scanned for them later)."""
     if any(head.startswith(magic) for magic in BINARY_MAGIC):
         return False
-    return unicode_mark(head) is not None or b"\x00" not in head
+    if unicode_mark(head) is not None:
+        return True
+    return b"\x00" not in head and BINARY_CONTROL.search(head.decode("latin-1")) is None
+
+
+def _holds_a_workbook(path: Path) -> bool:
+    """Whether a zip archive is laid out as an Excel workbook, rather than any other zip."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+    return "[Content_Types].xml" in names or "xl/workbook.xml" in names

@@ -1,4 +1,8 @@
-"""The salesperson's day beside the booking form: what is booked, and free slots as buttons."""
+"""The salesperson's day beside the booking form: what is booked, and free slots as buttons.
+
+The buttons offer the free starts nearest the time in the form, and follow it as it changes,
+so a desk planning an afternoon visit is not shown the morning.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from console.services.office_time import local_date
-from console.services.salesperson_day import BusyTime
+from console.services.salesperson_day import BusyTime, slots_near
 from console.views.common import locale_format
 from console.views.common.tones import muted
 
-MOST_SLOTS = 4
+MOST_SLOTS = 6
 
 
 def busy_span(busy: BusyTime) -> str:
@@ -53,6 +57,9 @@ class SalespersonDayPanel(QWidget):
         layout.addWidget(self.day_list, 1)  # a taller form gives its room to the day
         layout.addLayout(self.slots_row)
         self.busy: list[BusyTime] = []
+        self.day: dt.date | None = None
+        self.slots: list[dt.datetime] = []
+        self.around: dt.datetime | None = None
 
     def show_reading(self, salesperson: str, day: dt.date) -> None:
         """The day is being read: say so, and keep the old rows greyed out meanwhile."""
@@ -65,7 +72,10 @@ class SalespersonDayPanel(QWidget):
         day: dt.date,
         busy: Sequence[BusyTime],
         slots: Sequence[dt.datetime],
+        around: dt.datetime | None = None,
     ) -> None:
+        """Show the day; the slot buttons are the free starts nearest `around` (UTC), else
+        the first ones."""
         self.busy = list(busy)
         self.heading.setText(f"<b>{salesperson}</b> on {locale_format.date(day)}")
         self.day_list.setEnabled(True)
@@ -76,16 +86,42 @@ class SalespersonDayPanel(QWidget):
             self.day_list.addItem("Nothing booked that day")
             item = self.day_list.item(0)
             item.setForeground(muted())
-        self._show_slots(day, slots)
+        self.day, self.slots = day, sorted(slots)
+        if around is not None:
+            self.around = around
+        self._show_slots()
 
-    def _show_slots(self, day: dt.date, slots: Sequence[dt.datetime]) -> None:
+    def show_near(self, around: dt.datetime) -> None:
+        """The time in the form changed: offer the free starts nearest it instead."""
+        if around == self.around:
+            return
+        self.around = around
+        if self.day is not None:
+            self._show_slots()
+
+    def offered(self) -> list[dt.datetime]:
+        """The free starts the buttons offer, in time order."""
+        if self.around is None:
+            return self.slots[:MOST_SLOTS]
+        return slots_near(self.slots, self.around, MOST_SLOTS)
+
+    def _show_slots(self) -> None:
         for button in self.slot_buttons:
             self.slots_row.removeWidget(button)
             button.deleteLater()
         self.slot_buttons = []
-        self.slots_label.setText("Free:" if slots else "No free slot in business hours")
-        for slot in slots[:MOST_SLOTS]:
-            same_day = local_date(slot) == day
+        offered = self.offered()
+        days = {local_date(slot) for slot in offered}
+        # Slots on one later day (the chosen one is full) are named by the label, once.
+        one_other_day = next(iter(days)) if len(days) == 1 and self.day not in days else None
+        if not offered:
+            self.slots_label.setText("No free slot in business hours")
+        elif one_other_day is not None:
+            self.slots_label.setText(f"Free on {locale_format.date(one_other_day)}:")
+        else:
+            self.slots_label.setText("Free:")
+        for slot in offered:
+            same_day = local_date(slot) in (self.day, one_other_day)
             text = locale_format.time(slot) if same_day else locale_format.datetime(slot)
             button = QPushButton(text, self)
             button.setObjectName("freeSlot")

@@ -116,7 +116,7 @@ def test_bad_file_is_refused_with_its_message_and_nothing_changes(
         (
             "photo.csv",
             b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
-            "the file is not a CSV or Excel table",
+            "photo.csv is not a CSV or XLSX table: it holds binary data",
         ),
         ("broken.xlsx", b"this is not a workbook", "the file is not a readable Excel workbook"),
     ],

@@ -209,7 +209,7 @@ REFUSALS: list[tuple[Callable[[Path], Path], str]] = [
     (multiline_then_error, "row 6: has 4 fields, the header has 3"),
     (unbalanced_quote, "row 3, column name: a quote opened here is never closed"),
     (long_cell, "row 2, column name: a cell longer than 1 MiB; an unclosed quote?"),
-    (binary, "the file is not a CSV or Excel table (it holds binary data)"),
+    (binary, "photo.csv is not a CSV or XLSX table: it holds binary data"),
     (
         old_workbook,
         "old .xls workbooks are not read; open it in a spreadsheet and save it as .xlsx",

@@ -1,0 +1,126 @@
+"""Files that are not tables (images, archives, random bytes) are refused as binary data, while
+real UTF-16 tables with a byte-order mark are read as text."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from console.services.transfer.table_file import FileProblem, TableFile, open_table
+from tests.services.transfer import hostile
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00"
+# Control codes a table may hold: tab, line ends, vertical tab, form feed, Ctrl-Z, escape and
+# the four separators.
+TEXT_CONTROLS = set("\t\n\r\x0b\x0c\x1a\x1b\x1c\x1d\x1e\x1f")
+
+
+def cells(table: TableFile) -> list[str]:
+    """The header and every cell the table gives."""
+    found = list(table.source_columns)
+    for _lines, rows in table.batches(1000):
+        found.extend(cell for row in rows for cell in row)
+    return found
+
+
+def refusal(path: Path) -> str:
+    with pytest.raises(FileProblem) as refused:
+        cells(open_table(path))
+    return str(refused.value)
+
+
+def plain_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("notes.txt", "not a workbook")
+        archive.writestr("photos/1.jpg", b"\xff\xd8\xff\xe0" + bytes(range(256)))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name", ["logo.csv", "logo.txt", "logo"])
+def test_a_png_is_refused_as_binary_naming_the_file(tmp_path: Path, name: str) -> None:
+    path = hostile.text_file(tmp_path, name, PNG)
+    assert refusal(path) == f"{name} is not a CSV or XLSX table: it holds binary data"
+
+
+def test_a_zip_that_is_no_workbook_is_refused_as_binary(tmp_path: Path) -> None:
+    path = hostile.text_file(tmp_path, "archive.csv", plain_zip())
+    assert refusal(path) == "archive.csv is not a CSV or XLSX table: it holds binary data"
+
+
+def test_a_zip_that_is_no_workbook_named_xlsx_is_not_read_as_a_workbook(tmp_path: Path) -> None:
+    path = hostile.text_file(tmp_path, "archive.xlsx", plain_zip())
+    assert refusal(path).startswith("the file is not a readable Excel workbook")
+
+
+def test_binary_behind_a_utf16_mark_is_refused(tmp_path: Path) -> None:
+    """Private-use code points and controls: what an image reads as in UTF-16."""
+    content = codecs.BOM_UTF16_LE + b"\x00\xe0\x01\xe0\r\x00\n\x00\x03\x00\x9b\x00"
+    path = hostile.text_file(tmp_path, "scan.csv", content)
+    assert refusal(path) == "scan.csv is not a CSV or XLSX table: it holds binary data"
+
+
+def test_control_codes_late_in_a_file_are_refused(tmp_path: Path) -> None:
+    rows = b"".join(f"C-{n},Name {n},Town\n".encode() for n in range(2, 2000))
+    content = hostile.CUSTOMERS.encode() + rows + b"C-X,\x02\x03,Town\n"
+    path = hostile.text_file(tmp_path, "late.csv", content)
+    assert refusal(path) == "late.csv is not a CSV or XLSX table: it holds binary data"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_table_with_its_mark_is_read_as_text(tmp_path: Path, codec: str) -> None:
+    mark = codecs.BOM_UTF16_LE if codec.endswith("le") else codecs.BOM_UTF16_BE
+    text = "external_id\tname\tcity\r\nU-1\tZoë Ærø\tМосква\r\nU-2\tBo 🙂\t東京\r\n"
+    path = hostile.text_file(tmp_path, "export.csv", mark + text.encode(codec))
+    table = open_table(path)
+    assert table.describe() == "CSV, tab-separated, UTF-16"
+    assert table.columns == ["external_id", "name", "city"]
+    assert cells(table)[3:] == ["U-1", "Zoë Ærø", "Москва", "U-2", "Bo 🙂", "東京"]
+
+
+def is_text(cell: str, utf16: bool) -> bool:
+    """No control code a table never holds; read as UTF-16, no private-use code point either
+    (valid UTF-8 is text by itself, and may carry one)."""
+    return all(
+        (ch >= " " and ch != "\x7f" and not (utf16 and 0xE000 <= ord(ch) <= 0xF8FF))
+        or ch in TEXT_CONTROLS
+        for ch in cell
+    )
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    mark=st.sampled_from([b"", codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE]),
+    noise=st.binary(min_size=1, max_size=600),
+)
+def test_random_bytes_are_refused_or_read_as_text_never_as_binary(
+    tmp_path_factory: pytest.TempPathFactory, mark: bytes, noise: bytes
+) -> None:
+    """Whatever the bytes, the file is refused in one line or every cell is plain text."""
+    path = tmp_path_factory.mktemp("noise") / "noise.csv"
+    path.write_bytes(mark + noise)
+    try:
+        found = cells(open_table(path))
+    except FileProblem as refused:
+        assert "\n" not in str(refused)
+        return
+    assert all(is_text(cell, utf16=bool(mark)) for cell in found), found
+
+
+@settings(max_examples=100, deadline=None)
+@given(noise=st.binary(min_size=64, max_size=600))
+def test_random_binary_of_any_length_is_refused(
+    tmp_path_factory: pytest.TempPathFactory, noise: bytes
+) -> None:
+    """Random data holding a control code is binary, whatever mark comes first."""
+    for content in (b"\x01\x02" + noise, codecs.BOM_UTF16_LE + b"\x03\x00" + noise):
+        path = tmp_path_factory.mktemp("binary") / "data.csv"
+        path.write_bytes(content)
+        with pytest.raises(FileProblem):
+            cells(open_table(path))
