@@ -22,6 +22,7 @@ from console.paths import APP_NAME, DESKTOP_ID, DISPLAY_NAME, ORG_NAME, resource
 from console.services.connection import is_connection_error
 from console.services.demo import is_empty, seed_demo
 from console.services.office_settings import use_office_zone
+from console.views.common.app_fonts import use_fallback_font
 from console.views.common.off_thread import thread_pool
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
@@ -67,6 +68,7 @@ def desktop_application() -> QApplication:
     app.setApplicationDisplayName(DISPLAY_NAME)
     QGuiApplication.setDesktopFileName(DESKTOP_ID)
     app.setWindowIcon(application_icon())
+    use_fallback_font(app)
     return app
 
 

@@ -50,6 +50,7 @@ from console.views.referrals.worklist_view import WorklistView
 from console.views.search.search_panel import SearchPanel
 from console.views.transfer.sync_watcher import SyncWatcher
 
+SEARCH_SHARE = 28  # weight of the search panel against the tabs beside it, out of 100
 EMPTY_STATE = (
     "<h2>No customer open</h2>"
     "<p>Type a name, phone number, street or account number in the search on the left,"
@@ -100,9 +101,12 @@ class MainWindow(QMainWindow):
         self.split.setObjectName("mainSplit")
         self.split.addWidget(self.search)
         self.split.addWidget(self.tabs)
+        # The search keeps about a quarter of the window's width, growing with it: a laptop
+        # keeps room for the lists and a wide screen shows long names whole. The sizes are
+        # weights the splitter scales to the window it gets, and keeps in proportion.
         self.split.setStretchFactor(0, 1)
-        self.split.setStretchFactor(1, 4)
-        self.split.setSizes([340, 1100])
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([SEARCH_SHARE * 10, (100 - SEARCH_SHARE) * 10])
         self.banner = ConnectionBanner(context, self)
         self.banner.restored.connect(self._database_is_back)
         central = QWidget(self)

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSettings, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSettings, QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -36,7 +36,10 @@ from console.services.briefing.file_names import briefing_file_name
 from console.services.briefing.page import PageSize
 from console.services.briefing.render import render_briefing
 from console.services.office_time import local_date, local_today
+from console.views.common.screen_fit import fit_to_screen
 from console.views.context import DeskContext
+
+PREFERRED_SIZE = QSize(760, 900)
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,9 @@ class BriefingPreviewDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addLayout(bar)
         layout.addWidget(self.status)
-        self.resize(760, 900)
+        # A whole page where the screen is tall enough; on a laptop the pages scroll and the
+        # buttons stay in reach.
+        fit_to_screen(self, PREFERRED_SIZE)
 
     @property
     def page_count(self) -> int:

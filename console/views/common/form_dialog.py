@@ -30,6 +30,7 @@ class FormDialog(QDialog):
         self.error = error_label(self)
 
     def show_error(self, text: str) -> None:
+        """The message wraps under the fields; the dialog grows to hold it (see `error_label`)."""
         self.error.setText(text)
         self.error.show()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from console.models import Staff
 from console.services.formatting import currency_codes, currency_label
+from console.views.common.screen_fit import grow_to_fit
 from console.views.common.tones import Tone, tone_name
 
 
@@ -73,8 +75,30 @@ def chosen_currency(combo: QComboBox) -> str:
     return combo.currentText().split("·")[0].strip()
 
 
+class FormErrorLabel(QLabel):
+    """A refusal under a form's fields: it wraps, and a dialog grows to show it whole.
+
+    Without the growth a dialog with a set minimum width keeps its height and the layout
+    takes the message's lines from the fields above it.
+    """
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        if self.isVisible():
+            self._make_room()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._make_room()
+
+    def _make_room(self) -> None:
+        window = self.window()
+        if isinstance(window, QDialog) and window is not self:
+            grow_to_fit(window)
+
+
 def error_label(parent: QWidget | None = None) -> QLabel:
-    label = QLabel(parent)
+    label = FormErrorLabel(parent)
     label.setObjectName("formError")
     # The danger tone of the palette at hand, so the message reads on a dark desktop too.
     label.setStyleSheet(f"color: {tone_name(Tone.DANGER)}; font-weight: bold;")

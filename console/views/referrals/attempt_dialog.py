@@ -25,6 +25,7 @@ from console.services.contact_attempts import record_attempt
 from console.services.errors import Conflict
 from console.services.office_time import local_now, office_zone
 from console.services.referral_detail import ReferralDetail
+from console.views.common import locale_format
 from console.views.common.form_dialog import FormDialog
 from console.views.common.qt_dates import from_qdatetime
 from console.views.context import DeskContext
@@ -79,7 +80,7 @@ class AttemptDialog(FormDialog):
         self.plan_next.setChecked(True)
         self.next_try = QDateTimeEdit(_qt_wall_clock(default_next_try()), self)
         self.next_try.setCalendarPopup(True)
-        self.next_try.setDisplayFormat("ddd yyyy-MM-dd HH:mm")
+        locale_format.show_desk_dates(self.next_try, clock=True, weekday="ddd")
         self.next_try.setAccessibleName("Next try")
         self.plan_next.toggled.connect(self.next_try.setEnabled)
         self.reached.toggled.connect(self._reached_changed)

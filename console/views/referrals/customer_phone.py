@@ -1,9 +1,24 @@
-"""The customer's phone on a worklist: copied with a click, or handed to the desk's dialler."""
+"""The phone to call on a worklist: copied with a click, or handed to the desk's dialler.
+
+It is the customer's, except on "Tell the tech", where the person to call is the technician
+who made the referral.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
+
+from console.services.worklists import WorkItem
+
+
+def phone_to_call(item: WorkItem, calls_technician: bool) -> tuple[str, str] | None:
+    """(phone, whose name) of the person the list calls about `item`; None without a phone."""
+    if calls_technician:
+        phone, name = item.technician_phone, item.technician
+    else:
+        phone, name = item.customer_phone, item.customer
+    return (phone, name) if phone else None
 
 
 def phone_link(phone: str) -> QUrl:

@@ -1,7 +1,8 @@
 """Record a technician's referral: from the customer, a visit row or an upsell note.
 
 The header says which customer (and visit) it is for. The salesperson list begins with
-"Assign automatically (round-robin)" when the office assigns that way; after saving, the
+"Assign automatically (round-robin)" when the office assigns that way; salespeople who are
+away are marked so, greyed, and can still be chosen by hand. After saving, the
 window's status bar says who got it, or why nobody could. A referral may continue one of the
 customer's earlier referrals (a second appointment on the same need), so the office's numbers
 count the need once.
@@ -33,11 +34,12 @@ from console.services.errors import InputError
 from console.services.referral_form import ReferralFormLists, referral_form_lists
 from console.services.referrals import create_referral
 from console.services.staff import staff_list
+from console.views.common import locale_format
 from console.views.common.background import read_for_form
 from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import save_cancel_buttons, select_data, staff_combo
 from console.views.context import DeskContext
-from console.views.referrals.staff_lists import add_staff
+from console.views.referrals.staff_lists import add_salespeople, add_staff
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ class NewReferralDialog(FormDialog):
         form.addRow("&Recommendation", self.recommendation)
         form.addRow("Ca&tegory", self.category)
         form.addRow("&Urgency", self.urgency)
-        form.addRow("Estimated &value ($)", self.value)
+        form.addRow(f"Estimated &value ({locale_format.currency_sign()})", self.value)
         form.addRow("Assign to &salesperson", self.salesperson)
         form.addRow("C&ontinues", self.continues)
         self.fields.update(
@@ -188,7 +190,7 @@ class NewReferralDialog(FormDialog):
         add_staff(self.technician, technicians)
         if form.round_robin:
             self.salesperson.setItemText(0, AUTOMATIC)
-        add_staff(self.salesperson, salespeople)
+        add_salespeople(self.salesperson, salespeople)
         select_data(self.technician, self.draft.technician_id)
         for category in form.categories:
             self.category.addItem(category, category)
@@ -206,12 +208,22 @@ class NewReferralDialog(FormDialog):
         parent = self.parentWidget()
         window = parent.window() if parent is not None else None
         if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(f"Referral {self.created_id}: {message}", STATUS_MS)
+            said = (
+                f"Referral {self.created_id}: {message}"
+                if message
+                else (f"Referral {self.created_id} recorded")
+            )
+            window.statusBar().showMessage(said, STATUS_MS)
 
     def save(self) -> None:
         technician_id = self.technician.currentData()
         if technician_id is None:
             self.refused(InputError("technician", "choose the technician who saw it"))
+            return
+        try:
+            estimated_value = locale_format.typed_money(self.value.text(), "estimated value")
+        except InputError as error:
+            self.refused(error)
             return
 
         def work(session: Session) -> tuple[int, str]:
@@ -224,7 +236,7 @@ class NewReferralDialog(FormDialog):
                 equipment_id=self.equipment.currentData(),
                 visit_id=self.draft.visit_id,
                 urgency=self.urgency.currentData(),
-                estimated_value=self.value.text(),
+                estimated_value=estimated_value,
                 salesperson=self.salesperson.currentData(),
                 from_note_id=self.draft.note_id,
                 category=self.category.currentData(),

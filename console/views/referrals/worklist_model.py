@@ -21,6 +21,7 @@ from console.services.worklists import WorkItem, matches, most_urgent_first
 from console.views.common.columns import Column, local_time, money
 from console.views.common.table_model import RowTableModel
 from console.views.common.tones import Tone, muted, tone
+from console.views.referrals.customer_phone import phone_to_call
 
 Index = QModelIndex | QPersistentModelIndex
 STATUS_ORDER = {status: number for number, status in enumerate(ReferralStatus)}
@@ -68,6 +69,8 @@ def assignment_text(item: WorkItem) -> str:
 
 
 def _columns() -> list[WorkColumn]:
+    # Where the table is narrow, the highest `priority` steps aside first; the number, status,
+    # customer, what is due and the salesperson always stay (see `worklist_width`).
     columns = [
         WorkColumn("#", lambda r: r.id, align_right=True, key="id", order=lambda r: r.id),
         WorkColumn(
@@ -93,6 +96,7 @@ def _columns() -> list[WorkColumn]:
             ),
             key="phone",
             order=lambda r: _text_order(r.customer_phone),
+            priority=1,
         ),
         WorkColumn("Due", lambda r: "", tooltip=due_tooltip, key="due", order=most_urgent_first),
         WorkColumn(
@@ -103,6 +107,7 @@ def _columns() -> list[WorkColumn]:
             ),
             align_right=True,
             key="attempts",
+            priority=3,
             order=lambda r: r.attempts,
         ),
         WorkColumn(
@@ -116,12 +121,14 @@ def _columns() -> list[WorkColumn]:
             lambda r: r.technician,
             key="technician",
             order=lambda r: _text_order(r.technician),
+            priority=5,
         ),
         WorkColumn(
             "Category",
             lambda r: r.category,
             key="category",
             order=lambda r: _text_order(r.category),
+            priority=6,
         ),
     ]
     if RECORDS_ASSIGNMENT:
@@ -131,6 +138,7 @@ def _columns() -> list[WorkColumn]:
                 assignment_text,
                 key="assignment",
                 order=lambda r: _text_order(r.assignment),
+                priority=7,
             )
         )
     columns += [
@@ -140,12 +148,14 @@ def _columns() -> list[WorkColumn]:
             align_right=True,
             key="value",
             order=lambda r: r.won_value or r.estimated_value or 0,
+            priority=4,
         ),
         WorkColumn(
             "Recorded",
             lambda r: local_time(r.created_at),
             key="recorded",
             order=lambda r: _moment_order(r.created_at),
+            priority=8,
             hidden=True,
         ),
         WorkColumn(
@@ -153,6 +163,7 @@ def _columns() -> list[WorkColumn]:
             lambda r: r.technician_phone,
             key="tech_phone",
             order=lambda r: _text_order(r.technician_phone),
+            priority=9,
             hidden=True,
         ),
         WorkColumn(
@@ -161,6 +172,7 @@ def _columns() -> list[WorkColumn]:
             tooltip=lambda r: "\n\n".join(filter(None, (r.pain_point, r.recommendation))),
             key="pain_point",
             order=lambda r: _text_order(r.pain_point),
+            priority=2,  # also in the referral beside the list
         ),
     ]
     return columns
@@ -171,6 +183,8 @@ COLUMN_KEYS = [column.key for column in WORK_COLUMNS]
 STATUS_COLUMN = COLUMN_KEYS.index("status")
 PHONE_COLUMN = COLUMN_KEYS.index("phone")
 DUE_COLUMN = COLUMN_KEYS.index("due")
+# The Phone column's header on "Tell the tech", where it holds the technician's phone.
+TECH_PHONE_TITLE = "Tech's phone"
 
 
 class WorklistModel(RowTableModel[WorkItem]):
@@ -183,12 +197,37 @@ class WorklistModel(RowTableModel[WorkItem]):
         self.filter_text = ""
         self.sort_column = DUE_COLUMN
         self.sort_order = Qt.SortOrder.AscendingOrder
+        self.calls_technician = False
 
-    def show_items(self, items: Sequence[WorkItem], now: dt.datetime) -> None:
-        """A list as read at `now`, filtered and sorted the way the desk has it."""
+    def show_items(
+        self, items: Sequence[WorkItem], now: dt.datetime, *, calls_technician: bool = False
+    ) -> None:
+        """A list as read at `now`, filtered and sorted the way the desk has it.
+
+        `calls_technician`: the list is "Tell the tech", whose Phone column is the technician's.
+        """
         self.items = list(items)
         self.now = now
+        if calls_technician != self.calls_technician:
+            self.calls_technician = calls_technician
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, PHONE_COLUMN, PHONE_COLUMN)
         self.set_rows(self._arranged())
+
+    def phone_to_call(self, item: WorkItem) -> tuple[str, str] | None:
+        """(phone, whose name) the Phone column shows for `item` on this list."""
+        return phone_to_call(item, self.calls_technician)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            section == PHONE_COLUMN
+            and self.calls_technician
+            and orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+        ):
+            return TECH_PHONE_TITLE
+        return super().headerData(section, orientation, role)
 
     def set_filter(self, text: str) -> None:
         if text == self.filter_text:
@@ -234,6 +273,8 @@ class WorklistModel(RowTableModel[WorkItem]):
     def text(self, row: int, column: int) -> str:
         if column == DUE_COLUMN:
             return self._due_text(self.rows[row])
+        if column == PHONE_COLUMN and self.calls_technician:
+            return self.rows[row].technician_phone or ""
         return super().text(row, column)
 
     def _due_text(self, item: WorkItem) -> str:
@@ -257,7 +298,9 @@ class WorklistModel(RowTableModel[WorkItem]):
                 return QBrush(tone(Tone.DANGER))
             if item.due is None:
                 return QBrush(muted())  # how long it waited steps back from what is due
-        if column == PHONE_COLUMN and item.customer_phone:
+        if column == PHONE_COLUMN and (called := self.phone_to_call(item)):
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"Click to copy {called[0]} ({called[1]}); right-click to call"
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QBrush(tone(Tone.INFO))  # reads as a link on light and dark desks
             if role == Qt.ItemDataRole.FontRole:

@@ -48,6 +48,7 @@ from console.views.referrals.worklist_model import (
     WorklistModel,
 )
 from console.views.referrals.worklist_tabs import tab_caption, tab_text, tab_tooltip
+from console.views.referrals.worklist_width import WorklistWidth
 
 TICK_MS = 60_000  # due words are said again every minute, without reading anything
 
@@ -125,6 +126,7 @@ class WorklistView(LazyView):
             [column.hidden for column in WORK_COLUMNS],
             DUE_COLUMN,
         )
+        self.widths = WorklistWidth(self.table, [column.priority for column in WORK_COLUMNS])
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._row_menu)
         self.panel = ReferralPanel(context, self)
@@ -286,11 +288,13 @@ class WorklistView(LazyView):
         self._filling = True
         try:
             if entering:
+                self.widths.forget()
                 self.model.sort_column, self.model.sort_order = self.arranger.arrange(which)
             self.model.filter_text = self.filter.text() if which is Worklist.OPEN else ""
-            self.model.show_items(items, page.now)
+            self.model.show_items(items, page.now, calls_technician=which is Worklist.TELL_TECH)
             if entering and layout.header is None and items:
                 self.arranger.fit_columns()
+            self.widths.fit()
             rows = [item.id for item in self.model.rows]
             detail = page.detail
             if detail is not None:
@@ -324,7 +328,8 @@ class WorklistView(LazyView):
         """Keep how the desk left the list on screen, to find it so on coming back."""
         if self._shown_list is not None and not self._left:
             selected = self.panel.detail.id if self.panel.detail else None
-            self.arranger.remember(self._shown_list, selected)
+            with self.widths.desk_choice():
+                self.arranger.remember(self._shown_list, selected)
 
     def save_state(self, settings: QSettings) -> None:
         """Column widths and choices of every list, and the list shown, for the next start."""
@@ -358,14 +363,14 @@ class WorklistView(LazyView):
             self.copy_phone(self.model.row_at(index))
 
     def copy_phone(self, item: WorkItem | None) -> None:
-        """Put the customer's phone on the clipboard and say so in the status bar."""
-        if item is not None and item.customer_phone:
-            self.message.emit(copy_phone(item.customer_phone, item.customer))
+        """Put the phone the list calls on the clipboard and say so in the status bar."""
+        if item is not None and (called := self.model.phone_to_call(item)):
+            self.message.emit(copy_phone(*called))
 
     def call(self, item: WorkItem | None) -> None:
-        """Hand the customer's phone to the desk's dialler."""
-        if item is not None and item.customer_phone:
-            self.message.emit(call_phone(item.customer_phone, item.customer))
+        """Hand the phone the list calls to the desk's dialler."""
+        if item is not None and (called := self.model.phone_to_call(item)):
+            self.message.emit(call_phone(*called))
 
     def _row_menu(self, position: QPoint) -> None:
         item = self.model.row_at(self.table.indexAt(position))
@@ -373,8 +378,8 @@ class WorklistView(LazyView):
             return
         menu = QMenu(self)
         menu.setObjectName("worklistRowMenu")
-        if item.customer_phone:
-            menu.addAction(f"Call {item.customer_phone}", lambda: self.call(item))
+        if called := self.model.phone_to_call(item):
+            menu.addAction(f"Call {called[0]}", lambda: self.call(item))
             menu.addAction("Copy phone", lambda: self.copy_phone(item))
             menu.addSeparator()
         menu.addAction("Open customer", lambda: self.openCustomer.emit(item.customer_id))

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from console.services.search import DEFAULT_LIMIT, CustomerHit, search_customers
 from console.views.common.background import Background
-from console.views.common.tables import ColumnFitter, make_table
+from console.views.common.tables import make_table
 from console.views.context import DeskContext
+from console.views.search.names_whole import NamesWholeFitter
 from console.views.search.results_model import (
     CUSTOMER_ID_ROLE,
     SEARCH_COLUMNS,
@@ -50,12 +51,13 @@ class SearchPanel(QWidget):
         self.field.setClearButtonEnabled(True)
         self.field.setAccessibleName("Customer search")
         # One line a customer, in columns that line up; where the panel is narrow the least
-        # needed columns step aside and long text is elided, whole on hover.
+        # needed columns step aside, the name first kept whole, and long text is elided,
+        # whole on hover.
         self.results = make_table("searchResults", "Search results", self)
         self.results.setTabKeyNavigation(False)
         self.model = SearchResultsModel(self)
         self.results.setModel(self.model)
-        self.columns = ColumnFitter(self.results, SEARCH_COLUMNS)
+        self.columns = NamesWholeFitter(self.results, SEARCH_COLUMNS)
         self.summary = QLabel(self)
         self.summary.setObjectName("searchSummary")
         self.summary.setWordWrap(True)
