@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +35,7 @@ from console.views.command_palette import CommandPalette, Found, PaletteEntry
 from console.views.common.background import Background
 from console.views.common.off_thread import settle_long_lived
 from console.views.common.outage import survives_outage
+from console.views.common.screen_fit import fit_to_screen
 from console.views.connection_banner import ConnectionBanner
 from console.views.context import DeskContext
 from console.views.customer.customer_view import CustomerView
@@ -50,6 +51,7 @@ from console.views.referrals.worklist_view import WorklistView
 from console.views.search.search_panel import SearchPanel
 from console.views.transfer.sync_watcher import SyncWatcher
 
+FIRST_SIZE = (1440, 900)  # the window's size on a first start, where the screen allows
 SEARCH_SHARE = 28  # weight of the search panel against the tabs beside it, out of 100
 EMPTY_STATE = (
     "<h2>No customer open</h2>"
@@ -435,7 +437,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1440, 900)
+            fit_to_screen(self, QSize(*FIRST_SIZE))  # a laptop's 1366×768 gets all it has
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)

@@ -49,3 +49,19 @@ def test_the_preview_buttons_are_on_the_screen(
     # The pages scroll inside the view instead of pushing the buttons away.
     scroll = dialog.view.verticalScrollBar()
     qtbot.waitUntil(lambda: scroll.maximum() > 0)
+
+
+def test_the_main_window_opens_inside_the_screen_on_a_first_start(
+    qtbot,  # type: ignore[no-untyped-def]
+    context: DeskContext,
+    tmp_path: Path,
+) -> None:
+    from console.views.main_window import FIRST_SIZE, MainWindow
+
+    settings = QSettings(str(tmp_path / "first.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(context, settings)  # no saved geometry: a first start
+    qtbot.addWidget(window)
+    screen = available_area(window)
+    assert window.height() + FRAME_HEIGHT <= max(screen.height(), FIRST_SIZE[1] + FRAME_HEIGHT)
+    assert window.width() <= max(screen.width(), FIRST_SIZE[0])
+    assert fitted_size(QSize(*FIRST_SIZE), LAPTOP).height() + FRAME_HEIGHT <= LAPTOP.height()

@@ -257,7 +257,7 @@ def _hide_column_from_the_header_menu(view: WorklistView, title: str) -> None:
 
 
 def test_each_list_keeps_its_columns_sort_scroll_and_referral(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    window.resize(1366, 768)
+    window.resize(1920, 560)  # wide: no column steps aside; short: All open scrolls
     view = show(qtbot, window, Worklist.OPEN)
     header = view.table.horizontalHeader()
     technician = COLUMN_KEYS.index("technician")
