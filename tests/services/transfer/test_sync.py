@@ -32,7 +32,7 @@ from console.models import (
     SyncRun,
 )
 from console.services.demo import seed_demo
-from console.services.referrals import StepDetails, move_referral
+from console.services.referrals import tell_tech
 from console.services.transfer import sync as sync_module
 from console.services.transfer.exporter import export_kind
 from console.services.transfer.kinds import KINDS
@@ -171,12 +171,18 @@ def test_desk_work_between_runs_survives_the_next_sync(engine: Engine, drop: Pat
     while the office system's export of that customer is unchanged."""
     sync_folder(engine, drop)
     with session_factory(engine).begin() as session:
+        # Desk work a file cannot carry: the tech told of an outcome, which no export undoes.
         referral = session.scalars(
-            select(Referral).where(Referral.status == ReferralStatus.QUOTED).order_by(Referral.id)
+            select(Referral)
+            .where(
+                Referral.status.in_((ReferralStatus.WON, ReferralStatus.LOST)),
+                Referral.tech_informed_at.is_(None),
+            )
+            .order_by(Referral.id)
         ).first()
-        assert referral is not None, "the demo office has a quoted referral"
-        move_referral(session, referral, "won", "dee", StepDetails(value="9550"))
-        moved = referral.id
+        assert referral is not None, "the demo office has an outcome the tech was not told"
+        tell_tech(session, referral.id, "dee", thanked=True)
+        moved, status = referral.id, referral.status
         customer = session.scalars(select(Customer).order_by(Customer.id)).first()
         assert customer is not None
         customer.phone = "555-0199 (desk)"
@@ -188,8 +194,8 @@ def test_desk_work_between_runs_survives_the_next_sync(engine: Engine, drop: Pat
         referral = session.get(Referral, moved)
         customer = session.get(Customer, edited)
         assert referral is not None and customer is not None
-        assert referral.status == ReferralStatus.WON
-        assert referral.won_value == 9550
+        assert referral.status == status
+        assert referral.tech_informed_at is not None and referral.tech_thanked
         assert customer.phone == "555-0199 (desk)"
 
 
