@@ -259,8 +259,19 @@ def damaged(rows: list[list[str]], how: dict[str, Any]) -> tuple[bytes, str]:
 
 
 def as_read(data: bytes, encoding: str, separator: str) -> list[dict[str, str]]:
-    """The file's rows as a reader with the right encoding and separator sees them."""
-    text = data.decode("utf-8-sig" if encoding.startswith("utf-8") else encoding)
+    """The file's rows as a reader with the right encoding and separator sees them.
+
+    Cut inside its only non-ASCII character, a UTF-8 file is no longer UTF-8 anywhere: it is
+    then a Windows-1252 (else Latin-1) file, as the import documents and reads it.
+    """
+    codec = "utf-8-sig" if encoding.startswith("utf-8") else encoding
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
     rows = list(csv.reader(io.StringIO(text), delimiter=separator))
     header = rows[0]
     return [
