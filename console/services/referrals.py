@@ -293,7 +293,10 @@ def create_referral(
         )
         referral.assignment = Assignment.MANUAL
     elif load_office_settings(session).assign_round_robin:
-        pick = pick_round_robin(session, kind, local_date(at))
+        # The turn is taken before the referral is inserted, so its id comes after the lock and
+        # ids follow the order turns were given (the rotation reads the newest id per person).
+        with session.no_autoflush:
+            pick = pick_round_robin(session, kind, local_date(at))
         if pick.salesperson is not None:
             chosen = StepDetails(salesperson=pick.salesperson.id, note="Assigned round-robin")
             move_referral(session, referral, RS.ASSIGNED, actor, chosen, now=at)
