@@ -220,7 +220,7 @@ def test_a_new_file_in_the_folder_is_synced_off_the_gui_thread(
     assert max(gaps) < 250, max(gaps)
     assert runs[0].files[0].outcome == SyncFileOutcome.IMPORTED
     assert customer_names(context, "S-1") == ["Miller"]
-    assert bar.currentMessage().startswith("Sync: 1 file(s) imported")
+    assert bar.currentMessage().startswith("Sync: 1 file imported: 1 created")
     watcher.close()
 
 

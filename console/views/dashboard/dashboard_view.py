@@ -54,11 +54,35 @@ def _qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
+NO_BREAK = "\u00a0"
+NO_BREAK_HYPHEN = "\u2011"
+
+
+def unbroken(line: str) -> str:
+    """`line` with each " · " figure held together, so wrapping falls only between figures."""
+    figures = [
+        figure.replace(" ", NO_BREAK).replace("-", NO_BREAK_HYPHEN) for figure in line.split(" · ")
+    ]
+    return f"{NO_BREAK}· ".join(figures)
+
+
 def totals_line(metrics: ReferralMetrics) -> str:
     """The period's totals, then how referrals after an old-equipment heads-up convert."""
-    return " · ".join(
-        part for part in (summary_line(metrics.totals), prompt_line(metrics.by_prompt)) if part
+    return unbroken(
+        " · ".join(
+            part for part in (summary_line(metrics.totals), prompt_line(metrics.by_prompt)) if part
+        )
     )
+
+
+def count_axis(highest: float) -> tuple[int, int]:
+    """A top and a whole-number step for counts up to `highest`: every tick a whole count."""
+    top = max(1, math.ceil(highest))
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if top / step <= 6:
+            return step * math.ceil(top / step), step
+    step = 10 ** math.ceil(math.log10(top / 6))
+    return step * math.ceil(top / step), step
 
 
 def _blend(under: QColor, over: QColor, weight: float) -> QColor:
@@ -109,7 +133,7 @@ class DashboardView(LazyView):
         self.totals.setWordWrap(True)
         self.chart = QChart()
         self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
         self.chart.setBackgroundRoundness(0)
         self.chart_view = QChartView(self.chart, self)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -257,11 +281,18 @@ class DashboardView(LazyView):
         series.append(won)
         self.chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([str(name)[:12] for name in top.index])
+        categories.append([str(name) for name in top.index])
         categories.setLabelsAngle(-45)
+        categories.setTruncateLabels(False)
         values = QValueAxis()
         values.setLabelFormat("%d")
-        values.setMin(0)
+        highest = max([0.0, *(float(v) for v in top["referrals"]), *(float(v) for v in top["won"])])
+        axis_top, step = count_axis(highest)
+        values.setRange(0, axis_top)
+        values.setTickType(QValueAxis.TickType.TicksDynamic)
+        values.setTickAnchor(0)
+        values.setTickInterval(step)
+        values.setMinorTickCount(0)
         self.chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
@@ -324,12 +355,12 @@ class DashboardView(LazyView):
 
     def _exported(self, path: Path) -> None:
         assert self.metrics is not None
-        self.totals.setText(f"{summary_line(self.metrics.totals)} · exported to {path}")
+        self.totals.setText(f"{unbroken(summary_line(self.metrics.totals))} · exported to {path}")
         self.reportSaved.emit(str(path))
 
     def _export_failed(self, error: BaseException) -> None:
         if self.metrics is not None:
-            self.totals.setText(summary_line(self.metrics.totals))
+            self.totals.setText(unbroken(summary_line(self.metrics.totals)))
         if isinstance(error, OSError):
             QMessageBox.warning(self, "Not exported", f"Could not write the file:\n{error}")
             return

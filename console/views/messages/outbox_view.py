@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -47,6 +48,8 @@ COLUMNS: list[Column[OutboxRow]] = [
     Column("When", _when),
     Column("Reason", lambda row: row.reason, tooltip=lambda row: row.reason or None),
 ]
+COLUMN_NAMES = [column.title for column in COLUMNS]
+WIDE_COLUMNS = ("Subject", "Reason")
 
 
 class OutboxDialog(QDialog):
@@ -72,6 +75,13 @@ class OutboxDialog(QDialog):
         self.table = make_table("outboxTable", "Outbox messages", self)
         self.table.setModel(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Subject and Reason are the long texts: they share the spare width, elided past it
+        # with the whole text in their tooltips.
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for name in WIDE_COLUMNS:
+            header.setSectionResizeMode(COLUMN_NAMES.index(name), QHeaderView.ResizeMode.Stretch)
         self.summary = QLabel(self)
         self.summary.setObjectName("outboxSummary")
         self.error = error_label(self)
@@ -84,16 +94,16 @@ class OutboxDialog(QDialog):
         refresh = QPushButton("Re&fresh", self)
         refresh.clicked.connect(self.refresh)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.addButton(refresh, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.retry, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
-        row.addWidget(refresh)
-        row.addWidget(self.retry)
+        row.addWidget(buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.error)
         layout.addLayout(row)
-        layout.addWidget(buttons)
         self.background = Background(context, self, "read the outbox")
         context.follow_changes(self, lambda _what: self.refresh())
         self.refresh()

@@ -27,15 +27,21 @@ from console.views.common.table_model import RowTableModel
 from console.views.common.tables import fit_columns_once, make_table
 from console.views.common.tones import Tone, tone
 from console.views.context import DeskContext
+from console.views.transfer.sync_watcher import imported_summary
 
 RUNS_SHOWN = 100
 
 
 def _files_summary(run: SyncRun) -> str:
-    tally: dict[str, int] = {}
-    for file in run.files:
-        tally[file.outcome.value] = tally.get(file.outcome.value, 0) + 1
-    return ", ".join(f"{count} {outcome}" for outcome, count in tally.items()) or "no files"
+    """What the run's files did: rows changed (or plainly none), then files refused or waiting."""
+    if not run.files:
+        return "no files"
+    parts = [imported_summary(run.files)]
+    for outcome in (SyncFileOutcome.CHECKED, SyncFileOutcome.REFUSED, SyncFileOutcome.WAITING):
+        count = sum(1 for f in run.files if f.outcome is outcome)
+        if count:
+            parts.append(f"{count} {outcome.value}")
+    return "; ".join(parts)
 
 
 RUN_COLUMNS: list[Column[SyncRun]] = [
@@ -69,12 +75,12 @@ FILE_COLUMNS: list[Column[SyncFile]] = [
 
 
 def _run_colour(run: SyncRun, role: int) -> object:
-    if role == Qt.ItemDataRole.ForegroundRole and run.outcome in (
-        SyncOutcome.REFUSED,
-        SyncOutcome.PARTIAL,
-        SyncOutcome.FAILED,
-        SyncOutcome.ABANDONED,
-    ):
+    if role != Qt.ItemDataRole.ForegroundRole:
+        return None
+    # Partial runs did put data in: a warning, kept apart from runs where nothing went in.
+    if run.outcome is SyncOutcome.PARTIAL:
+        return tone(Tone.WARNING)
+    if run.outcome in (SyncOutcome.REFUSED, SyncOutcome.FAILED, SyncOutcome.ABANDONED):
         return tone(Tone.DANGER)
     return None
 

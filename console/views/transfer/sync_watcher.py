@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QStatusBar
 
-from console.models import SyncFileOutcome, SyncOutcome, SyncRun
+from console.models import SyncFile, SyncFileOutcome, SyncOutcome, SyncRun
 from console.services.transfer.sync import (
     SETTLE_SECONDS,
     SyncRefused,
@@ -68,18 +68,36 @@ def snapshot(folder: Path) -> Snapshot:
         return {}
 
 
+def _files(count: int) -> str:
+    return f"{count} file{'' if count == 1 else 's'}"
+
+
+def imported_summary(files: list[SyncFile]) -> str:
+    """What the imported files did to the data, saying so plainly when they changed nothing."""
+    imported = [f for f in files if f.outcome is SyncFileOutcome.IMPORTED]
+    if not imported:
+        return "nothing imported"
+    counts = {
+        name: sum(f.total(name) for f in imported) for name in ("created", "updated", "unchanged")
+    }
+    if not counts["created"] and not counts["updated"]:
+        unchanged = f" ({counts['unchanged']} rows unchanged)" if counts["unchanged"] else ""
+        return f"{_files(len(imported))} read, nothing changed{unchanged}"
+    figures = ", ".join(f"{count} {name}" for name, count in counts.items() if count)
+    return f"{_files(len(imported))} imported: {figures}"
+
+
 def run_message(run: SyncRun) -> str:
     """One line for the status bar about a finished run."""
     refused = sum(1 for f in run.files if f.outcome is SyncFileOutcome.REFUSED)
-    imported = sum(1 for f in run.files if f.outcome is SyncFileOutcome.IMPORTED)
     waiting = sum(1 for f in run.files if f.outcome is SyncFileOutcome.WAITING)
-    parts = [f"{imported} file(s) imported"]
+    parts = [imported_summary(run.files)]
     if refused:
-        parts.append(f"{refused} refused")
+        parts.append(f"{_files(refused)} refused")
     if waiting:
-        parts.append(f"{waiting} waiting")
+        parts.append(f"{_files(waiting)} waiting")
     ending = "" if run.outcome is SyncOutcome.DONE else f" ({run.outcome.value})"
-    return f"Sync{ending}: {', '.join(parts)}. See File ▸ Sync log."
+    return f"Sync{ending}: {'; '.join(parts)}. See File ▸ Sync log."
 
 
 _draining: set[BackgroundTask] = set()
