@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialogButtonBox,
     QFormLayout,
-    QLineEdit,
+    QLabel,
     QMessageBox,
+    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +28,21 @@ from console.views.common.forms import keep_mine, save_cancel_buttons, select_da
 from console.views.common.qt_dates import office_day_at, office_field_time, office_moment
 from console.views.context import DeskContext
 from console.views.referrals.staff_lists import add_staff
+
+# Wide enough for a technician's name and phone beside its label, narrow enough to stay a dialog.
+DIALOG_WIDTH = 480
+
+
+def roomy_label(text: str, field: QWidget) -> QLabel:
+    """A field's label with a space's room after its text.
+
+    Some desktop fonts paint a word's last letter a pixel or two past its measured width;
+    the room keeps that letter whole beside the field.
+    """
+    label = QLabel(text, field.parentWidget())
+    label.setBuddy(field)
+    label.setMinimumWidth(label.sizeHint().width() + label.fontMetrics().horizontalAdvance(" "))
+    return label
 
 
 class VisitDialog(FormDialog):
@@ -47,23 +65,33 @@ class VisitDialog(FormDialog):
         self.version = version
         self.setObjectName("visitDialog")
         self.setWindowTitle(f"{'Move' if visit_id else 'Book'} a visit — {customer_name}")
+        self.heading = QLabel(self.heading_text(customer_name, visit_id, starts_at), self)
+        self.heading.setObjectName("visitDialogHeading")
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.technician = staff_combo([], "Technician", None, self)  # filled once read
         start = office_field_time(starts_at) if starts_at else office_day_at(1, dt.time(9, 0))
         self.when = QDateTimeEdit(start, self)
         self.when.setCalendarPopup(True)
         locale_format.show_desk_dates(self.when, clock=True)
         self.when.setAccessibleName("Visit time")
-        self.problem = QLineEdit(problem, self)
+        self.problem = QPlainTextEdit(problem, self)
         self.problem.setAccessibleName("Problem")
+        self.problem.setTabChangesFocus(True)
+        lines = self.problem.fontMetrics().lineSpacing()
+        self.problem.setFixedHeight(lines * 4 + 2 * self.problem.frameWidth() + 8)
         self.fields.update(
             {"technician": self.technician, "time": self.when, "problem": self.problem}
         )
         form = QFormLayout()
-        form.addRow("&Technician", self.technician)
-        form.addRow("&When", self.when)
-        form.addRow("&Problem", self.problem)
+        form.setHorizontalSpacing(12)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(roomy_label("&Technician", self.technician), self.technician)
+        form.addRow(roomy_label("&When", self.when), self.when)
+        form.addRow(roomy_label("&Problem", self.problem), self.problem)
         buttons = save_cancel_buttons(self, self.save)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
@@ -79,6 +107,18 @@ class VisitDialog(FormDialog):
             fill,
             [self.technician, buttons.button(QDialogButtonBox.StandardButton.Save)],
         )
+        self.resize(DIALOG_WIDTH, self.sizeHint().height())
+
+    @staticmethod
+    def heading_text(
+        customer_name: str, visit_id: int | None, starts_at: dt.datetime | None
+    ) -> str:
+        """Says whose visit this is and, when moving one, which visit it was."""
+        heading = f"<b>{html.escape(customer_name)}</b>"
+        if visit_id is not None and starts_at is not None:
+            when = locale_format.datetime(starts_at)
+            heading += f"<br>Moving the visit booked for {html.escape(when)}"
+        return heading
 
     def resolve_conflict(self, changed: VisitChanged, accept_overlap: bool) -> None:
         """Another desk changed this visit first: show both and let the dispatcher choose."""
@@ -100,7 +140,7 @@ class VisitDialog(FormDialog):
         technician, starts_at, problem = (
             self.technician.currentData(),
             self.starts_at(),
-            self.problem.text(),
+            self.problem.toPlainText(),
         )
         visit_id, version = self.visit_id, self.version
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,6 +42,21 @@ def default_next_try(now: dt.datetime | None = None) -> dt.datetime:
 
 def _qt_wall_clock(value: dt.datetime) -> QDateTime:
     return QDateTime(QDate(value.year, value.month, value.day), QTime(value.hour, value.minute))
+
+
+def office_zone_name() -> str:
+    """The office's zone as people say it: "EST" or "UTC" rather than "America/New_York".
+
+    Zones without a lettered abbreviation (some show "+03") use their long name instead.
+    """
+    zone = QTimeZone(office_zone().key.encode())
+    if not zone.isValid():
+        return office_zone().key
+    now = QDateTime.currentDateTime()
+    short = zone.abbreviation(now)
+    if short.isalpha():
+        return short
+    return zone.displayName(now, QTimeZone.NameType.LongName) or office_zone().key
 
 
 class AttemptDialog(FormDialog):
@@ -127,7 +142,7 @@ class AttemptDialog(FormDialog):
         self.so_far = so_far
         layout.addWidget(so_far)
         layout.addLayout(form)
-        zone = QLabel(f"Times are the office's ({office_zone().key}).", self)
+        zone = QLabel(f"Times are on the office's clock ({office_zone_name()}).", self)
         zone.setObjectName("attemptZone")
         layout.addWidget(zone)
         layout.addWidget(self.outcome)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLayout,
     QLineEdit,
@@ -177,17 +176,18 @@ class ReferralPanel(QWidget):
         self.tell_button.clicked.connect(self.record_tech_told)
         tell_layout = QVBoxLayout(self.tell_box)
         tell_layout.addWidget(self.tell_text)
-        row = QHBoxLayout()
-        row.addWidget(self.copy_phone)
-        row.addWidget(self.thanked)
-        row.addStretch(1)
         self.compose_button = QPushButton("&Message the tech…", self.tell_box)
         self.compose_button.setObjectName("tellTechCompose")
         self.compose_button.setAccessibleName("Write the outcome and thanks to the tech by email")
         self.compose_button.clicked.connect(self._compose)
+        # The controls wrap to another line rather than squeezing their text in a narrow panel.
+        self.tell_controls = QWidget(self.tell_box)
+        row = FlowLayout(self.tell_controls)
+        row.addWidget(self.copy_phone)
+        row.addWidget(self.thanked)
         row.addWidget(self.compose_button)
         row.addWidget(self.tell_button)
-        tell_layout.addLayout(row)
+        tell_layout.addWidget(self.tell_controls)
 
         self.consulted = QPushButton("Salesperson spoke with the tech", self)
         self.consulted.setAccessibleName(
@@ -307,13 +307,14 @@ class ReferralPanel(QWidget):
             self.steps_layout.addWidget(button)
             button.show()
         self.steps.setVisible(bool(detail.allowed))
-        self.tell_box.setVisible(detail.awaiting_tell_tech)
         if detail.awaiting_tell_tech:
             phone = detail.technician_phone or "no phone on file"
             self.tell_text.setText(
                 f"Call <b>{breakable(detail.technician)}</b> at <b>{escape(phone)}</b> and tell "
                 f"them the referral was <b>{detail.status.value}</b>."
             )
+        # Shown once its text is in, so the panel gives the box the height that text needs.
+        self.tell_box.setVisible(detail.awaiting_tell_tech)
         self.consulted.setVisible(
             detail.appointment_id is not None and detail.tech_consulted_at is None
         )

@@ -16,10 +16,24 @@ CUSTOMER_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 WHY_COLUMN_TITLE = "Matched on"
 
 
+def plain_words(text: str) -> str:
+    """The text with case and spacing set aside: "Ramirez  florist" reads as "ramirez florist"."""
+    return " ".join(text.split()).casefold()
+
+
 def hit_name(hit: CustomerHit) -> str:
-    if hit.company and hit.company != hit.name:
-        return f"{hit.name} — {hit.company}"
-    return hit.name
+    """The name and company, each said once.
+
+    A company named after the customer ("Ramirez Florist Group" for "Ramirez Florist") already
+    says the name, so it stands alone; a name that holds the company's stands alone too.
+    """
+    company = (hit.company or "").strip()
+    name, firm = plain_words(hit.name), plain_words(company)
+    if not firm or firm in name:
+        return hit.name
+    if name and firm.startswith(name):
+        return company
+    return f"{hit.name} — {company}"
 
 
 def hit_text(hit: CustomerHit) -> str:
