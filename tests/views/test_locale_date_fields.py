@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QApplication, QDateTimeEdit, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDateTimeEdit, QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -243,7 +243,7 @@ def test_a_won_value_is_typed_the_desks_way(
     detail = referral_in(context, RS.CONTACTED)
     dialog = shown(qtbot, StepDialog(context, detail, RS.WON))
     assert isinstance(dialog, StepDialog) and dialog.value is not None
-    form_labels = [child.text() for child in dialog.findChildren(type(dialog.error))]
+    form_labels = [child.text() for child in dialog.findChildren(QLabel)]
     assert label in form_labels
     dialog.value.clear()
     qtbot.keyClicks(dialog.value, typed)
