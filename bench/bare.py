@@ -11,7 +11,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from console.services.briefing.content import BriefingContent
 from console.services.briefing.fonts import BOLD, REGULAR, register_fonts
-from console.services.search import DEFAULT_LIMIT, query_words, search_statement
+from console.services.customers.search import DEFAULT_LIMIT, query_words, search_statement
 
 
 def bare_search(connection: sqlite3.Connection, query: str) -> list[tuple[Any, ...]]:

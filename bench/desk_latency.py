@@ -29,8 +29,8 @@ def main(argv: list[str]) -> None:
 
     from console.database import make_engine, session_factory
     from console.migrate import upgrade_database
+    from console.services.customers.notes import add_note
     from console.services.demo import DatabaseNotEmpty, seed_demo
-    from console.services.notes import add_note
     from console.views.context import DeskContext
     from console.views.main_window import MainWindow
 

@@ -34,9 +34,9 @@ from console.migrate import upgrade_database
 from console.services.briefing.content import briefing_content
 from console.services.briefing.page import PageSize
 from console.services.briefing.render import render_briefing
-from console.services.customers import customer_overview, visit_history
+from console.services.customers.customer_360 import customer_overview, visit_history
+from console.services.customers.search import search_customers
 from console.services.demo import seed_demo
-from console.services.search import search_customers
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # The benchmark's parts, in the order they run.
@@ -431,7 +431,7 @@ class Bench:
 
     def dashboard(self) -> None:
         """The metrics service over every referral, against one plain SQL aggregate."""
-        from console.services.metrics import referral_metrics
+        from console.services.numbers.metrics import referral_metrics
 
         def ours() -> None:
             with self.engine.connect() as connection:

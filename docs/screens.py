@@ -42,11 +42,11 @@ from console.models import Customer, Referral, ReferralStatus, Site, UpsellNote
 from console.services.demo import seed_demo
 from console.services.messages.outbox import queue_message, send_due
 from console.services.messages.smtp_url import parse_smtp_url
-from console.services.referral_detail import ReferralDetail, referral_detail
+from console.services.referrals.detail import ReferralDetail, referral_detail
 from console.services.transfer.kinds import KINDS
 from console.services.transfer.sync import sync_folder
-from console.services.worklists import Worklist
-from console.views.common.background import Background
+from console.services.referrals.worklists import Worklist
+from console.views.common.workers.background import Background
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
 
@@ -539,7 +539,7 @@ def spiffs(desk: Desk) -> Generator[str, None, None]:
 
 @screen("spiff-rules")
 def spiff_rules(desk: Desk) -> Generator[str, None, None]:
-    from console.views.referrals.spiff_rules_dialog import SpiffRulesDialog
+    from console.views.spiffs.spiff_rules_dialog import SpiffRulesDialog
 
     with dialog_open(SpiffRulesDialog(desk.context, desk.window)):
         yield ""

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from console.database import make_engine, session_factory
 from console.migrate import upgrade_database
 from console.services.demo import seed_demo
-from console.services.office_time import configure_office_zone
+from console.services.office.clock import configure_office_zone
 from tests.private_postgres import private_server
 
 

@@ -21,11 +21,11 @@ from sqlalchemy import select
 
 from console.database import make_engine, session_factory
 from console.models import Customer, Referral, ReferralEvent, ReferralStatus
-from console.services.customers import customer_overview
+from console.services.customers.customer_360 import customer_overview
+from console.services.customers.notes import add_note
+from console.services.customers.search import search_customers
 from console.services.errors import Conflict
-from console.services.notes import add_note
-from console.services.referrals import StepDetails, StepRefused, move_referral
-from console.services.search import search_customers
+from console.services.referrals.lifecycle import StepDetails, StepRefused, move_referral
 
 RS = ReferralStatus
 # A loop of steps that never closes a referral, so moves keep coming for the whole run.

@@ -96,7 +96,7 @@ from PySide6.QtWidgets import QMessageBox
 
 
 def test_logs_an_error():
-    logging.getLogger("console.services.worklists").error("no such table: referral")
+    logging.getLogger("console.services.referrals.worklists").error("no such table: referral")
 
 
 @pytest.mark.expect_log("console.views.app", logging.ERROR)
@@ -177,7 +177,7 @@ def test_the_watch_fails_each_kind_of_trouble_in_a_real_run(tmp_path: Path) -> N
         "test_a_thread_dies": "FAILED",
     }, report
     assert "2 passed" in report, report
-    assert "ERROR logged on console.services.worklists: no such table: referral" in report
+    assert "ERROR logged on console.services.referrals.worklists: no such table: referral" in report
     assert "unexpected message box: critical Dispatch Console: Something went wrong" in report
     assert "slot failed" in report and "finalizer failed" in report
     assert "ZeroDivisionError" in report

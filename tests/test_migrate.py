@@ -65,7 +65,7 @@ def test_baseline_database_full_of_demo_data_upgrades_without_losing_a_row(
     database_url: str, tmp_path: Path
 ) -> None:
     from console.database import make_engine, session_factory
-    from console.services.search import search_customers
+    from console.services.customers.search import search_customers
     from tests.conftest import DEMO_TODAY
     from tests.demo_at_revision import seed_demo_at
 

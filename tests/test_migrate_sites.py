@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select, text
 from console.database import make_engine, session_factory
 from console.migrate import current_revision, head_revision, upgrade_database
 from console.models import Base, Customer, Equipment, ServiceVisit, Site
-from console.services.search import search_customers
+from console.services.customers.search import search_customers
 from tests.conftest import DEMO_TODAY
 from tests.demo_at_revision import seed_demo_at
 from tests.test_migrate import all_rows

@@ -26,9 +26,9 @@ from console.models import (
     SpiffStage,
 )
 from console.models.base import UTCDateTime
-from console.services.office_settings import load_office_settings
-from console.services.office_time import ZONE_ENV, configure_office_zone, local_date
-from console.services.referrals import StepDetails, move_referral
+from console.services.office.clock import ZONE_ENV, configure_office_zone, local_date
+from console.services.office.settings import load_office_settings
+from console.services.referrals.lifecycle import StepDetails, move_referral
 from console.services.spiffs import (
     RuleDraft,
     SpiffPlan,

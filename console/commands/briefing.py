@@ -25,12 +25,12 @@ from console.commands.common import (
 )
 from console.database import session_factory
 from console.desk_user import desk_user
-from console.services.appointments import appointment_to_brief, mark_briefing_printed
 from console.services.briefing.batch import BatchResult, write_day_briefings
 from console.services.briefing.content import briefing_content
 from console.services.briefing.page import PageSize, default_page_size
 from console.services.briefing.render import render_briefing
 from console.services.output_file import OutputProblem, atomic_output, check_output_file
+from console.services.schedule.appointments import appointment_to_brief, mark_briefing_printed
 
 
 def cmd_briefing(args: argparse.Namespace) -> int:

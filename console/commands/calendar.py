@@ -41,9 +41,9 @@ from console.services.calendar.invites import issue_invite, office_organizer
 from console.services.errors import InputError
 from console.services.messages.outbox import Attachment, queue_message, send_due
 from console.services.messages.smtp_url import SmtpServer
-from console.services.office_time import local
+from console.services.office.clock import local
+from console.services.office.staff import find_staff
 from console.services.output_file import atomic_output, check_output_file
-from console.services.staff import find_staff
 
 
 def sending_server(args: argparse.Namespace) -> SmtpServer:

@@ -17,12 +17,12 @@ from console.credentials import redact
 from console.database import display_url, make_engine, session_factory
 from console.migrate import upgrade_database
 from console.models import Customer
-from console.services.customers import find_customers
+from console.services.customers.customer_360 import find_customers
+from console.services.customers.search import search_customers
 from console.services.errors import Conflict, InputError
 from console.services.messages.smtp_url import SmtpServer, parse_smtp_url, resolve_smtp_url
-from console.services.office_settings import use_office_zone
-from console.services.office_time import office_zone
-from console.services.search import search_customers
+from console.services.office.clock import office_zone
+from console.services.office.settings import use_office_zone
 
 Handler = Callable[[argparse.Namespace], int]
 PROG = "dispatch-console"

@@ -15,8 +15,12 @@ from console.commands.common import (
     printable,
     unit_of_work,
 )
-from console.services.equipment_life import Candidate, replacement_candidates, set_service_life
-from console.services.office_settings import load_office_settings
+from console.services.office.settings import load_office_settings
+from console.services.schedule.equipment_life import (
+    Candidate,
+    replacement_candidates,
+    set_service_life,
+)
 from console.services.transfer.formulas import protect
 
 CANDIDATE_COLUMNS = (

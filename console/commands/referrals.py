@@ -27,25 +27,25 @@ from console.commands.common import (
 )
 from console.desk_user import desk_user
 from console.models import ContactChannel, ReferralStatus, StaffRole, UpsellNote, Urgency
-from console.services.appointments import set_booking_details
-from console.services.assignment import creation_message
-from console.services.contact_attempts import (
+from console.services.customers.notes import add_note
+from console.services.office.staff import find_staff
+from console.services.referrals.assignment import creation_message
+from console.services.referrals.contact_attempts import (
     as_row,
     attempt_summaries,
     record_attempt,
 )
-from console.services.due_words import due_in_words
-from console.services.equipment_life import headsup_equipment
-from console.services.notes import add_note
-from console.services.referrals import (
+from console.services.referrals.due_words import due_in_words
+from console.services.referrals.lifecycle import (
     StepDetails,
     create_referral,
     move_referral,
     tell_tech,
 )
-from console.services.staff import find_staff
+from console.services.referrals.worklists import WorkItem, Worklist, worklist
+from console.services.schedule.appointments import set_booking_details
+from console.services.schedule.equipment_life import headsup_equipment
 from console.services.transfer.formulas import protect
-from console.services.worklists import WorkItem, Worklist, worklist
 
 LIST_COLUMNS = (
     "id",

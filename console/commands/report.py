@@ -7,9 +7,9 @@ from pathlib import Path
 
 from console.commands.common import CommandError, CommandParser, add_handler, database, iso_date
 from console.services.briefing.page import default_page_size
-from console.services.metrics import referral_metrics
+from console.services.numbers.metrics import referral_metrics
+from console.services.numbers.report import REPORT_SUFFIXES, write_report
 from console.services.output_file import check_output_file
-from console.services.report import REPORT_SUFFIXES, write_report
 from console.services.transfer.table_file import FileProblem
 
 

@@ -25,16 +25,16 @@ from console.commands.common import (
     printable,
     unit_of_work,
 )
-from console.services.assignment import rotation, why_unassigned
-from console.services.office_settings import load_office_settings, save_office_settings
-from console.services.office_time import local_date, utc_now
-from console.services.staff import (
+from console.services.office.clock import local_date, utc_now
+from console.services.office.settings import load_office_settings, save_office_settings
+from console.services.office.staff import (
     SalespersonSetup,
     mark_away,
     mark_back,
     salespeople_setup,
     set_categories,
 )
+from console.services.referrals.assignment import rotation, why_unassigned
 from console.services.transfer.formulas import protect
 
 COLUMNS = ("name", "takes", "away")

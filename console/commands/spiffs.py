@@ -21,9 +21,9 @@ from console.commands.common import (
 )
 from console.database import session_factory
 from console.models import SpiffEntryKind
-from console.services.office_settings import load_office_settings
+from console.services.office.settings import load_office_settings
 from console.services.output_file import check_output_file
-from console.services.referrals import cancel_sale
+from console.services.referrals.lifecycle import cancel_sale
 from console.services.spiffs import ledger_rows, mark_work_completed
 from console.services.spiffs.export import LEDGER_SUFFIXES, ledger_record, write_ledger
 from console.services.transfer.table_file import FileProblem

@@ -19,7 +19,7 @@ from console.commands.common import add_handler, database, printable
 from console.database import session_factory
 from console.desk_user import desk_user
 from console.models import SyncFile, SyncFileOutcome, SyncRun
-from console.services.office_time import local
+from console.services.office.clock import local
 from console.services.transfer.formulas import protect
 from console.services.transfer.sync import SyncRefused, recent_runs, sync_folder
 

@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session
 from console.models import Base, Customer, OfficeSetting, ReferralStatus
 from console.models.site import FIRST_SITE_NAME
 from console.paths import resource
-from console.services.office_settings import DEFAULT_REFERRAL_CATEGORIES, read_office_settings
-from console.services.office_time import local_today, office_zone
+from console.services.office.clock import local_today, office_zone
+from console.services.office.settings import DEFAULT_REFERRAL_CATEGORIES, read_office_settings
 from console.services.spiffs import carry_over_referral_spiffs
 
 CHUNK = 20_000

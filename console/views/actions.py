@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QWidget
 
-from console.services.worklists import Worklist
+from console.services.referrals.worklists import Worklist
 
 if TYPE_CHECKING:
     from console.views.main_window import MainWindow

@@ -29,9 +29,9 @@ from console.migrate import upgrade_database
 from console.paths import APP_NAME, DESKTOP_ID, DISPLAY_NAME, ORG_NAME, resource
 from console.services.connection import is_connection_error
 from console.services.demo import is_empty, seed_demo
-from console.services.office_settings import use_office_zone
+from console.services.office.settings import use_office_zone
 from console.views.common.app_fonts import use_fallback_font
-from console.views.common.off_thread import thread_pool
+from console.views.common.workers.off_thread import thread_pool
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
 

@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from console.services.changes import ChangeWatcher
-from console.views.common.background import Background
-from console.views.common.off_thread import NoAnswer
+from console.views.common.workers.background import Background
+from console.views.common.workers.off_thread import NoAnswer
 from console.views.context import DeskContext
 
 log = logging.getLogger(__name__)

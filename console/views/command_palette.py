@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from console.services.quick_find import QuickFinds, quick_find, referral_number
+from console.services.customers.quick_find import QuickFinds, quick_find, referral_number
 from console.views.actions import ACTIONS, WindowAction
 from console.views.common import tones
-from console.views.common.background import Background
+from console.views.common.workers.background import Background
 
 if TYPE_CHECKING:
     from console.views.main_window import MainWindow

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 from shiboken6 import isValid
 
 from console.services.connection import Backoff, probe, short_reason
-from console.views.common.off_thread import start_job
 from console.views.common.tones import Tone, palette, tinted_background, tone_name
+from console.views.common.workers.off_thread import start_job
 from console.views.context import DeskContext
 
 log = logging.getLogger(__name__)

@@ -16,8 +16,13 @@ from console.database import display_url, session_factory
 from console.desk_user import desk_user as desk_user_name
 from console.services.connection import probe
 from console.services.errors import Conflict, InputError
-from console.views.common.off_thread import NoAnswer, call_off_thread, database_away, start_job
-from console.views.common.outage import NOT_SAVED_OFFLINE
+from console.views.common.workers.off_thread import (
+    NoAnswer,
+    call_off_thread,
+    database_away,
+    start_job,
+)
+from console.views.common.workers.outage import NOT_SAVED_OFFLINE
 
 NOT_CONFIRMED = (
     "Not saved yet: the database stopped answering. What you typed is kept here. If the save"

@@ -26,16 +26,16 @@ from PySide6.QtWidgets import (
 
 from console.logs import log_path
 from console.services.briefing.page import PageSize, default_page_size
-from console.services.dayboard import BoardVisit
-from console.services.worklists import Worklist
+from console.services.referrals.worklists import Worklist
+from console.services.schedule.dayboard import BoardVisit
 from console.views.about_dialog import AboutDialog
 from console.views.actions import build_actions, build_menus, update_enabled
 from console.views.change_poll import ChangePoll
 from console.views.command_palette import CommandPalette, Found, PaletteEntry
-from console.views.common.background import Background
-from console.views.common.off_thread import settle_long_lived
-from console.views.common.outage import survives_outage
 from console.views.common.screen_fit import fit_to_screen
+from console.views.common.workers.background import Background
+from console.views.common.workers.off_thread import settle_long_lived
+from console.views.common.workers.outage import survives_outage
 from console.views.connection_banner import ConnectionBanner
 from console.views.context import DeskContext
 from console.views.customer.customer_view import CustomerView
@@ -46,10 +46,10 @@ from console.views.messages.outbox_sender import OutboxSender
 from console.views.preferences_dialog import PreferencesDialog
 from console.views.referrals.referral_dialog import ReferralDialog
 from console.views.referrals.salespeople_dialog import SalespeopleDialog
-from console.views.referrals.spiff_view import SpiffView
-from console.views.referrals.worklist_view import WorklistView
 from console.views.search.search_panel import SearchPanel
+from console.views.spiffs.spiff_view import SpiffView
 from console.views.transfer.sync_watcher import SyncWatcher
+from console.views.worklists.worklist_view import WorklistView
 
 FIRST_SIZE = (1440, 900)  # the window's size on a first start, where the screen allows
 SEARCH_SHARE = 28  # weight of the search panel against the tabs beside it, out of 100
@@ -265,8 +265,8 @@ class MainWindow(QMainWindow):
 
     def export_focused_table(self) -> None:
         """Export the table that has the keyboard focus, as it is shown, off the GUI thread."""
-        from console.views.common.table_export import export_table
-        from console.views.common.table_snapshot import detached_copy
+        from console.views.common.tables.table_export import export_table
+        from console.views.common.tables.table_snapshot import detached_copy
 
         widget = QApplication.focusWidget()
         while widget is not None and not isinstance(widget, QAbstractItemView):

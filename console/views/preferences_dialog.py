@@ -52,7 +52,8 @@ from console.services.messages.templates import (
     load_template,
     save_template,
 )
-from console.services.office_settings import (
+from console.services.office.clock import known_zones, machine_zone
+from console.services.office.settings import (
     SETTING_LABELS,
     OfficeSettings,
     OfficeSettingsChanged,
@@ -62,7 +63,6 @@ from console.services.office_settings import (
     save_office_settings,
     validate,
 )
-from console.services.office_time import known_zones, machine_zone
 from console.services.transfer.sync import SyncRefused, check_folders
 from console.views.common.forms import (
     chosen_currency,
@@ -71,8 +71,8 @@ from console.views.common.forms import (
     keep_mine,
     save_cancel_buttons,
 )
-from console.views.common.off_thread import NoAnswer, call_off_thread
-from console.views.common.outage import keeps_input_when_offline
+from console.views.common.workers.off_thread import NoAnswer, call_off_thread
+from console.views.common.workers.outage import keeps_input_when_offline
 from console.views.context import DeskContext
 from console.views.referrals.salespeople_dialog import SalespeopleDialog
 from console.views.transfer.sync_watcher import (
@@ -539,7 +539,7 @@ class PreferencesDialog(QDialog):
 
     def edit_spiff_rules(self) -> None:
         """The spiff rules have an editor of their own, saved apart from this dialog."""
-        from console.views.referrals.spiff_rules_dialog import SpiffRulesDialog
+        from console.views.spiffs.spiff_rules_dialog import SpiffRulesDialog
 
         SpiffRulesDialog.edit(self.context, self)
 

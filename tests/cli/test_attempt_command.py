@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 from console.cli import main
 from console.database import session_factory
 from console.models import ContactAttempt, Referral, ReferralEvent, ReferralStatus, StaffRole
-from console.services.referrals import StepDetails, create_referral, move_referral
+from console.services.referrals.lifecycle import StepDetails, create_referral, move_referral
 from tests import factories
 
 RS = ReferralStatus

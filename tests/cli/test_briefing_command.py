@@ -19,7 +19,7 @@ from console.models import (
     SalesAppointment,
     StaffRole,
 )
-from console.services.office_time import at_wall_clock
+from console.services.office.clock import at_wall_clock
 from tests import factories
 
 

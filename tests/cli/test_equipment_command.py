@@ -12,9 +12,9 @@ from sqlalchemy import Engine, func, select
 from console.cli import main
 from console.database import session_factory
 from console.models import Equipment, Referral, ReferralEvent
-from console.services.metrics import PROMPTED, prompt_comparison
-from console.services.office_settings import load_office_settings
-from console.services.office_time import local_today
+from console.services.numbers.metrics import PROMPTED, prompt_comparison
+from console.services.office.clock import local_today
+from console.services.office.settings import load_office_settings
 from tests import factories
 
 

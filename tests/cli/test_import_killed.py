@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine
 
 from console.database import session_factory
-from console.services.search import search_customers
+from console.services.customers.search import search_customers
 from tests import factories
 
 ROWS = 300_000

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from console.cli import main
 from console.database import session_factory
 from console.models import CalendarInvite, OutboxMessage, OutboxState, Staff, StaffRole
-from console.services.office_settings import OfficeSettings, save_office_settings
-from console.services.referrals import StepDetails, create_referral, move_referral
+from console.services.office.settings import OfficeSettings, save_office_settings
+from console.services.referrals.lifecycle import StepDetails, create_referral, move_referral
 from tests import factories
 from tests.services.messages.mail_server import mail_server
 

@@ -227,7 +227,7 @@ def test_referral_list_csv_protects_every_cell(
 def test_the_windows_table_export_holds_no_formula(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtGui import QStandardItem, QStandardItemModel
 
-    from console.views.common.table_export import export_table
+    from console.views.common.tables.table_export import export_table
 
     model = QStandardItemModel(0, 2)
     model.setHorizontalHeaderLabels(["=HEADER()", "Pain point"])

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select
 from console.cli import main
 from console.database import session_factory
 from console.models import Referral, SpiffBasis, SpiffEntry, SpiffStage, StaffRole
-from console.services.referrals import StepDetails, create_referral, move_referral
+from console.services.referrals.lifecycle import StepDetails, create_referral, move_referral
 from console.services.spiffs import RuleDraft, SpiffPlan, load_spiff_plan, save_spiff_plan
 from console.services.spiffs.export import LEDGER_COLUMNS
 from tests import factories

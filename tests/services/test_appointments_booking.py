@@ -15,16 +15,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from console.cli import main
 from console.database import session_factory
 from console.models import Referral, ReferralStatus, SalesAppointment, Staff, StaffRole
-from console.services.appointments import schedule_appointment
 from console.services.errors import InputError
-from console.services.office_settings import (
+from console.services.office.clock import at_wall_clock
+from console.services.office.settings import (
     OfficeSettings,
     SettingsProblem,
     load_office_settings,
     save_office_settings,
 )
-from console.services.office_time import at_wall_clock
-from console.services.salesperson_day import (
+from console.services.schedule.appointments import schedule_appointment
+from console.services.schedule.salesperson_day import (
     BusyTime,
     clash_warning,
     clashes,

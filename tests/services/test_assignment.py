@@ -18,16 +18,16 @@ from console.models import (
     StaffRole,
 )
 from console.models.referral import Assignment
-from console.services.assignment import assignment_message, rotation, why_unassigned
 from console.services.errors import Conflict, InputError
-from console.services.office_settings import OfficeSettings, save_office_settings
-from console.services.referrals import StepDetails, create_referral, move_referral
-from console.services.staff import (
+from console.services.office.settings import OfficeSettings, save_office_settings
+from console.services.office.staff import (
     mark_away,
     mark_back,
     salespeople_setup,
     set_categories,
 )
+from console.services.referrals.assignment import assignment_message, rotation, why_unassigned
+from console.services.referrals.lifecycle import StepDetails, create_referral, move_referral
 from tests import factories
 
 MONDAY = dt.datetime(2026, 3, 16, 15, 0, tzinfo=dt.UTC)

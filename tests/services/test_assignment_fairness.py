@@ -23,9 +23,9 @@ from console.database import make_engine
 from console.migrate import upgrade_database
 from console.models import ReferralStatus, StaffRole
 from console.models.referral import Assignment
-from console.services.office_settings import OfficeSettings, save_office_settings
-from console.services.referrals import create_referral
-from console.services.staff import mark_away, mark_back, set_categories
+from console.services.office.settings import OfficeSettings, save_office_settings
+from console.services.office.staff import mark_away, mark_back, set_categories
+from console.services.referrals.lifecycle import create_referral
 from tests import factories
 
 START = dt.datetime(2026, 3, 16, 15, 0, tzinfo=dt.UTC)

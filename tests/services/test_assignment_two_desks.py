@@ -18,9 +18,9 @@ from sqlalchemy import Engine, select
 from console.database import make_engine, session_factory
 from console.models import Customer, Referral, StaffRole
 from console.models.referral import Assignment
-from console.services.office_settings import OfficeSettings, save_office_settings
-from console.services.referrals import create_referral
-from console.services.staff import set_categories
+from console.services.office.settings import OfficeSettings, save_office_settings
+from console.services.office.staff import set_categories
+from console.services.referrals.lifecycle import create_referral
 from tests import factories
 
 NOW = dt.datetime(2026, 3, 16, 15, 0, tzinfo=dt.UTC)

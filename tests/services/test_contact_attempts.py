@@ -19,17 +19,17 @@ from console.models import (
     ReferralStatus,
     StaffRole,
 )
-from console.services.contact_attempts import (
+from console.services.errors import Conflict, InputError, NotFound
+from console.services.office.clock import configure_office_zone
+from console.services.office.settings import OfficeSettings, save_office_settings
+from console.services.referrals.contact_attempts import (
     attempt_summaries,
     attempts_for,
     describe_attempt,
     record_attempt,
 )
-from console.services.errors import Conflict, InputError, NotFound
-from console.services.office_settings import OfficeSettings, save_office_settings
-from console.services.office_time import configure_office_zone
-from console.services.referral_detail import referral_detail
-from console.services.referrals import StepDetails, create_referral, move_referral
+from console.services.referrals.detail import referral_detail
+from console.services.referrals.lifecycle import StepDetails, create_referral, move_referral
 from tests import factories
 
 RS = ReferralStatus

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session, sessionmaker
 
-from console.services.contacts import (
+from console.services.customers.contacts import (
     FIELD_NAMES,
     ContactConflict,
     ContactDetails,

@@ -14,8 +14,8 @@ from console.cli import main
 from console.database import session_factory
 from console.models import Customer, Referral, ReferralEvent, ReferralStatus, StaffRole
 from console.services.errors import InputError, NotFound
-from console.services.metrics import prompt_comparison, referral_metrics
-from console.services.referrals import create_referral
+from console.services.numbers.metrics import prompt_comparison, referral_metrics
+from console.services.referrals.lifecycle import create_referral
 from tests import factories
 
 RS = ReferralStatus

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.models import Referral, ReferralStatus, UpsellNote
-from console.services.customers import (
+from console.services.customers.customer_360 import (
     CustomerNotFound,
     HistoryColumn,
     customer_overview,

@@ -17,7 +17,8 @@ from console.models import (
     StaffRole,
     VisitStatus,
 )
-from console.services.dayboard import (
+from console.services.office.clock import as_utc
+from console.services.schedule.dayboard import (
     NEARBY_WITHIN,
     BoardVisit,
     ScheduleConflict,
@@ -29,7 +30,6 @@ from console.services.dayboard import (
     techs_nearby,
     visit_conflicts,
 )
-from console.services.office_time import as_utc
 from tests import factories
 
 DAY = dt.date(2026, 4, 14)

@@ -37,8 +37,8 @@ from console.services.demo import (
     seed_demo,
     vocabulary,
 )
-from console.services.office_settings import DEFAULT_REFERRAL_CATEGORIES, OfficeSettings
-from console.services.promptness import is_overdue
+from console.services.office.settings import DEFAULT_REFERRAL_CATEGORIES, OfficeSettings
+from console.services.referrals.promptness import is_overdue
 
 TODAY = dt.date(2026, 3, 16)
 

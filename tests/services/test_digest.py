@@ -23,8 +23,8 @@ from console.services.calendar.digest import (
 )
 from console.services.calendar.digest_pdf import render_digest
 from console.services.errors import InputError
-from console.services.office_settings import OfficeSettings, save_office_settings
-from console.services.referrals import StepDetails, create_referral, move_referral
+from console.services.office.settings import OfficeSettings, save_office_settings
+from console.services.referrals.lifecycle import StepDetails, create_referral, move_referral
 from console.services.spiffs import mark_spiffs_paid
 from tests import factories
 

@@ -14,24 +14,29 @@ from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.models import Customer, Equipment, Referral, ReferralStatus, Site, VisitStatus
-from console.services import office_time
-from console.services.equipment_life import (
-    headsup_equipment,
-    headsups_for_visits,
-    replacement_candidates,
-    whole_years,
-)
 from console.services.errors import NotFound
-from console.services.metrics import PROMPTED, UNPROMPTED, prompt_comparison, referral_metrics
-from console.services.office_settings import (
+from console.services.numbers.metrics import (
+    PROMPTED,
+    UNPROMPTED,
+    prompt_comparison,
+    referral_metrics,
+)
+from console.services.numbers.report import prompt_line, write_report
+from console.services.office import clock as office_time
+from console.services.office.settings import (
     DEFAULT_SERVICE_LIFE,
     OfficeSettings,
     SettingsProblem,
     load_office_settings,
     save_office_settings,
 )
-from console.services.referrals import create_referral
-from console.services.report import prompt_line, write_report
+from console.services.referrals.lifecycle import create_referral
+from console.services.schedule.equipment_life import (
+    headsup_equipment,
+    headsups_for_visits,
+    replacement_candidates,
+    whole_years,
+)
 from tests import factories
 
 TODAY = dt.date(2026, 12, 3)

@@ -21,7 +21,7 @@ from console.database import make_engine
 from console.models import EventKind, Referral, ReferralEvent, ReferralStatus, StaffRole
 from console.services.connection import is_connection_error
 from console.services.errors import Conflict
-from console.services.referrals import StepDetails, create_referral, move_referral
+from console.services.referrals.lifecycle import StepDetails, create_referral, move_referral
 from console.services.spiffs import mark_spiffs_paid
 from tests import factories
 from tests.private_postgres import PrivateServer, private_postgres  # noqa: F401 (fixture)

@@ -20,15 +20,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from console.cli import main
 from console.database import session_factory
-from console.services import formatting, office_time
-from console.services.metrics import referral_metrics
-from console.services.office_settings import (
+from console.services.numbers.metrics import referral_metrics
+from console.services.numbers.report import write_report
+from console.services.office import clock as office_time
+from console.services.office import formatting
+from console.services.office.settings import (
     OfficeSettings,
     SettingsProblem,
     load_office_settings,
     save_office_settings,
 )
-from console.services.report import write_report
 from tests.conftest import DeskWatch
 
 MOMENT = dt.datetime(2026, 12, 4, 20, 5, tzinfo=dt.UTC)  # a Friday evening in UTC
@@ -146,8 +147,8 @@ def test_console_locale_overrides_the_desks(monkeypatch: pytest.MonkeyPatch) -> 
 def test_a_locale_without_data_writes_the_neutral_way_and_says_so(
     desk_watch: DeskWatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    desk_watch.expect_log("console.services.formatting", match="no locale data for 'xx_QQ'")
-    with caplog.at_level(logging.WARNING, "console.services.formatting"):
+    desk_watch.expect_log("console.services.office.formatting", match="no locale data for 'xx_QQ'")
+    with caplog.at_level(logging.WARNING, "console.services.office.formatting"):
         assert formatting.locale_name("xx_QQ.UTF-8") == "C"
     assert formatting.date(MOMENT.date(), "xx_QQ") == "2026-12-04"
 

@@ -8,9 +8,9 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.services.office_settings import OfficeSettings
-from console.services.office_time import at_wall_clock
-from console.services.salesperson_day import BusyTime, clashes, free_starts, slots_near
+from console.services.office.clock import at_wall_clock
+from console.services.office.settings import OfficeSettings
+from console.services.schedule.salesperson_day import BusyTime, clashes, free_starts, slots_near
 
 DAY = dt.date(2026, 3, 18)  # a Wednesday
 OFFERED = 6

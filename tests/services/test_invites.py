@@ -16,14 +16,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.models import CalendarInvite, InviteState, OutboxMessage, Staff, StaffRole
-from console.services.appointments import schedule_appointment
 from console.services.calendar.ics import Person
 from console.services.calendar.invite_mail import follow_invite, queue_invite
 from console.services.calendar.invites import issue_invite, office_organizer
 from console.services.errors import InputError
 from console.services.messages.outbox import build_email
-from console.services.office_settings import OfficeSettings, save_office_settings
-from console.services.referrals import StepDetails, create_referral, move_referral
+from console.services.office.settings import OfficeSettings, save_office_settings
+from console.services.referrals.lifecycle import StepDetails, create_referral, move_referral
+from console.services.schedule.appointments import schedule_appointment
 from tests import factories
 
 NEW_YORK = ZoneInfo("America/New_York")

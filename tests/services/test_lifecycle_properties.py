@@ -26,16 +26,16 @@ from console.models import (
     StaffRole,
 )
 from console.services.errors import InputError
-from console.services.office_settings import OfficeSettings
-from console.services.promptness import is_overdue
-from console.services.referrals import (
+from console.services.office.settings import OfficeSettings
+from console.services.referrals.lifecycle import (
     ALLOWED_STEPS,
     StepDetails,
     create_referral,
     move_referral,
     tell_tech,
 )
-from console.services.worklists import Worklist, worklist
+from console.services.referrals.promptness import is_overdue
+from console.services.referrals.worklists import Worklist, worklist
 
 RS = ReferralStatus
 START = dt.datetime(2026, 3, 16, 8, 0, tzinfo=dt.UTC)

@@ -25,22 +25,22 @@ from console.models import (
     StaffRole,
     VisitStatus,
 )
-from console.services.appointments import schedule_appointment
 from console.services.briefing.batch import day_appointments, write_day_briefings
 from console.services.briefing.content import briefing_content
 from console.services.briefing.day_sheet import render_day_sheet
 from console.services.briefing.render import render_briefing
-from console.services.dayboard import ScheduleConflict, day_board, schedule_visit
 from console.services.demo import seed_demo
 from console.services.errors import InputError
-from console.services.office_time import ZONE_ENV, configure_office_zone, local
-from console.services.referral_detail import referral_detail
-from console.services.referrals import (
+from console.services.office.clock import ZONE_ENV, configure_office_zone, local
+from console.services.referrals.detail import referral_detail
+from console.services.referrals.lifecycle import (
     StepDetails,
     create_referral,
     move_referral,
 )
-from console.services.worklists import Worklist, worklist
+from console.services.referrals.worklists import Worklist, worklist
+from console.services.schedule.appointments import schedule_appointment
+from console.services.schedule.dayboard import ScheduleConflict, day_board, schedule_visit
 from tests import factories
 
 RS = ReferralStatus

@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from console.models import ReferralStatus
-from console.services.office_settings import OfficeSettings
-from console.services.office_time import ZONE_ENV, configure_office_zone
-from console.services.promptness import first_contact_due, is_overdue
+from console.services.office.clock import ZONE_ENV, configure_office_zone
+from console.services.office.settings import OfficeSettings
+from console.services.referrals.promptness import first_contact_due, is_overdue
 
 UTC = dt.UTC
 WORKING_DAYS = OfficeSettings(

@@ -14,8 +14,8 @@ from sqlalchemy import Engine
 
 from console.database import session_factory
 from console.models import Referral, ReferralStatus
-from console.services.metrics import referral_metrics
-from console.services.office_time import ZONE_ENV, configure_office_zone
+from console.services.numbers.metrics import referral_metrics
+from console.services.office.clock import ZONE_ENV, configure_office_zone
 from tests import factories
 
 UTC = dt.UTC

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from console.cli import main
 from console.database import session_factory
 from console.models import Referral, ReferralEvent
-from console.services import formatting
 from console.services.errors import InputError
-from console.services.referrals import create_referral, parse_money
+from console.services.office import formatting
+from console.services.referrals.lifecycle import create_referral, parse_money
 from console.services.spiffs.rules import RuleProblem, parse_amount
 from tests import factories
 

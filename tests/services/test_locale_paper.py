@@ -23,11 +23,11 @@ from console.models import (
     StaffRole,
 )
 from console.models import SpiffStage as Stage
-from console.services import formatting
 from console.services.calendar.digest_pdf import render_digest
-from console.services.contact_attempts import describe_attempt, shown_time
-from console.services.office_settings import load_office_settings, save_office_settings
-from console.services.office_time import configure_office_zone
+from console.services.office import formatting
+from console.services.office.clock import configure_office_zone
+from console.services.office.settings import load_office_settings, save_office_settings
+from console.services.referrals.contact_attempts import describe_attempt, shown_time
 from console.services.spiffs import mark_spiffs_paid, rule_terms
 from tests import factories
 from tests.services.test_digest import digest_for, office_time, refer, week_of_work, win

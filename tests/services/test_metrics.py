@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from console.cli import main
 from console.database import session_factory
 from console.models import Referral, ReferralStatus, StaffRole
-from console.services.metrics import referral_metrics
+from console.services.numbers.metrics import referral_metrics
 from tests import factories
 
 RS = ReferralStatus

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from console.services import office_time
-from console.services.office_settings import (
+from console.services.office import clock as office_time
+from console.services.office.settings import (
     OfficeSettings,
     SettingsProblem,
     load_office_settings,

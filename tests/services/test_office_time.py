@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from console.services.office_time import (
+from console.services.office.clock import (
     ZONE_ENV,
     UnknownTimeZone,
     as_utc,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, text
 
-from console.services.search import query_words, search_statement
+from console.services.customers.search import query_words, search_statement
 
 
 def plan(engine: Engine, sql: str, params: dict[str, object]) -> str:

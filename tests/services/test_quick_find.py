@@ -7,7 +7,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from console.models import Customer, Referral
-from console.services.quick_find import quick_find, referral_number
+from console.services.customers.quick_find import quick_find, referral_number
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.models import Referral, ReferralEvent, ReferralStatus, StaffRole
-from console.services.referrals import StepDetails, create_referral, move_referral
-from console.services.worklists import Worklist, desk_worklists, worklist
+from console.services.referrals.lifecycle import StepDetails, create_referral, move_referral
+from console.services.referrals.worklists import Worklist, desk_worklists, worklist
 from tests import factories
 
 RS = ReferralStatus

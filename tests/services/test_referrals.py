@@ -11,17 +11,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from console.models import EventKind, Referral, ReferralEvent, ReferralStatus, StaffRole
 from console.services.errors import Conflict, InputError, NotFound
-from console.services.office_settings import OfficeSettings, save_office_settings
-from console.services.referral_detail import referral_detail
-from console.services.referrals import (
+from console.services.office.settings import OfficeSettings, save_office_settings
+from console.services.referrals.detail import referral_detail
+from console.services.referrals.lifecycle import (
     StepDetails,
     StepRefused,
     create_referral,
     move_referral,
     tell_tech,
 )
+from console.services.referrals.worklists import Worklist, worklist
 from console.services.spiffs import mark_spiffs_paid, spiff_ledger
-from console.services.worklists import Worklist, worklist
 from tests import factories
 
 RS = ReferralStatus
@@ -274,7 +274,7 @@ def test_unknown_referral(sessions: sessionmaker[Session], office: dict[str, int
 def test_appointment_moves_and_the_old_one_is_cancelled(
     sessions: sessionmaker[Session], office: dict[str, int]
 ) -> None:
-    from console.services.appointments import schedule_appointment
+    from console.services.schedule.appointments import schedule_appointment
 
     referral_id = new_referral(sessions, office)
     step(sessions, referral_id, RS.ASSIGNED, salesperson="Sal Es")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.models import SpiffEntry, SpiffEntryKind, SpiffStage
-from console.services.referrals import cancel_sale
+from console.services.referrals.lifecycle import cancel_sale
 from console.services.spiffs import RuleDraft
 from console.services.spiffs.sale_standing import Clawback, SaleStanding, sale_standing
 from console.services.spiffs.work import mark_work_completed

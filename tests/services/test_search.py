@@ -9,7 +9,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.models import Site
-from console.services.search import (
+from console.services.customers.search import (
     CustomerHit,
     query_words,
     search_customers,

@@ -23,11 +23,16 @@ from console.models import (
 )
 from console.models.site import settle_sites
 from console.services.briefing.content import briefing_content
-from console.services.customers import SiteNotFound, customer_overview, site_detail, visit_history
-from console.services.dayboard import day_board, schedule_visit
+from console.services.customers.customer_360 import (
+    SiteNotFound,
+    customer_overview,
+    site_detail,
+    visit_history,
+)
+from console.services.customers.search import search_customers
 from console.services.errors import NotFound
-from console.services.office_time import as_utc
-from console.services.search import search_customers
+from console.services.office.clock import as_utc
+from console.services.schedule.dayboard import day_board, schedule_visit
 from tests import factories
 from tests.dump import dump
 
@@ -313,7 +318,7 @@ def test_settle_sites_gives_bulk_written_rows_their_sites(engine) -> None:  # ty
 def test_site_search_uses_its_trigram_index_on_postgresql(demo_engine) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import text
 
-    from console.services.search import query_words, search_statement
+    from console.services.customers.search import query_words, search_statement
 
     if demo_engine.dialect.name != "postgresql":
         pytest.skip("query plans are checked on PostgreSQL; SQLite reads the FTS5 tables")

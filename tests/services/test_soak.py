@@ -16,8 +16,8 @@ from sqlalchemy import Engine, select
 from console.database import session_factory
 from console.models import EventKind, Referral, ReferralEvent, StaffRole, UpsellNote
 from console.services.demo import seed_demo
-from console.services.referrals import create_referral
-from console.services.staff import staff_list
+from console.services.office.staff import staff_list
+from console.services.referrals.lifecycle import create_referral
 from tests.conftest import DEMO_TODAY
 from tests.soak_desk import SHARED_REFERRALS_TAG
 

@@ -26,8 +26,8 @@ from console.models import (
 )
 from console.services.calendar.digest import IsoWeek, technician_digest
 from console.services.errors import Conflict
-from console.services.metrics import referral_metrics
-from console.services.referrals import cancel_sale
+from console.services.numbers.metrics import referral_metrics
+from console.services.referrals.lifecycle import cancel_sale
 from console.services.spiffs import (
     RuleDraft,
     RuleProblem,

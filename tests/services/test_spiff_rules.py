@@ -22,7 +22,7 @@ from console.models import (
     StaffRole,
 )
 from console.services.errors import InputError
-from console.services.referrals import StepDetails, create_referral, move_referral
+from console.services.referrals.lifecycle import StepDetails, create_referral, move_referral
 from console.services.spiffs import (
     RuleDraft,
     SpiffPlan,

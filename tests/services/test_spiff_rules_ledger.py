@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from console.models import Referral, ReferralStatus, SpiffBasis, SpiffEntry, SpiffRule, SpiffStage
 from console.services.errors import Conflict, InputError
-from console.services.office_settings import SettingsProblem
-from console.services.referrals import cancel_sale
+from console.services.office.settings import SettingsProblem
+from console.services.referrals.lifecycle import cancel_sale
 from console.services.spiffs import (
     RuleDraft,
     RuleProblem,

@@ -22,15 +22,15 @@ from console.models import (
     StaffRole,
     UpsellNote,
 )
-from console.services.contacts import ContactConflict, read_contact, update_contact
+from console.services.customers.contacts import ContactConflict, read_contact, update_contact
+from console.services.customers.notes import add_note, edit_note
 from console.services.errors import Conflict
-from console.services.notes import add_note, edit_note
-from console.services.office_settings import (
+from console.services.office.settings import (
     OfficeSettingsChanged,
     load_office_settings,
     save_office_settings,
 )
-from console.services.referrals import StepDetails, create_referral, move_referral
+from console.services.referrals.lifecycle import StepDetails, create_referral, move_referral
 from console.services.spiffs import mark_spiffs_paid
 from tests import factories
 

@@ -9,10 +9,15 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.models import ReferralStatus, StaffRole
-from console.services.contact_attempts import record_attempt
-from console.services.office_time import as_utc
-from console.services.referrals import StepDetails, create_referral, move_referral, tell_tech
-from console.services.worklists import (
+from console.services.office.clock import as_utc
+from console.services.referrals.contact_attempts import record_attempt
+from console.services.referrals.lifecycle import (
+    StepDetails,
+    create_referral,
+    move_referral,
+    tell_tech,
+)
+from console.services.referrals.worklists import (
     DESK_WORKLISTS,
     Due,
     WorkItem,

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.services.due_words import ago_in_words, due_in_words
-from console.services.office_time import ZONE_ENV, configure_office_zone, local
+from console.services.office.clock import ZONE_ENV, configure_office_zone, local
+from console.services.referrals.due_words import ago_in_words, due_in_words
 
 UTC = dt.UTC
 # Zones with a spring-forward and a fall-back, one south of the equator, one that moves by

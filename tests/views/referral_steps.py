@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QPushButton
 from sqlalchemy.orm import Session
 
 from console.models import ReferralStatus, StaffRole
-from console.services.referrals import StepDetails, create_referral, move_referral
-from console.services.staff import staff_list
+from console.services.office.staff import staff_list
+from console.services.referrals.lifecycle import StepDetails, create_referral, move_referral
 from console.views.context import DeskContext
 from console.views.referrals.appointment_dialog import AppointmentDialog, MoveAppointmentDialog
 from console.views.referrals.attempt_dialog import AttemptDialog

@@ -10,7 +10,12 @@ from sqlalchemy import Engine
 
 from console.database import session_factory
 from console.models import SpiffBasis, SpiffStage, StaffRole
-from console.services.referrals import StepDetails, cancel_sale, create_referral, move_referral
+from console.services.referrals.lifecycle import (
+    StepDetails,
+    cancel_sale,
+    create_referral,
+    move_referral,
+)
 from console.services.spiffs import RuleDraft, SpiffPlan, load_spiff_plan, save_spiff_plan
 from tests import factories
 

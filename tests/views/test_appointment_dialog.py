@@ -15,12 +15,12 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from console.models import Referral, ReferralStatus, SalesAppointment
-from console.services.appointments import schedule_appointment
 from console.services.briefing.content import briefing_content
 from console.services.briefing.render import render_briefing
-from console.services.office_settings import load_office_settings
-from console.services.office_time import at_wall_clock
-from console.services.referral_detail import ReferralDetail, referral_detail
+from console.services.office.clock import at_wall_clock
+from console.services.office.settings import load_office_settings
+from console.services.referrals.detail import ReferralDetail, referral_detail
+from console.services.schedule.appointments import schedule_appointment
 from console.views.common import locale_format
 from console.views.common.qt_dates import office_field_time
 from console.views.context import DeskContext

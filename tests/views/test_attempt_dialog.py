@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QDialog
 from sqlalchemy import func, select
 
 from console.models import ContactAttempt, ContactChannel, Referral, ReferralStatus
-from console.services.contact_attempts import record_attempt
-from console.services.office_time import local
-from console.services.referral_detail import ReferralDetail, referral_detail
+from console.services.office.clock import local
+from console.services.referrals.contact_attempts import record_attempt
+from console.services.referrals.detail import ReferralDetail, referral_detail
 from console.views.context import DeskContext
 from console.views.referrals.attempt_dialog import AttemptDialog, default_next_try
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 from console.models import Referral, ReferralStatus
 from console.services.briefing import PageSize
 from console.services.changes import ChangeWatcher
-from console.services.referral_detail import referral_detail
+from console.services.referrals.detail import referral_detail
 from console.views.briefing import batch_dialog
 from console.views.briefing.batch_dialog import BatchBriefingDialog
 from console.views.context import DeskContext
@@ -28,7 +28,9 @@ from console.views.search import search_panel
 from tests.views.referral_steps import new_referral
 
 
-@pytest.mark.expect_log("console.views.common.task", logging.ERROR, match="background work failed")
+@pytest.mark.expect_log(
+    "console.views.common.workers.task", logging.ERROR, match="background work failed"
+)
 def test_a_failed_batch_is_logged_in_full_and_shown(
     qtbot, context: DeskContext, tmp_path: Path, caplog, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -47,7 +49,7 @@ def test_a_failed_batch_is_logged_in_full_and_shown(
         dialog.task.error.connect(errors.append)
     assert dialog.summary.text() == "Stopped: the print spool is full"
     assert len(errors) == 1 and isinstance(errors[0], RuntimeError)
-    logged = [r for r in caplog.records if r.name == "console.views.common.task"]
+    logged = [r for r in caplog.records if r.name == "console.views.common.workers.task"]
     assert len(logged) == 1 and logged[0].levelno == logging.ERROR
     assert logged[0].exc_info is not None and logged[0].exc_info[1] is errors[0]
 
@@ -60,7 +62,7 @@ def close_message_boxes() -> None:
 
 
 @pytest.mark.expect_message_box
-@pytest.mark.expect_log("console.views.common.background", logging.ERROR)
+@pytest.mark.expect_log("console.views.common.workers.background", logging.ERROR)
 def test_a_broken_look_for_other_desks_is_logged_each_time_and_shown_once(
     qtbot, window: MainWindow, desk_watch, caplog, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -76,7 +78,7 @@ def test_a_broken_look_for_other_desks_is_logged_each_time_and_shown_once(
         looks = window.changes.looks
         window.check_other_desks()
         qtbot.waitUntil(lambda looks=looks: window.changes.looks > looks)
-    logged = [r for r in caplog.records if r.name == "console.views.common.background"]
+    logged = [r for r in caplog.records if r.name == "console.views.common.workers.background"]
     assert len(logged) >= 3 and all(r.exc_info is not None for r in logged)
     boxes = [box for box in desk_watch.boxes if "data_version is not a number" in box]
     assert len(boxes) == 1, desk_watch.boxes

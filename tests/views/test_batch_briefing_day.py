@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel
 from pytestqt.qtbot import QtBot
 
 from console.services.briefing import PageSize
-from console.services.office_time import configure_office_zone, local_today
+from console.services.office.clock import configure_office_zone, local_today
 from console.views.briefing.batch_dialog import BatchBriefingDialog
 from console.views.common.qt_dates import from_qdate
 from console.views.context import DeskContext

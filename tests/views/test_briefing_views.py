@@ -15,8 +15,8 @@ from sqlalchemy import select
 from console.models import ReferralStatus, SalesAppointment
 from console.services.briefing import PageSize
 from console.services.briefing.batch import day_appointments
-from console.services.office_time import at_wall_clock
-from console.services.referral_detail import referral_detail
+from console.services.office.clock import at_wall_clock
+from console.services.referrals.detail import referral_detail
 from console.views.briefing.batch_dialog import BatchBriefingDialog
 from console.views.briefing.preview_dialog import BriefingPreviewDialog
 from console.views.context import DeskContext

@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeySequence
 from sqlalchemy import select
 
 from console.models import Customer, Referral
-from console.services.quick_find import QuickFinds
+from console.services.customers.quick_find import QuickFinds
 from console.views import command_palette
 from console.views.actions import ACTION_ID, ACTIONS
 from console.views.command_palette import CommandPalette, Found, PaletteEntry

@@ -14,7 +14,7 @@ from console.database import make_engine
 from console.migrate import upgrade_database
 from console.models import Customer, UpsellNote
 from console.services.demo import seed_demo
-from console.views.common.outage import NOT_SAVED_OFFLINE
+from console.views.common.workers.outage import NOT_SAVED_OFFLINE
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
 from console.views.notes.note_dialog import NoteDialog

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt
 
-from console.services.contacts import read_contact, update_contact
+from console.services.customers.contacts import read_contact, update_contact
 from console.views.context import DeskContext
 from console.views.customer.contact_conflict_dialog import ContactConflictDialog
 from console.views.customer.contact_dialog import ContactDialog

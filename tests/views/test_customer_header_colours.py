@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from console.services.customers import NoteRow, customer_overview
+from console.services.customers.customer_360 import NoteRow, customer_overview
 from console.views.common.tones import Tone, tone
 from console.views.context import DeskContext
 from console.views.customer.columns import NOTE_COLUMNS

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QTableView, QToolTip
 from sqlalchemy import func, select
 
 from console.models import Referral, UpsellNote
-from console.views.common.tables import NARROWEST, fits, is_elided, share_width
+from console.views.common.tables.fitting import NARROWEST, fits, is_elided, share_width
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
 from tests.views.waiting import open_customer

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QLabel
 
 from console.models import OutboxState
 from console.services.messages.outbox import queue_message
-from console.views.common.background import show_stale
 from console.views.common.forms import error_label
 from console.views.common.tones import Tone, tinted_background, tone
+from console.views.common.workers.background import show_stale
 from console.views.connection_banner import ConnectionBanner
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow

@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtCore import QDate
 
 from console.models import Referral, ReferralStatus, SalesAppointment, StaffRole, VisitStatus
-from console.services.office_time import as_utc
+from console.services.office.clock import as_utc
 from console.views.context import DeskContext
 from console.views.dayboard.day_board_view import DayBoardView
 from tests import factories

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QWidget
 
-from console.services.contact_attempts import record_attempt
+from console.services.referrals.contact_attempts import record_attempt
 from console.views.common.forms import error_label
 from console.views.common.screen_fit import available_area
 from console.views.context import DeskContext

@@ -15,10 +15,10 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from console.models import Referral, ReferralStatus
-from console.services import formatting
 from console.services.briefing.page import PageSize
-from console.services.office_settings import load_office_settings, save_office_settings
-from console.services.referral_detail import ReferralDetail, referral_detail
+from console.services.office import formatting
+from console.services.office.settings import load_office_settings, save_office_settings
+from console.services.referrals.detail import ReferralDetail, referral_detail
 from console.views.briefing.batch_dialog import BatchBriefingDialog
 from console.views.common.qt_dates import from_qdate, from_qdatetime
 from console.views.context import DeskContext
@@ -27,8 +27,8 @@ from console.views.dayboard.visit_dialog import VisitDialog
 from console.views.referrals.appointment_dialog import AppointmentDialog
 from console.views.referrals.attempt_dialog import AttemptDialog
 from console.views.referrals.salespeople_dialog import SalespeopleDialog
-from console.views.referrals.spiff_rules_dialog import SpiffRulesDialog
 from console.views.referrals.step_dialog import StepDialog
+from console.views.spiffs.spiff_rules_dialog import SpiffRulesDialog
 
 RS = ReferralStatus
 

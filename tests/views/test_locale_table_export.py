@@ -18,17 +18,17 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from console.models import ReferralStatus
-from console.services import formatting
-from console.services.office_settings import load_office_settings, save_office_settings
-from console.services.office_time import configure_office_zone
-from console.services.worklists import Worklist
-from console.views.common.columns import Column, local_time, money
-from console.views.common.table_export import export_table
-from console.views.common.table_model import RowTableModel
-from console.views.common.table_snapshot import detached_copy
+from console.services.office import formatting
+from console.services.office.clock import configure_office_zone
+from console.services.office.settings import load_office_settings, save_office_settings
+from console.services.referrals.worklists import Worklist
+from console.views.common.tables.columns import Column, local_time, money
+from console.views.common.tables.table_export import export_table
+from console.views.common.tables.table_model import RowTableModel
+from console.views.common.tables.table_snapshot import detached_copy
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
-from console.views.referrals.worklist_model import COLUMN_KEYS
+from console.views.worklists.worklist_model import COLUMN_KEYS
 from tests.views.waiting import settled_worklists
 
 

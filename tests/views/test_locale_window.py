@@ -14,14 +14,14 @@ from pypdf import PdfReader
 from PySide6.QtCore import QLocale, QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
-from console.services import formatting
-from console.services.office_settings import load_office_settings, save_office_settings
-from console.services.office_time import local as office_local
-from console.services.worklists import WorkItem, Worklist
+from console.services.office import formatting
+from console.services.office.clock import local as office_local
+from console.services.office.settings import load_office_settings, save_office_settings
+from console.services.referrals.worklists import WorkItem, Worklist
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
 from console.views.preferences_dialog import PreferencesDialog
-from console.views.referrals.worklist_model import COLUMN_KEYS
+from console.views.worklists.worklist_model import COLUMN_KEYS
 from tests.views.waiting import settled_worklists
 
 

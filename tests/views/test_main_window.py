@@ -93,7 +93,7 @@ def test_layout_round_trips(qtbot, context: DeskContext, settings_path: Path) ->
 
 
 def test_export_what_a_table_shows(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from console.views.common.table_export import export_table
+    from console.views.common.tables.table_export import export_table
 
     open_customer(qtbot, window, 3)
     model = window.customer.history_model
@@ -108,7 +108,7 @@ def test_another_desks_change_shows_without_losing_the_selection(
     qtbot, window: MainWindow, context: DeskContext
 ) -> None:  # type: ignore[no-untyped-def]
     from console.database import make_engine, session_factory
-    from console.services.notes import add_note
+    from console.services.customers.notes import add_note
 
     open_customer(qtbot, window, 5)
     window.customer.history.selectRow(2)
@@ -127,7 +127,7 @@ def test_another_desks_change_shows_without_losing_the_selection(
 def test_own_saves_do_not_refresh_the_window_a_second_time(
     qtbot, window: MainWindow, context: DeskContext
 ) -> None:  # type: ignore[no-untyped-def]
-    from console.services.notes import add_note
+    from console.services.customers.notes import add_note
 
     open_customer(qtbot, window, 5)
     elsewhere: list[str] = []

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QComboBox
 
 from console.models import Referral
 from console.models.referral import Assignment
-from console.services.office_time import local_today
-from console.services.staff import mark_away
+from console.services.office.clock import local_today
+from console.services.office.staff import mark_away
 from console.views.common import locale_format
 from console.views.common.tones import muted
 from console.views.context import DeskContext

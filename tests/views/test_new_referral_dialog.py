@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from console.models import Customer, Referral, ReferralStatus, ServiceVisit, Staff, StaffRole
 from console.models.referral import Assignment
-from console.services.office_settings import load_office_settings, save_office_settings
-from console.services.staff import mark_away, set_categories
+from console.services.office.settings import load_office_settings, save_office_settings
+from console.services.office.staff import mark_away, set_categories
 from console.views.context import DeskContext
 from console.views.referrals.new_referral_dialog import (
     AUTOMATIC,

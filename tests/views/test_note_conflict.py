@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from console.services.customers import customer_overview
-from console.services.notes import edit_note
+from console.services.customers.customer_360 import customer_overview
+from console.services.customers.notes import edit_note
 from console.views.context import DeskContext
 from console.views.notes.note_dialog import NoteDialog
 from tests.views.dialogs import when_dialog_opens

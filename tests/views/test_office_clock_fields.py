@@ -15,8 +15,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from console.models import ServiceVisit, VisitStatus
-from console.services.office_time import configure_office_zone, local, local_today
-from console.views.common.columns import local_time
+from console.services.office.clock import configure_office_zone, local, local_today
 from console.views.common.qt_dates import (
     from_qdate,
     from_qdatetime,
@@ -24,6 +23,7 @@ from console.views.common.qt_dates import (
     office_field_time,
     office_moment,
 )
+from console.views.common.tables.columns import local_time
 from console.views.context import DeskContext
 from console.views.dayboard.day_board_view import DayBoardView
 from console.views.dayboard.visit_dialog import VisitDialog

@@ -28,9 +28,14 @@ from console.models import (
     StaffRole,
     WorkCompletion,
 )
-from console.services.office_time import utc_now
-from console.services.referral_detail import referral_detail
-from console.services.referrals import StepDetails, cancel_sale, create_referral, move_referral
+from console.services.office.clock import utc_now
+from console.services.referrals.detail import referral_detail
+from console.services.referrals.lifecycle import (
+    StepDetails,
+    cancel_sale,
+    create_referral,
+    move_referral,
+)
 from console.services.spiffs import RuleDraft, SpiffPlan, load_spiff_plan, save_spiff_plan
 from console.services.spiffs.work import mark_work_completed
 from console.views.common import locale_format

@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from console.models import Referral, ReferralStatus, ServiceVisit, VisitStatus
-from console.services.referral_detail import referral_detail
-from console.services.search import CustomerHit
+from console.services.customers.search import CustomerHit
+from console.services.referrals.detail import referral_detail
 from console.views.app import desktop_application
 from console.views.common import locale_format
 from console.views.context import DeskContext

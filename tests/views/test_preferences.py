@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from console.services.office_settings import load_office_settings
+from console.services.office.settings import load_office_settings
 from console.views.context import DeskContext
 from console.views.preferences_dialog import PreferencesDialog
 
@@ -72,7 +72,7 @@ def test_office_database_password_goes_to_the_password_file(  # type: ignore[no-
 def other_desk_sets(context: DeskContext, **change: object) -> None:
     from dataclasses import replace
 
-    from console.services.office_settings import save_office_settings
+    from console.services.office.settings import save_office_settings
 
     with context.sessions.begin() as session:
         loaded = load_office_settings(session)

@@ -18,16 +18,16 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy.exc import OperationalError
 
-from console.services import customers as customer_service
-from console.services import worklists as worklist_service
-from console.services.customers import customer_overview
-from console.services.worklists import Worklist
-from console.views.common.background import is_stale
-from console.views.common.off_thread import thread_pool
+from console.services.customers import customer_360 as customer_service
+from console.services.customers.customer_360 import customer_overview
+from console.services.referrals import worklists as worklist_service
+from console.services.referrals.worklists import Worklist
+from console.views.common.workers.background import is_stale
+from console.views.common.workers.off_thread import thread_pool
 from console.views.context import DeskContext
 from console.views.customer import customer_view as customer_view_module
 from console.views.main_window import MainWindow
-from console.views.referrals import worklist_view as worklist_view_module
+from console.views.worklists import worklist_view as worklist_view_module
 from tests.views.waiting import open_customer, settled_worklists
 
 
@@ -208,7 +208,7 @@ def test_the_numbers_tab_loads_its_imports_off_the_gui_thread(
 def test_a_save_that_meets_silence_shows_the_banner_promptly_and_keeps_the_form(
     qtbot, window: MainWindow, context: DeskContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from console.services.notes import add_note
+    from console.services.customers.notes import add_note
     from console.views import context as context_module
     from console.views.context import NOT_CONFIRMED
 
@@ -245,8 +245,8 @@ def test_a_save_while_the_banner_shows_is_refused_at_once_and_writes_nothing(
     qtbot, window: MainWindow, context: DeskContext
 ) -> None:  # type: ignore[no-untyped-def]
     from console.models import UpsellNote
-    from console.services.notes import add_note
-    from console.views.common.outage import NOT_SAVED_OFFLINE
+    from console.services.customers.notes import add_note
+    from console.views.common.workers.outage import NOT_SAVED_OFFLINE
 
     with context.read() as session:
         notes_before = session.query(UpsellNote).count()
@@ -269,7 +269,7 @@ def test_a_save_while_the_banner_shows_is_refused_at_once_and_writes_nothing(
 def test_a_form_opens_at_once_and_fills_its_lists_when_they_are_read(
     qtbot, window: MainWindow, gate: Gate, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from console.services.staff import staff_list
+    from console.services.office.staff import staff_list
     from console.views.referrals import new_referral_dialog as dialog_module
     from console.views.referrals.new_referral_dialog import NewReferralDialog
 
@@ -296,7 +296,7 @@ def test_a_form_opens_at_once_and_fills_its_lists_when_they_are_read(
 def test_long_lived_objects_are_taken_out_of_full_collections_once_per_reason() -> None:
     import gc
 
-    from console.views.common.off_thread import settle_long_lived
+    from console.views.common.workers.off_thread import settle_long_lived
 
     settle_long_lived("a reason of this test's")
     frozen = gc.get_freeze_count()

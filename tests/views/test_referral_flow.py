@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QPushButton
 from sqlalchemy import func, select
 
 from console.models import Referral, ReferralStatus, ServiceVisit
-from console.services.worklists import Worklist
+from console.services.referrals.worklists import Worklist
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
 from console.views.referrals.appointment_dialog import AppointmentDialog

@@ -13,8 +13,8 @@ from PySide6.QtCore import SIGNAL, QDate, Qt
 from PySide6.QtTest import QTest
 
 from console.models import Referral, ReferralStatus
-from console.services.notes import add_note
-from console.services.worklists import Worklist
+from console.services.customers.notes import add_note
+from console.services.referrals.worklists import Worklist
 from console.views.context import DeskContext
 from console.views.dayboard.day_board_view import REFERRAL_ROLE
 from console.views.main_window import MainWindow

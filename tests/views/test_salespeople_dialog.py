@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from console.models import Staff, StaffRole
-from console.services.office_time import local_date, utc_now
-from console.services.staff import mark_away, salespeople_setup
+from console.services.office.clock import local_date, utc_now
+from console.services.office.staff import mark_away, salespeople_setup
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
 from console.views.preferences_dialog import PreferencesDialog

@@ -7,7 +7,7 @@ from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QToolTip
 
 from console.models import Site
-from console.views.common.tables import is_elided
+from console.views.common.tables.fitting import is_elided
 from console.views.context import DeskContext
 from console.views.search.results_model import WHY_COLUMN_TITLE
 from console.views.search.search_panel import SearchPanel

@@ -19,7 +19,7 @@ from console.models import SpiffBasis, SpiffStage
 from console.services.spiffs import SpiffPlan, load_spiff_plan
 from console.views.context import DeskContext
 from console.views.preferences_dialog import PreferencesDialog
-from console.views.referrals.spiff_rules_dialog import SpiffRulesDialog
+from console.views.spiffs.spiff_rules_dialog import SpiffRulesDialog
 from tests.views.dialogs import when_dialog_opens
 
 

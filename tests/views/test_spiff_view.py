@@ -15,11 +15,11 @@ from sqlalchemy import Engine, select
 from console.database import make_engine, session_factory
 from console.migrate import upgrade_database
 from console.models import SpiffEntry, SpiffEntryKind
-from console.services.referrals import cancel_sale
+from console.services.referrals.lifecycle import cancel_sale
 from console.services.spiffs import mark_spiffs_paid
 from console.views.context import DeskContext
-from console.views.referrals.spiff_rules_dialog import SpiffRulesDialog
-from console.views.referrals.spiff_view import SpiffView
+from console.views.spiffs.spiff_rules_dialog import SpiffRulesDialog
+from console.views.spiffs.spiff_view import SpiffView
 from tests.conftest import DeskWatch
 from tests.views.dialogs import when_dialog_opens
 from tests.views.spiff_office import fill_spiff_office

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QWidget
 from sqlalchemy import select
 
 from console.models import Referral, ReferralStatus
-from console.services.referral_detail import ReferralDetail, referral_detail
+from console.services.referrals.detail import ReferralDetail, referral_detail
 from console.views.context import DeskContext
 from console.views.referrals.attempt_dialog import AttemptDialog
 from console.views.referrals.referral_heading import DIALOG_MAX_WIDTH, heading_text

@@ -127,7 +127,7 @@ def test_several_at_once_from_the_worklist(qtbot, desk: DeskContext) -> None:  #
 def test_a_refused_one_is_named_and_nothing_is_queued(qtbot, desk: DeskContext) -> None:  # type: ignore[no-untyped-def]
     ids = [won_referral(desk.sessions), won_referral(desk.sessions)]
     dialog = opened(qtbot, desk, ids)
-    from console.services.referrals import tell_tech
+    from console.services.referrals.lifecycle import tell_tech
 
     with desk.sessions.begin() as session:  # another desk told the second tech meanwhile
         tell_tech(session, ids[1], "kim")

@@ -12,12 +12,12 @@ from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu
 
-from console.services.worklists import Worklist
+from console.services.referrals.worklists import Worklist
 from console.views.main_window import MainWindow
-from console.views.referrals import customer_phone
-from console.views.referrals import worklist_view as worklist_view_module
-from console.views.referrals.worklist_model import PHONE_COLUMN
-from console.views.referrals.worklist_view import WorklistView
+from console.views.worklists import customer_phone
+from console.views.worklists import worklist_view as worklist_view_module
+from console.views.worklists.worklist_model import PHONE_COLUMN
+from console.views.worklists.worklist_view import WorklistView
 from tests.conftest import DEMO_TODAY
 from tests.views.waiting import settled_worklists
 

@@ -9,9 +9,9 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from sqlalchemy import select
 
 from console.models import Customer, OutboxMessage, ReferralStatus, StaffRole
-from console.services.referrals import StepDetails, move_referral
-from console.services.staff import staff_list
-from console.services.worklists import Worklist
+from console.services.office.staff import staff_list
+from console.services.referrals.lifecycle import StepDetails, move_referral
+from console.services.referrals.worklists import Worklist
 from console.views.main_window import MainWindow
 from console.views.messages.tell_tech_dialog import TellTechDialog
 from console.views.referrals.referral_dialog import ReferralDialog

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from console.models import ServiceVisit, VisitStatus
-from console.services.dayboard import schedule_visit
+from console.services.schedule.dayboard import schedule_visit
 from console.views.context import DeskContext
 from console.views.dayboard.visit_dialog import VisitDialog
 from tests.views.dialogs import when_dialog_opens

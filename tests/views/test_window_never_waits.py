@@ -20,9 +20,9 @@ from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import Engine, event
 
 from console.services.changes import ChangeWatcher
-from console.services.notes import add_note
+from console.services.customers.notes import add_note
 from console.views import connection_banner as banner_module
-from console.views.common.off_thread import thread_pool
+from console.views.common.workers.off_thread import thread_pool
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
 from tests.views.waiting import open_customer

@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QTableView
 
-from console.services.worklists import Worklist
+from console.services.referrals.worklists import Worklist
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
-from console.views.referrals.worklist_model import COLUMN_KEYS
-from console.views.referrals.worklist_view import WorklistView
+from console.views.worklists.worklist_model import COLUMN_KEYS
+from console.views.worklists.worklist_view import WorklistView
 from tests.views.waiting import settled_worklists
 
 LAPTOP, DESKTOP = (1366, 728), (1920, 1040)

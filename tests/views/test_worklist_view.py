@@ -12,15 +12,15 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu
 
 from console.models import Referral
-from console.services.due_words import ago_in_words, due_in_words
-from console.services.worklists import DESK_WORKLISTS, Worklist, worklist
+from console.services.referrals.due_words import ago_in_words, due_in_words
+from console.services.referrals.worklists import DESK_WORKLISTS, Worklist, worklist
 from console.views.common.tones import Tone, tinted_background, tone
 from console.views.context import DeskContext
 from console.views.main_window import MainWindow
-from console.views.referrals import customer_phone
-from console.views.referrals import worklist_view as worklist_view_module
-from console.views.referrals.status_badge import STATUS_TONES, badges
-from console.views.referrals.worklist_model import (
+from console.views.worklists import customer_phone
+from console.views.worklists import worklist_view as worklist_view_module
+from console.views.worklists.status_badge import STATUS_TONES, badges
+from console.views.worklists.worklist_model import (
     COLUMN_KEYS,
     DUE_COLUMN,
     PHONE_COLUMN,
@@ -29,7 +29,7 @@ from console.views.referrals.worklist_model import (
     WORK_COLUMNS,
     waited_since,
 )
-from console.views.referrals.worklist_view import WorklistView
+from console.views.worklists.worklist_view import WorklistView
 from tests.conftest import DEMO_TODAY
 from tests.views.waiting import settled_worklists
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from console.views.main_window import MainWindow
 from console.views.referrals.referral_panel import ReferralPanel
-from console.views.referrals.worklist_view import WorklistView
+from console.views.worklists.worklist_view import WorklistView
 
 TIMEOUT_MS = 10_000
 

@@ -10,7 +10,11 @@ from collections.abc import Collection
 
 from sqlalchemy.orm import Session
 
-from console.services.contact_attempts import AttemptSummary, attempt_summaries, shown_time
+from console.services.referrals.contact_attempts import (
+    AttemptSummary,
+    attempt_summaries,
+    shown_time,
+)
 
 
 def attempt_line(summary: AttemptSummary) -> str:

@@ -18,15 +18,15 @@ from pypdf import PdfWriter
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.desk_user import desk_user
-from console.services.appointments import (
+from console.services.briefing.content import briefing_content
+from console.services.briefing.render import PageSize, render_briefing
+from console.services.office.clock import day_bounds, local
+from console.services.output_file import atomic_output, prepare_output_folder
+from console.services.schedule.appointments import (
     AppointmentRow,
     appointments_between,
     mark_briefing_printed,
 )
-from console.services.briefing.content import briefing_content
-from console.services.briefing.render import PageSize, render_briefing
-from console.services.office_time import day_bounds, local
-from console.services.output_file import atomic_output, prepare_output_folder
 
 Progress = Callable[[int, int, str], None]
 

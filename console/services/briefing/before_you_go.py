@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from console.services.customers import NoteRow, VisitRow
+from console.services.customers.customer_360 import NoteRow, VisitRow
 
 HEADS_UP_CATEGORIES = frozenset(
     {"access", "customer", "site access", "customer care", "heads-up", "before you go"}

@@ -29,7 +29,7 @@ from console.models import (
 )
 from console.services.briefing.attempts import attempt_lines
 from console.services.briefing.before_you_go import HeadsUp, heads_ups
-from console.services.customers import (
+from console.services.customers.customer_360 import (
     CustomerOverview,
     EquipmentRow,
     NoteRow,
@@ -40,10 +40,10 @@ from console.services.customers import (
     referral_site_ids,
     visit_history,
 )
-from console.services.equipment_life import whole_years
 from console.services.errors import NotFound
-from console.services.office_settings import OfficeSettings, load_office_settings
-from console.services.office_time import local_today, utc_now
+from console.services.office.clock import local_today, utc_now
+from console.services.office.settings import OfficeSettings, load_office_settings
+from console.services.schedule.equipment_life import whole_years
 
 # Visits not yet done are only these; a cancelled one is left off the sheet.
 _STILL_TO_COME = (VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS)

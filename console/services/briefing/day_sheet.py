@@ -1,8 +1,9 @@
 """The printable day sheet: each technician's visits for a day, in the briefing's styles.
 
 A visit to a place with old equipment carries a heads-up line under it ("the boiler here is
-19 years old: worth a look", from `console.services.equipment_life.headsups_for_visits`), so
-the tech looks while there; it is a prompt to look, not a sale to make.
+19 years old: worth a look", from
+`console.services.schedule.equipment_life.headsups_for_visits`), so the tech looks while there;
+it is a prompt to look, not a sale to make.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from console.services.briefing.render import (
     local,
     sheet_styles,
 )
-from console.services.dayboard import DayBoard, counted
+from console.services.schedule.dayboard import DayBoard, counted
 
 
 def headsup_text(lines: Sequence[str]) -> str:

@@ -26,7 +26,6 @@ from reportlab.platypus import (
 )
 
 from console.models import ReferralStatus
-from console.services import formatting
 from console.services.briefing.content import BriefingContent, PastReferral, TechToCall
 from console.services.briefing.fonts import markup
 from console.services.briefing.page import PageSize
@@ -44,8 +43,9 @@ from console.services.briefing.sheet_parts import (
     SheetParts,
     sheet_styles,
 )
-from console.services.customers import EquipmentRow, NoteRow, ReferralRow, VisitRow
-from console.services.office_time import local_date
+from console.services.customers.customer_360 import EquipmentRow, NoteRow, ReferralRow, VisitRow
+from console.services.office import formatting
+from console.services.office.clock import local_date
 
 # The page's measures and styles are read from here by the other printed pages too.
 __all__ = [

@@ -26,9 +26,9 @@ from console.models import (
     Staff,
     StaffRole,
 )
-from console.services import formatting
 from console.services.errors import InputError
-from console.services.office_time import day_start, local_today, office_zone, utc_now
+from console.services.office import formatting
+from console.services.office.clock import day_start, local_today, office_zone, utc_now
 
 DIGEST_KIND = "digest"
 WEEK_FORMAT = "YYYY-Www, e.g. 2026-W49"

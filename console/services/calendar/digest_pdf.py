@@ -15,7 +15,6 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from console.services import formatting
 from console.services.briefing.fonts import BOLD, markup
 from console.services.briefing.page import PageSize
 from console.services.briefing.render import (
@@ -31,6 +30,7 @@ from console.services.briefing.render import (
     sheet_styles,
 )
 from console.services.calendar.digest import TechnicianDigest, money, outcome_line
+from console.services.office import formatting
 
 PAD = 3  # inside each figure box, so amounts keep their size
 

@@ -41,9 +41,9 @@ from console.services.briefing.content import briefing_content
 from console.services.briefing.page import PageSize
 from console.services.briefing.render import render_briefing
 from console.services.calendar.ics import Attachment, Method, Person, VisitEvent, visit_calendar
-from console.services.customers import referral_site_ids
+from console.services.customers.customer_360 import referral_site_ids
 from console.services.errors import InputError, NotFound, stale_as_conflict
-from console.services.office_time import local, office_zone, utc_now
+from console.services.office.clock import local, office_zone, utc_now
 
 INVITE_KIND = "invite"
 OFFICE_NAME = "Dispatch office"

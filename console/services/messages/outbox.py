@@ -40,7 +40,7 @@ from console.database import session_factory
 from console.models import EventKind, OutboxAttachment, OutboxMessage, OutboxState, ReferralEvent
 from console.services.errors import InputError
 from console.services.messages.smtp_url import Security, SmtpServer
-from console.services.office_time import utc_now
+from console.services.office.clock import utc_now
 
 log = logging.getLogger(__name__)
 

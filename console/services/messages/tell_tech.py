@@ -17,11 +17,11 @@ from urllib.parse import quote
 from sqlalchemy.orm import Session
 
 from console.models import OUTCOME_STATUSES, ReferralStatus
-from console.services import formatting
 from console.services.errors import InputError
 from console.services.messages.outbox import queue_message
 from console.services.messages.templates import TellTechTemplate, fill, load_template, thanks
-from console.services.referrals import get_referral, tell_tech
+from console.services.office import formatting
+from console.services.referrals.lifecycle import get_referral, tell_tech
 
 KIND = "tell_tech"
 

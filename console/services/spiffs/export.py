@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from console.services.office_time import local
+from console.services.office.clock import local
 from console.services.output_file import atomic_output
 from console.services.spiffs.reports import LedgerRow
 from console.services.transfer.formulas import protect, protect_frame

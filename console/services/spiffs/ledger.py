@@ -27,10 +27,10 @@ from console.models import (
     SpiffRule,
     SpiffStage,
 )
-from console.services import formatting
 from console.services.errors import InputError, stale_as_conflict
-from console.services.office_settings import OfficeSettings, load_office_settings
-from console.services.office_time import local_date, utc_now
+from console.services.office import formatting
+from console.services.office.clock import local_date, utc_now
+from console.services.office.settings import OfficeSettings, load_office_settings
 from console.services.spiffs.periods import office_pay_period
 from console.services.spiffs.rules import current_rules, rule_terms, spiff_amount
 

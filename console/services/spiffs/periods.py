@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from console.services.office_settings import OfficeSettings
+from console.services.office.settings import OfficeSettings
 
 
 @dataclass(frozen=True, slots=True)

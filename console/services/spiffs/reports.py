@@ -20,8 +20,8 @@ from console.models import (
     Staff,
     StaffRole,
 )
-from console.services.office_settings import OfficeSettings, load_office_settings
-from console.services.office_time import day_start, local_today
+from console.services.office.clock import day_start, local_today
+from console.services.office.settings import OfficeSettings, load_office_settings
 from console.services.spiffs.periods import PayPeriod, office_pay_period
 
 ZERO = Decimal("0.00")

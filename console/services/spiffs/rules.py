@@ -16,14 +16,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from console.models import SpiffBasis, SpiffRule, SpiffStage
-from console.services import formatting
 from console.services.errors import Conflict, InputError, stale_as_conflict
-from console.services.office_settings import (
+from console.services.office import formatting
+from console.services.office.clock import utc_now
+from console.services.office.settings import (
     OfficeSettings,
     load_office_settings,
     save_office_settings,
 )
-from console.services.office_time import utc_now
 
 CENT = Decimal("0.01")
 # A percent rate is kept as typed, to as many decimals as its column holds.

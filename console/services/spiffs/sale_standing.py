@@ -21,8 +21,8 @@ from console.models import (
     SpiffEntryKind,
     WorkCompletion,
 )
-from console.services.office_settings import OfficeSettings, load_office_settings
-from console.services.office_time import utc_now
+from console.services.office.clock import utc_now
+from console.services.office.settings import OfficeSettings, load_office_settings
 from console.services.spiffs.ledger import SALE_STAGES
 
 RS = ReferralStatus

@@ -20,8 +20,8 @@ from console.models import (
     WorkCompletion,
 )
 from console.services.errors import InputError, NotFound, stale_as_conflict
-from console.services.office_settings import OfficeSettings, load_office_settings
-from console.services.office_time import local_date, utc_now
+from console.services.office.clock import local_date, utc_now
+from console.services.office.settings import OfficeSettings, load_office_settings
 from console.services.spiffs.ledger import accrue_spiffs
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from console.models import Base, ImportFingerprint
 from console.models.import_fingerprint import FINGERPRINT_BYTES
-from console.services.office_time import office_zone
+from console.services.office.clock import office_zone
 from console.services.transfer.kinds import Kind
 from console.services.transfer.values import ColumnFormat
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from console.services.office_time import office_zone
+from console.services.office.clock import office_zone
 from console.services.transfer.column_formats import decide_formats
 from console.services.transfer.kinds import KINDS
 from console.services.transfer.values import PLAIN, CellProblem, ColumnFormat, convert

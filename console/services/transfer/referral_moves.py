@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from console.models import Base, EventKind, Referral, ReferralStatus
 from console.models.referral import Assignment
 from console.services.errors import InputError
-from console.services.office_settings import load_office_settings
-from console.services.referrals import StepDetails, move_referral
+from console.services.office.settings import load_office_settings
+from console.services.referrals.lifecycle import StepDetails, move_referral
 from console.services.transfer.problems import Problem
 from console.services.transfer.referral_steps import plan_status
 

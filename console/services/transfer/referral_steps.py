@@ -13,7 +13,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from console.models import ReferralStatus
-from console.services.referrals import allowed_steps
+from console.services.referrals.lifecycle import allowed_steps
 
 RS = ReferralStatus
 # Steps whose data a file has (or, for assigned, the salesperson column).

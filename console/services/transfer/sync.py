@@ -47,7 +47,7 @@ from console.database import session_factory
 from console.models import SyncFile, SyncFileKind, SyncFileOutcome, SyncOutcome, SyncRun
 from console.services.connection import is_connection_error
 from console.services.errors import InputError
-from console.services.office_time import local
+from console.services.office.clock import local
 from console.services.output_file import OutputProblem
 from console.services.transfer.file_problem import FileProblem
 

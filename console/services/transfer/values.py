@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from email_validator import EmailNotValidError, validate_email
 
-from console.services.office_time import as_utc
+from console.services.office.clock import as_utc
 from console.services.transfer.formulas import unprotect
 from console.services.transfer.kinds import Field, FieldType
 

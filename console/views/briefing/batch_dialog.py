@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 from console.services.briefing import PageSize
 from console.services.briefing.batch import BatchResult, day_appointments, write_day_briefings
 from console.services.connection import is_connection_error
-from console.services.office_time import local_today
+from console.services.office.clock import local_today
 from console.views.common import locale_format
 from console.views.common.forms import path_row
-from console.views.common.outage import survives_outage
 from console.views.common.qt_dates import from_qdate, to_qdate
-from console.views.common.task import BackgroundTask, short_message
+from console.views.common.workers.outage import survives_outage
+from console.views.common.workers.task import BackgroundTask, short_message
 from console.views.context import DeskContext
 
 

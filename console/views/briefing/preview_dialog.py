@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from console.services.appointments import appointment_to_brief, mark_briefing_printed
 from console.services.briefing.content import briefing_content
 from console.services.briefing.file_names import briefing_file_name
 from console.services.briefing.page import PageSize
 from console.services.briefing.render import render_briefing
-from console.services.office_time import local_date, local_today
+from console.services.office.clock import local_date, local_today
+from console.services.schedule.appointments import appointment_to_brief, mark_briefing_printed
 from console.views.common.screen_fit import fit_to_screen
 from console.views.context import DeskContext
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from console.services.errors import Conflict, InputError
 from console.views.common.forms import error_label
-from console.views.common.outage import NOT_SAVED_OFFLINE
+from console.views.common.workers.outage import NOT_SAVED_OFFLINE
 from console.views.context import DeskContext
 
 T = TypeVar("T")

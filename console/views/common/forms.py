@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.models import Staff
-from console.services.formatting import currency_codes, currency_label
+from console.services.office.formatting import currency_codes, currency_label
 from console.views.common.screen_fit import grow_to_fit
 from console.views.common.tones import Tone, tone_name
 

@@ -18,9 +18,9 @@ from decimal import Decimal
 from PySide6.QtCore import QDate, QLocale, QTime
 from PySide6.QtWidgets import QDateTimeEdit
 
-from console.services import formatting
-from console.services.office_time import local as office_local
-from console.services.referrals import parse_money
+from console.services.office import formatting
+from console.services.office.clock import local as office_local
+from console.services.referrals.lifecycle import parse_money
 
 Amount = Decimal | float | int
 

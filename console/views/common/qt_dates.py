@@ -11,7 +11,7 @@ import datetime as dt
 
 from PySide6.QtCore import QDate, QDateTime, QTime
 
-from console.services.office_time import as_utc, local, local_today
+from console.services.office.clock import as_utc, local, local_today
 
 
 def to_qdate(day: dt.date) -> QDate:

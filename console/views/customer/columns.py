@@ -6,8 +6,14 @@ priority 0 columns always stay: what a row is about, and its date.
 
 from __future__ import annotations
 
-from console.services.customers import EquipmentRow, HistoryColumn, NoteRow, ReferralRow, VisitRow
-from console.views.common.columns import Column, local_time, money
+from console.services.customers.customer_360 import (
+    EquipmentRow,
+    HistoryColumn,
+    NoteRow,
+    ReferralRow,
+    VisitRow,
+)
+from console.views.common.tables.columns import Column, local_time, money
 
 
 def _visit_tooltip(row: VisitRow) -> str | None:

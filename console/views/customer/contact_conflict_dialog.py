@@ -18,14 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.services.contacts import (
+from console.services.customers.contacts import (
     FIELD_LABELS,
     ContactDetails,
     CustomerContact,
     merge_choices,
     merged,
 )
-from console.views.common.columns import local_time
+from console.views.common.tables.columns import local_time
 
 
 class Resolution(enum.Enum):

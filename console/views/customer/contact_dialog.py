@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.services.contacts import (
+from console.services.customers.contacts import (
     FIELD_LABELS,
     FIELD_NAMES,
     ContactConflict,
@@ -21,9 +21,9 @@ from console.services.contacts import (
     update_contact,
 )
 from console.services.errors import Conflict, InputError
-from console.views.common.columns import local_time
 from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import save_cancel_buttons
+from console.views.common.tables.columns import local_time
 from console.views.context import DeskContext
 from console.views.customer.contact_conflict_dialog import ContactConflictDialog, Resolution
 

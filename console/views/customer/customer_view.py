@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from console.services.customers import (
+from console.services.customers.customer_360 import (
     CustomerOverview,
     EquipmentRow,
     HistoryColumn,
@@ -32,13 +32,13 @@ from console.services.customers import (
     customer_overview,
     visit_history,
 )
-from console.services.notes import edit_note, remove_note
-from console.views.common.background import Background, is_stale, show_stale
-from console.views.common.columns import local_time
-from console.views.common.outage import OutageSafePages, survives_outage
-from console.views.common.table_model import PagedTableModel, PageFetcher, RowTableModel
-from console.views.common.tables import ColumnFitter, make_table
+from console.services.customers.notes import edit_note, remove_note
+from console.views.common.tables.columns import local_time
+from console.views.common.tables.fitting import ColumnFitter, make_table
+from console.views.common.tables.table_model import PagedTableModel, PageFetcher, RowTableModel
 from console.views.common.tones import Tone, tone
+from console.views.common.workers.background import Background, is_stale, show_stale
+from console.views.common.workers.outage import OutageSafePages, survives_outage
 from console.views.context import DeskContext
 from console.views.customer.columns import (
     EQUIPMENT_COLUMNS,

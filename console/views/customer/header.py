@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QWidget
 
-from console.services.customers import CustomerOverview
+from console.services.customers.customer_360 import CustomerOverview
 from console.views.common.tones import Tone, palette, tone, tone_name
 
 # How far apart in lightness a link and its background must be to read as text.

@@ -13,7 +13,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QHeaderView, QLabel, QSplitter, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
-from console.services.customers import (
+from console.services.customers.customer_360 import (
     EquipmentRow,
     SiteDetail,
     SiteRow,
@@ -21,10 +21,10 @@ from console.services.customers import (
     site_detail,
     site_rows,
 )
-from console.views.common.background import Background, show_stale
-from console.views.common.columns import Column, local_time
-from console.views.common.table_model import RowTableModel
-from console.views.common.tables import ColumnFitter, fit_columns_once, make_table
+from console.views.common.tables.columns import Column, local_time
+from console.views.common.tables.fitting import ColumnFitter, fit_columns_once, make_table
+from console.views.common.tables.table_model import RowTableModel
+from console.views.common.workers.background import Background, show_stale
 from console.views.context import DeskContext
 from console.views.customer.columns import EQUIPMENT_COLUMNS, HISTORY_COLUMNS
 

@@ -25,14 +25,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.services.metrics import ReferralMetrics, referral_metrics
-from console.services.office_time import local_today
-from console.services.report import HEADINGS, format_cell, prompt_line, summary_line, write_report
+from console.services.numbers.metrics import ReferralMetrics, referral_metrics
+from console.services.numbers.report import (
+    HEADINGS,
+    format_cell,
+    prompt_line,
+    summary_line,
+    write_report,
+)
+from console.services.office.clock import local_today
 from console.views.common import locale_format
-from console.views.common.background import Background
-from console.views.common.lazy import LazyView
 from console.views.common.qt_dates import from_qdate
+from console.views.common.tables.lazy import LazyView
 from console.views.common.tones import Tone, muted, tone
+from console.views.common.workers.background import Background
 from console.views.context import DeskContext
 
 PRESETS = ("Last 90 days", "This month", "This year", "Last 12 months", "All time")

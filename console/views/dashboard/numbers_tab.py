@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from console.views.common.background import Background
-from console.views.common.off_thread import settle_long_lived
+from console.views.common.workers.background import Background
+from console.views.common.workers.off_thread import settle_long_lived
 from console.views.context import DeskContext
 
 if TYPE_CHECKING:
@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 HEAVY_MODULES = (
     "pandas",
     "PySide6.QtCharts",
-    "console.services.metrics",
-    "console.services.report",
+    "console.services.numbers.metrics",
+    "console.services.numbers.report",
 )
 
 

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from console.services.briefing.page import default_page_size
-from console.services.dayboard import BoardVisit, DayBoard, counted, day_board
+from console.services.schedule.dayboard import BoardVisit, DayBoard, counted, day_board
 from console.views.common import locale_format
-from console.views.common.background import Background, show_stale
-from console.views.common.lazy import LazyView
-from console.views.common.outage import survives_outage
 from console.views.common.qt_dates import from_qdate, office_today
+from console.views.common.tables.lazy import LazyView
 from console.views.common.tones import Tone, tone
+from console.views.common.workers.background import Background, show_stale
+from console.views.common.workers.outage import survives_outage
 from console.views.context import DeskContext
 from console.views.dayboard.visit_dialog import VisitDialog
 from console.views.referrals.referral_dialog import ReferralDialog

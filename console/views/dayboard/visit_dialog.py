@@ -18,14 +18,14 @@ from PySide6.QtWidgets import (
 )
 
 from console.models import Staff, StaffRole
-from console.services.dayboard import ScheduleConflict, VisitChanged, schedule_visit
 from console.services.errors import Conflict, InputError
-from console.services.staff import staff_list
+from console.services.office.staff import staff_list
+from console.services.schedule.dayboard import ScheduleConflict, VisitChanged, schedule_visit
 from console.views.common import locale_format
-from console.views.common.background import read_for_form
 from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import keep_mine, save_cancel_buttons, select_data, staff_combo
 from console.views.common.qt_dates import office_day_at, office_field_time, office_moment
+from console.views.common.workers.background import read_for_form
 from console.views.context import DeskContext
 from console.views.referrals.staff_lists import add_staff
 

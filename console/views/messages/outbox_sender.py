@@ -18,7 +18,7 @@ from console.services.errors import InputError
 from console.services.messages.outbox import SendReport, send_due
 from console.services.messages.smtp_password import with_password
 from console.services.messages.smtp_url import SmtpServer, parse_smtp_url, resolve_smtp_url
-from console.views.common.off_thread import database_away, start_job
+from console.views.common.workers.off_thread import database_away, start_job
 from console.views.context import DeskContext
 
 log = logging.getLogger(__name__)

@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session
 from console.models import OutboxState
 from console.services.errors import InputError
 from console.services.messages.outbox import OutboxRow, outbox_rows, retry_messages
-from console.views.common.background import Background
-from console.views.common.columns import Column, local_time
 from console.views.common.forms import error_label
-from console.views.common.table_model import RowTableModel
-from console.views.common.tables import fit_columns_once, make_table
+from console.views.common.tables.columns import Column, local_time
+from console.views.common.tables.fitting import fit_columns_once, make_table
+from console.views.common.tables.table_model import RowTableModel
 from console.views.common.tones import Tone, tone
+from console.views.common.workers.background import Background
 from console.views.context import DeskContext
 
 

@@ -38,8 +38,8 @@ from console.services.messages.tell_tech import (
     queue_tell_tech,
     record_told_by_hand,
 )
-from console.views.common.background import read_for_form
 from console.views.common.form_dialog import FormDialog
+from console.views.common.workers.background import read_for_form
 from console.views.context import DeskContext
 
 Composed = tuple[list[TellTechMessage], list[str]]

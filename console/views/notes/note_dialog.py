@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from console.models import NOTE_CATEGORIES, UpsellNote
-from console.services.customers import NoteRow
+from console.services.customers.customer_360 import NoteRow
+from console.services.customers.notes import add_note, edit_note, stored_note
 from console.services.errors import Conflict
-from console.services.notes import add_note, edit_note, stored_note
 from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import keep_mine, save_cancel_buttons
-from console.views.common.outage import survives_outage
+from console.views.common.workers.outage import survives_outage
 from console.views.context import DeskContext
 
 

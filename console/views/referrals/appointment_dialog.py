@@ -27,19 +27,18 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from console.models import ReferralStatus, Staff, StaffRole
-from console.services.appointments import current_appointment, schedule_appointment
-from console.services.office_settings import APPOINTMENT_MINUTES, load_office_settings
-from console.services.referral_detail import ReferralDetail
-from console.services.salesperson_day import (
+from console.services.office.settings import APPOINTMENT_MINUTES, load_office_settings
+from console.services.office.staff import staff_list
+from console.services.referrals.detail import ReferralDetail
+from console.services.schedule.appointments import current_appointment, schedule_appointment
+from console.services.schedule.salesperson_day import (
     BusyTime,
     clash_warning,
     clashes,
     free_slots,
     salesperson_day,
 )
-from console.services.staff import staff_list
 from console.views.common import locale_format
-from console.views.common.background import Background, read_for_form
 from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import save_cancel_buttons, select_data, staff_combo
 from console.views.common.qt_dates import (
@@ -49,6 +48,7 @@ from console.views.common.qt_dates import (
     office_moment,
 )
 from console.views.common.tones import Tone, tone_name
+from console.views.common.workers.background import Background, read_for_form
 from console.views.context import DeskContext
 from console.views.referrals.salesperson_day_panel import SalespersonDayPanel, busy_span
 from console.views.referrals.staff_lists import add_staff

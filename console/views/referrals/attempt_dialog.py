@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from console.models import ContactChannel, ReferralStatus
-from console.services.contact_attempts import record_attempt
 from console.services.errors import Conflict
-from console.services.office_time import local_now, office_zone
-from console.services.referral_detail import ReferralDetail
+from console.services.office.clock import local_now, office_zone
+from console.services.referrals.contact_attempts import record_attempt
+from console.services.referrals.detail import ReferralDetail
 from console.views.common import locale_format
 from console.views.common.form_dialog import FormDialog
 from console.views.common.qt_dates import from_qdatetime

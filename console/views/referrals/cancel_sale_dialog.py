@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from console.services.errors import Conflict, InputError
-from console.services.referral_detail import ReferralDetail
-from console.services.referrals import cancel_sale
+from console.services.referrals.detail import ReferralDetail
+from console.services.referrals.lifecycle import cancel_sale
 from console.services.spiffs.sale_standing import SaleStanding, sale_standing
 from console.views.common import locale_format
-from console.views.common.background import read_for_form
-from console.views.common.columns import local_time
 from console.views.common.form_dialog import FormDialog
+from console.views.common.tables.columns import local_time
+from console.views.common.workers.background import read_for_form
 from console.views.context import DeskContext
 from console.views.referrals.referral_heading import heading_label, keep_dialog_width
 

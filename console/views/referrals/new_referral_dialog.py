@@ -28,16 +28,16 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from console.models import Staff, StaffRole, Urgency
-from console.services.assignment import creation_message
-from console.services.customers import EquipmentRow
+from console.services.customers.customer_360 import EquipmentRow
 from console.services.errors import InputError
-from console.services.referral_form import ReferralFormLists, referral_form_lists
-from console.services.referrals import create_referral
-from console.services.staff import staff_list
+from console.services.office.staff import staff_list
+from console.services.referrals.assignment import creation_message
+from console.services.referrals.form import ReferralFormLists, referral_form_lists
+from console.services.referrals.lifecycle import create_referral
 from console.views.common import locale_format
-from console.views.common.background import read_for_form
 from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import save_cancel_buttons, select_data, staff_combo
+from console.views.common.workers.background import read_for_form
 from console.views.context import DeskContext
 from console.views.referrals.staff_lists import add_salespeople, add_staff
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
-from console.services.referral_detail import ReferralDetail
+from console.services.referrals.detail import ReferralDetail
 
 DIALOG_MIN_WIDTH = 440
 DIALOG_MAX_WIDTH = 640

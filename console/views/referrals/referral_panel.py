@@ -24,21 +24,21 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from console.models import ReferralStatus
-from console.services.appointments import mark_tech_consulted
 from console.services.briefing.page import default_page_size
 from console.services.calendar.invite_mail import queue_invite
 from console.services.calendar.invites import issue_invite
-from console.services.contact_attempts import ATTEMPT_STATUSES
 from console.services.errors import InputError
-from console.services.referral_detail import ReferralDetail, referral_detail
-from console.services.referrals import add_referral_note, tell_tech
+from console.services.referrals.contact_attempts import ATTEMPT_STATUSES
+from console.services.referrals.detail import ReferralDetail, referral_detail
+from console.services.referrals.lifecycle import add_referral_note, tell_tech
+from console.services.schedule.appointments import mark_tech_consulted
 from console.services.spiffs.sale_standing import SaleStanding, sale_standing
 from console.services.spiffs.work import mark_work_completed
-from console.views.common.background import Background
-from console.views.common.columns import local_time, money
 from console.views.common.flow_layout import FlowLayout
-from console.views.common.outage import survives_outage
+from console.views.common.tables.columns import local_time, money
 from console.views.common.tones import Tone, tone_name
+from console.views.common.workers.background import Background
+from console.views.common.workers.outage import survives_outage
 from console.views.context import DeskContext
 from console.views.referrals.appointment_dialog import AppointmentDialog
 from console.views.referrals.attempt_dialog import AttemptDialog

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 from console.services.errors import InputError
 from console.services.spiffs.sale_standing import SaleStanding
 from console.views.common import locale_format
-from console.views.common.columns import local_time
 from console.views.common.forms import error_label
+from console.views.common.tables.columns import local_time
 
 
 def standing_html(standing: SaleStanding) -> str:

@@ -27,19 +27,19 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from console.services.errors import Conflict, InputError
-from console.services.office_settings import load_office_settings
-from console.services.office_time import local_date, utc_now
-from console.services.staff import (
+from console.services.office.clock import local_date, utc_now
+from console.services.office.settings import load_office_settings
+from console.services.office.staff import (
     SalespersonChoice,
     SalespersonSetup,
     salespeople_setup,
     save_salesperson,
 )
 from console.views.common import locale_format
-from console.views.common.background import read_for_form
 from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import save_cancel_buttons
 from console.views.common.qt_dates import from_qdate, office_today, to_qdate
+from console.views.common.workers.background import read_for_form
 from console.views.context import DeskContext
 
 ROUND_ROBIN_ON = (

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.services.office_time import local_date
-from console.services.salesperson_day import BusyTime, slots_near
+from console.services.office.clock import local_date
+from console.services.schedule.salesperson_day import BusyTime, slots_near
 from console.views.common import locale_format
 from console.views.common.tones import muted
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
 from console.models import Staff
-from console.services.assignment import is_away
-from console.services.office_time import local_today
+from console.services.office.clock import local_today
+from console.services.referrals.assignment import is_away
 from console.views.common import locale_format
 from console.views.common.tones import muted
 

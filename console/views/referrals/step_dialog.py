@@ -18,15 +18,15 @@ from PySide6.QtWidgets import (
 
 from console.models import ReferralStatus, Staff, StaffRole
 from console.services.errors import Conflict, InputError
-from console.services.office_settings import load_office_settings
-from console.services.referral_detail import ReferralDetail
-from console.services.referrals import StepDetails, move_referral
-from console.services.staff import staff_list
+from console.services.office.settings import load_office_settings
+from console.services.office.staff import staff_list
+from console.services.referrals.detail import ReferralDetail
+from console.services.referrals.lifecycle import StepDetails, move_referral
 from console.views.common import locale_format
-from console.views.common.background import read_for_form
 from console.views.common.form_dialog import FormDialog
 from console.views.common.forms import select_data, staff_combo
 from console.views.common.qt_dates import from_qdate, office_day_at, office_moment, office_today
+from console.views.common.workers.background import read_for_form
 from console.views.context import DeskContext
 from console.views.referrals.referral_heading import heading_label, keep_dialog_width
 from console.views.referrals.staff_lists import add_staff

@@ -7,7 +7,7 @@ columns step aside for it.
 
 from __future__ import annotations
 
-from console.views.common.tables import ColumnFitter, share_width
+from console.views.common.tables.fitting import ColumnFitter, share_width
 
 NAME_COLUMN = 0
 KEPT_PRIORITY = 1  # columns at this priority or below (what matched) stay beside the name

@@ -7,9 +7,9 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush
 
-from console.services.search import CustomerHit
-from console.views.common.columns import Column
-from console.views.common.table_model import RowTableModel
+from console.services.customers.search import CustomerHit
+from console.views.common.tables.columns import Column
+from console.views.common.tables.table_model import RowTableModel
 from console.views.common.tones import muted
 
 CUSTOMER_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1

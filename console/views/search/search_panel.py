@@ -15,9 +15,9 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from console.services.search import DEFAULT_LIMIT, CustomerHit, search_customers
-from console.views.common.background import Background
-from console.views.common.tables import make_table
+from console.services.customers.search import DEFAULT_LIMIT, CustomerHit, search_customers
+from console.views.common.tables.fitting import make_table
+from console.views.common.workers.background import Background
 from console.views.context import DeskContext
 from console.views.search.names_whole import NamesWholeFitter
 from console.views.search.results_model import (

@@ -60,8 +60,8 @@ from console.services.transfer.table_file import (
 )
 from console.services.transfer.workbook import sheet_names
 from console.views.common.forms import path_row
-from console.views.common.task import BackgroundTask
 from console.views.common.tones import Tone, tone_name
+from console.views.common.workers.task import BackgroundTask
 from console.views.context import DeskContext
 from console.views.transfer.import_preview import ImportPreview
 

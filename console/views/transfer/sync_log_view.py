@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 
 from console.models import SyncFile, SyncFileOutcome, SyncOutcome, SyncRun
 from console.services.transfer.sync import recent_runs
-from console.views.common.background import Background
-from console.views.common.columns import Column
-from console.views.common.table_model import RowTableModel
-from console.views.common.tables import fit_columns_once, make_table
+from console.views.common.tables.columns import Column
+from console.views.common.tables.fitting import fit_columns_once, make_table
+from console.views.common.tables.table_model import RowTableModel
 from console.views.common.tones import Tone, tone
+from console.views.common.workers.background import Background
 from console.views.context import DeskContext
 from console.views.transfer.sync_watcher import imported_summary
 

@@ -24,8 +24,8 @@ from console.services.transfer.sync import (
     folder_files,
     sync_folder,
 )
-from console.views.common.off_thread import start_job
-from console.views.common.task import BackgroundTask, short_message
+from console.views.common.workers.off_thread import start_job
+from console.views.common.workers.task import BackgroundTask, short_message
 from console.views.context import DeskContext
 
 # The desk's own settings (QSettings keys) that make it the sync desk.

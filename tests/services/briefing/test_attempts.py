@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from console.models import StaffRole
 from console.services.briefing.attempts import attempt_lines
-from console.services.contact_attempts import record_attempt
-from console.services.office_settings import OfficeSettings, save_office_settings
-from console.services.referrals import create_referral
+from console.services.office.settings import OfficeSettings, save_office_settings
+from console.services.referrals.contact_attempts import record_attempt
+from console.services.referrals.lifecycle import create_referral
 from tests import factories
 
 RECORDED = dt.datetime(2026, 3, 16, 13, 0, tzinfo=dt.UTC)

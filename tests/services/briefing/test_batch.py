@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 from console.database import session_factory
 from console.models import EventKind, ReferralEvent, SalesAppointment
 from console.services.briefing.batch import day_appointments, write_day_briefings
-from console.services.office_time import local_date
+from console.services.office.clock import local_date
 
 
 def busiest_day(engine: Engine) -> tuple[dt.date, int]:

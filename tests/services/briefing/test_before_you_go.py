@@ -16,7 +16,7 @@ from console.services.briefing.before_you_go import (
     heads_ups,
     sentences,
 )
-from console.services.customers import NoteRow, VisitRow
+from console.services.customers.customer_360 import NoteRow, VisitRow
 
 DAY = dt.datetime(2026, 2, 10, 15, tzinfo=dt.UTC)
 

@@ -9,8 +9,8 @@ from pypdf import PdfReader
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.services.briefing.day_sheet import headsup_text, render_day_sheet
-from console.services.dayboard import day_board
-from console.services.equipment_life import headsups_for_visits
+from console.services.schedule.dayboard import day_board
+from console.services.schedule.equipment_life import headsups_for_visits
 from tests import factories
 
 DAY = dt.date(2026, 12, 3)

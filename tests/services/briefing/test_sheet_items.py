@@ -24,11 +24,11 @@ from console.models import (
     UpsellNote,
     VisitStatus,
 )
-from console.services.appointments import appointment_to_brief, mark_briefing_printed
 from console.services.briefing.content import briefing_content
 from console.services.briefing.render import render_briefing
-from console.services.office_settings import load_office_settings, save_office_settings
-from console.services.referral_detail import referral_detail
+from console.services.office.settings import load_office_settings, save_office_settings
+from console.services.referrals.detail import referral_detail
+from console.services.schedule.appointments import appointment_to_brief, mark_briefing_printed
 from tests import factories
 
 NOW = dt.datetime(2026, 3, 16, 15, 0, tzinfo=dt.UTC)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.models import Staff, StaffRole
-from console.services.referrals import StepDetails, create_referral, move_referral
+from console.services.referrals.lifecycle import StepDetails, create_referral, move_referral
 from tests import factories
 
 NOW = dt.datetime(2026, 3, 16, 15, 0, tzinfo=dt.UTC)

@@ -16,7 +16,7 @@ from console.services.messages.tell_tech import (
     plain_text,
     record_told_by_hand,
 )
-from console.services.referrals import StepDetails, move_referral
+from console.services.referrals.lifecycle import StepDetails, move_referral
 from tests.services.messages.office import NOW, won_referral
 
 

@@ -13,7 +13,7 @@ from console.services.messages.templates import (
     save_template,
     thanks,
 )
-from console.services.office_settings import load_office_settings
+from console.services.office.settings import load_office_settings
 from tests.services.messages.office import won_referral
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select
 
 from console.database import session_factory
 from console.models import ServiceVisit
-from console.services.office_time import configure_office_zone
+from console.services.office.clock import configure_office_zone
 from console.services.transfer.exporter import export_kind
 from console.services.transfer.importer import import_file
 from console.services.transfer.table_file import open_table

@@ -19,7 +19,7 @@ from console.models import (
     StaffRole,
     UpsellNote,
 )
-from console.services.referrals import StepDetails, move_referral
+from console.services.referrals.lifecycle import StepDetails, move_referral
 from console.services.transfer.importer import import_file
 from tests import factories
 from tests.dump import dump, write_csv

@@ -15,9 +15,9 @@ from sqlalchemy import Engine, select
 
 from console.database import session_factory
 from console.models import Customer, Staff, StaffRole, UpsellNote
-from console.services.dayboard import schedule_visit
-from console.services.notes import add_note
-from console.services.referrals import create_referral
+from console.services.customers.notes import add_note
+from console.services.referrals.lifecycle import create_referral
+from console.services.schedule.dayboard import schedule_visit
 from console.services.transfer.exporter import export_kind
 from console.services.transfer.importer import import_file
 from tests.dump import dump

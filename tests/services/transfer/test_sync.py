@@ -32,7 +32,7 @@ from console.models import (
     SyncRun,
 )
 from console.services.demo import seed_demo
-from console.services.referrals import tell_tech
+from console.services.referrals.lifecycle import tell_tech
 from console.services.transfer import sync as sync_module
 from console.services.transfer.exporter import export_kind
 from console.services.transfer.kinds import KINDS

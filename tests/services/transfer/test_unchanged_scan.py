@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select
 from console.database import make_engine, session_factory
 from console.migrate import upgrade_database
 from console.models import ServiceVisit
-from console.services.office_time import configure_office_zone
+from console.services.office.clock import configure_office_zone
 from console.services.transfer import importer as importer_module
 from console.services.transfer.importer import import_file
 from tests import factories

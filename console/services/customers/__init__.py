@@ -1,0 +1,1 @@
+"""Customers: the 360 read, contact details, search and upsell notes."""

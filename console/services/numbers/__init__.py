@@ -1,0 +1,1 @@
+"""The numbers: referral metrics and the report files made of them."""

@@ -1,0 +1,1 @@
+"""Referrals: the lifecycle, the worklists, contact attempts and who gets them."""

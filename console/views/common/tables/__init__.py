@@ -1,0 +1,1 @@
+"""Tables: item models over service rows, column fitting, lazy pages, export."""

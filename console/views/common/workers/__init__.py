@@ -1,0 +1,1 @@
+"""Work off the GUI thread: background reads, saves, long tasks, outages."""

@@ -1,0 +1,1 @@
+"""The Spiffs tab and the office's spiff rules editor."""

@@ -1,0 +1,1 @@
+"""The coordinator's worklists: lists, their columns and badges, the customer's phone."""
