@@ -214,3 +214,18 @@ def test_preferences_open_the_spiff_rules_in_place_of_the_old_spiff_rows(
     preferences.save()
     settings = stored(rules_context).settings
     assert (settings.first_contact_hours, settings.spiff_clawback_days) == (12, 14)
+
+
+def test_a_percent_with_more_decimals_opens_and_saves_as_typed(
+    qtbot: Any, rules_context: DeskContext
+) -> None:
+    first = SpiffRulesDialog(rules_context)
+    qtbot.addWidget(first)
+    fill(first, 0, "Maintenance plan", SpiffStage.WON, SpiffBasis.PERCENT, "2.125")
+    first.save()
+    assert first.result() == first.DialogCode.Accepted
+    again = SpiffRulesDialog(rules_context)
+    qtbot.addWidget(again)
+    assert entry(again, 0, "amount").text() == "2.125"
+    again.save()  # opened and saved unchanged: nothing rounded
+    assert [rule.amount for rule in stored(rules_context).rules] == [Decimal("2.125")]

@@ -233,13 +233,14 @@ class AmountProblem(ValueError):
     """Typed text that is not an amount as the locale writes one; the message says why."""
 
 
-def read_amount(text: str, locale: str | None = None) -> Decimal:
+def read_amount(text: str, locale: str | None = None, decimals: int = 2) -> Decimal:
     """An amount typed the way `locale` (None: the desk's) writes one: `1.234,50 €` in German,
     `$1,234.50` in English. The currency's sign is optional.
 
     Text that reads as another locale's number (`1234.50` on a German desk, `1.234,50` on an
     English one) or with more than two decimals (`1,234` on a German desk, where it may mean a
-    thousand) is refused rather than guessed.
+    thousand) is refused rather than guessed. `decimals` is how many an amount may have: cents
+    for money, more for a rate such as a spiff's 2.125 %.
     """
     babel_locale, _neutral = _resolve(locale)
     decimal_sign = get_decimal_symbol(babel_locale)
@@ -260,7 +261,9 @@ def read_amount(text: str, locale: str | None = None) -> Decimal:
         raise AmountProblem(
             f"{text.strip()!r} is not a number as this desk writes amounts (like {example})"
         ) from None
-    if amount != amount.quantize(Decimal("0.01")):
+    if amount != amount.quantize(Decimal(1).scaleb(-decimals)):
+        if decimals != 2:
+            raise AmountProblem(f"{text.strip()!r} has more than {decimals} decimals")
         raise AmountProblem(
             f"{text.strip()!r} has more than two decimals; write cents after "
             f"{decimal_sign!r} (like {example})"

@@ -142,7 +142,12 @@ def load_spiff_plan(session: Session) -> SpiffPlan:
 
 
 def parse_amount(
-    text: str, row: int, column: str, required: bool = True, locale: str | None = None
+    text: str,
+    row: int,
+    column: str,
+    required: bool = True,
+    locale: str | None = None,
+    decimals: int = 2,
 ) -> Decimal | None:
     """An amount typed in the editor as `locale` (None: the desk's) writes one ("$1,250" or
     "7.5" in English, "1.250 €" or "7,5 %" in German), or a RuleProblem naming the cell."""
@@ -152,7 +157,7 @@ def parse_amount(
             raise RuleProblem(row, column, "is required")
         return None
     try:
-        return formatting.read_amount(cleaned, locale)
+        return formatting.read_amount(cleaned, locale, decimals)
     except formatting.AmountProblem as problem:
         raise RuleProblem(row, column, str(problem)) from None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -33,7 +34,7 @@ from console.models import SpiffBasis, SpiffStage
 from console.services.errors import Conflict, InputError
 from console.services.office.settings import CLAWBACK_DAYS, SettingsProblem
 from console.services.spiffs import RuleDraft, RuleProblem, SpiffPlan, load_spiff_plan
-from console.services.spiffs.rules import parse_amount, save_spiff_plan
+from console.services.spiffs.rules import RATE_PLACES, parse_amount, save_spiff_plan
 from console.views.common import locale_format
 from console.views.common.forms import error_label, save_cancel_buttons, select_data
 from console.views.common.qt_dates import from_qdate, to_qdate
@@ -165,7 +166,7 @@ class SpiffRulesDialog(QDialog):
             select_data(category, rule.category)
             select_data(stage, rule.stage.value)
             select_data(basis, rule.basis.value)
-            amount.setText(locale_format.number(rule.amount, 2))
+            amount.setText(locale_format.number(rule.amount, _places(rule.amount, rule.basis)))
             cap.setText(locale_format.number(rule.cap, 2))
         else:
             select_data(stage, SpiffStage.WON.value)
@@ -216,13 +217,16 @@ class SpiffRulesDialog(QDialog):
             assert isinstance(category, QComboBox) and isinstance(stage, QComboBox)
             assert isinstance(basis, QComboBox)
             assert isinstance(amount, QLineEdit) and isinstance(cap, QLineEdit)
-            value = parse_amount(amount.text(), row, "amount")
+            pays = SpiffBasis(basis.currentData())
+            # A rate keeps the decimals the ledger keeps for it; money is cents.
+            places = RATE_PLACES if pays is SpiffBasis.PERCENT else 2
+            value = parse_amount(amount.text(), row, "amount", decimals=places)
             assert value is not None
             rules.append(
                 RuleDraft(
                     category=category.currentData(),
                     stage=SpiffStage(stage.currentData()),
-                    basis=SpiffBasis(basis.currentData()),
+                    basis=pays,
                     amount=value,
                     cap=parse_amount(cap.text(), row, "cap", required=False),
                     id=rule_id,
@@ -288,3 +292,12 @@ class SpiffRulesDialog(QDialog):
         if isinstance(changed, Conflict):
             self.error.setText(f"{changed}. Close this window and open it again to see theirs.")
         self.error.show()
+
+
+def _places(amount: Decimal, basis: SpiffBasis) -> int:
+    """Decimals to show a rule's amount with: cents for money, a percent as it was typed (up
+    to 4), so opening and saving the rules never rounds 2.125 % to 2.13 %."""
+    if basis is not SpiffBasis.PERCENT:
+        return 2
+    exponent = amount.normalize().as_tuple().exponent
+    return min(max(-exponent, 0), RATE_PLACES) if isinstance(exponent, int) else 2
