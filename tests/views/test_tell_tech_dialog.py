@@ -147,6 +147,8 @@ def test_without_a_mail_server_copy_then_mark_told(qtbot, desk: DeskContext) -> 
     dialog = opened(qtbot, desk, [referral_id], mail_ready=False)
     assert not dialog.send.isEnabled()
     assert "No mail server is set up" in dialog.send.toolTip()
+    # Said on the form too, not only in a tooltip.
+    assert "No mail server is set up (Preferences)" in dialog.records.text()
     dialog.copy.click()
     assert (
         QGuiApplication.clipboard().text().startswith("Your referral for Ada Park: won\n\nHi Ana")

@@ -228,7 +228,12 @@ class TellTechDialog(FormDialog):
             button.setEnabled(message is not None)
         if message is not None:
             told = "told and thanked" if message.thanks else "told"
-            self.records.setText(f"Sending or marking it records the tech as {told}.")
+            said = f"Sending or marking it records the tech as {told}."
+            if not self.send.isEnabled() and count > 0:
+                # A greyed Send says nothing by itself: the reason is on the form, not only in
+                # a tooltip.
+                said += f" {self.send.toolTip()}."
+            self.records.setText(said)
 
     def current_message(self) -> TellTechMessage | None:
         if 0 <= self.current < len(self.messages):
