@@ -110,6 +110,7 @@ class CsvTable:
             sample = sample[: sample.rindex("\n") + 1]
         found = _tested_header(sample, header_test) if header_test is not None else None
         self.separator = found[0] if found else detect_separator(sample, truncated)
+        self.header: list[str] = []  # until the header is read, a broken one names "column N"
         if encoding.fault:
             raise FileProblem(self._fault())
         header, self.header_line = self._header() if found is None else (found[1], found[2])

@@ -38,6 +38,14 @@ DECODED_BEYOND_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
 # otherwise good file.
 TEXT_CONTROLS = "\t\n\r\x0b\x0c\x1a\x1b\x1c\x1d\x1e\x1f"
 BINARY_CONTROL = re.compile("[\x01-\x08\x0e-\x19\x7f]")
+
+
+def mostly_binary(controls: int, characters: int) -> bool:
+    """Whether control codes are too many for stray bytes in a text table: binary data has
+    them everywhere, a legacy export or a pasted note leaves one here and there."""
+    return controls > max(3, characters // 200)
+
+
 # The planes Unicode has not yet filled, where no decoded text can land.
 UNUSED_PLANES = range(0x40000, 0xE0000)
 
@@ -75,7 +83,8 @@ def scan_encoding(path: Path) -> TextEncoding:
 
 def _scan_bytes(path: Path) -> TextEncoding:
     decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
-    undecoded = beyond_ascii = nul = binary = False
+    undecoded = beyond_ascii = nul = False
+    controls = characters = 0
     fits_cp1252 = True
     breaks = 0
     with path.open("rb") as source:
@@ -84,7 +93,8 @@ def _scan_bytes(path: Path) -> TextEncoding:
             text = decoder.decode(block, final=not block)
             breaks += _line_ends(text)
             nul = nul or "\x00" in text
-            binary = binary or BINARY_CONTROL.search(text) is not None
+            controls += len(BINARY_CONTROL.findall(text))
+            characters += len(text)
             if not text.isascii():
                 undecoded = undecoded or UNDECODED.search(text) is not None
                 beyond_ascii = beyond_ascii or DECODED_BEYOND_ASCII.search(text) is not None
@@ -93,7 +103,15 @@ def _scan_bytes(path: Path) -> TextEncoding:
                 break
     legacy = ("cp1252", "Windows-1252") if fits_cp1252 else ("latin-1", "Latin-1")
     fault = (
-        "binary" if binary else "nul" if nul else "mixed" if undecoded and beyond_ascii else None
+        "binary"
+        if mostly_binary(controls, characters)
+        else "nul"
+        if nul
+        else "control"
+        if controls
+        else "mixed"
+        if undecoded and beyond_ascii
+        else None
     )
     if not undecoded:
         return TextEncoding("utf-8-sig", "UTF-8", breaks, fault)
@@ -151,6 +169,8 @@ def locating(encoding: TextEncoding) -> tuple[str, str, re.Pattern[str]]:
     """(codec, error handler, pattern) that decode a faulty file and find its first fault."""
     if encoding.fault == "nul":
         return encoding.codec, "replace", re.compile("\x00")
+    if encoding.fault == "control":
+        return encoding.codec, "replace", BINARY_CONTROL
     if encoding.fault == "invalid":
         # UTF-16 and UTF-32 cannot escape a bad byte; a replacement character marks it.
         return encoding.codec, "replace", re.compile("\ufffd")
@@ -163,6 +183,9 @@ def describe_fault(encoding: TextEncoding, found: str) -> str:
         return "holds a NUL byte, which no text table has; the file is damaged or not a table"
     if encoding.fault == "invalid":
         return f"the text is not valid {encoding.label}"
+    if encoding.fault == "control":
+        what = f"the control character 0x{ord(found):02x}" if found else "a control character"
+        return f"holds {what}, which no text table has; remove it from that row"
     byte = f"byte 0x{ord(found) - 0xDC00:02x}" if UNDECODED.fullmatch(found) else "a byte"
     return (
         f"the text is not UTF-8 ({byte}); the rest of the file is UTF-8, "

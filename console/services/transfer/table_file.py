@@ -19,7 +19,12 @@ import numpy as np
 import pandas as pd
 
 from console.services.transfer.csv_reading import open_csv
-from console.services.transfer.encodings import BINARY_CONTROL, binary_refusal, unicode_mark
+from console.services.transfer.encodings import (
+    BINARY_CONTROL,
+    binary_refusal,
+    mostly_binary,
+    unicode_mark,
+)
 from console.services.transfer.file_problem import FileProblem
 from console.services.transfer.workbook import WorkbookTable
 
@@ -171,7 +176,8 @@ def _text_like(head: bytes) -> bool:
         return False
     if unicode_mark(head) is not None:
         return True
-    return b"\x00" not in head and BINARY_CONTROL.search(head.decode("latin-1")) is None
+    text = head.decode("latin-1")
+    return b"\x00" not in head and not mostly_binary(len(BINARY_CONTROL.findall(text)), len(text))
 
 
 def _holds_a_workbook(path: Path) -> bool:

@@ -66,11 +66,24 @@ def test_binary_behind_a_utf16_mark_is_refused(tmp_path: Path) -> None:
     assert refusal(path) == "scan.csv is not a CSV or XLSX table: it holds binary data"
 
 
-def test_control_codes_late_in_a_file_are_refused(tmp_path: Path) -> None:
+def test_a_stray_control_code_in_a_text_table_is_refused_naming_its_row(tmp_path: Path) -> None:
+    """A legacy export or a pasted note leaves one: the table is text, and the row is named."""
     rows = b"".join(f"C-{n},Name {n},Town\n".encode() for n in range(2, 2000))
-    content = hostile.CUSTOMERS.encode() + rows + b"C-X,\x02\x03,Town\n"
+    content = hostile.CUSTOMERS.encode() + rows + b"C-X,called \x02 twice,Town\n"
     path = hostile.text_file(tmp_path, "late.csv", content)
-    assert refusal(path) == "late.csv is not a CSV or XLSX table: it holds binary data"
+    line = content.count(b"\n")
+    assert refusal(path) == (
+        f"row {line}: holds the control character 0x02, which no text table has;"
+        " remove it from that row"
+    )
+
+
+def test_a_header_whose_quote_never_closes_is_refused_as_a_broken_record(
+    tmp_path: Path,
+) -> None:
+    path = hostile.text_file(tmp_path, "q.csv", b'"external_id,name,phone\nC1,Miller,555\n')
+    message = refusal(path)
+    assert message.startswith("row 1") and "quote" in message
 
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
