@@ -144,6 +144,8 @@ def test_search_names_a_company_only_when_it_differs_from_the_customer() -> None
             hit("Ramirez Florist", "Ramirez Florist Group"),
             hit("Ana Ramos", "Ramos Heating"),
             hit("Ana Ramos", ""),
+            hit("Al", "Alpha Heating Co"),
+            hit("Joanne Smithers", "Smith"),
         ]
     )
     name_column = [column.title for column in SEARCH_COLUMNS].index("Name")
@@ -154,6 +156,8 @@ def test_search_names_a_company_only_when_it_differs_from_the_customer() -> None
         "Ramirez Florist Group",
         "Ana Ramos — Ramos Heating",
         "Ana Ramos",
+        "Al — Alpha Heating Co",  # whole words: a name that only begins a word is no prefix
+        "Joanne Smithers — Smith",
     ]
 
 

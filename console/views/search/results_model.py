@@ -28,12 +28,18 @@ def hit_name(hit: CustomerHit) -> str:
     says the name, so it stands alone; a name that holds the company's stands alone too.
     """
     company = (hit.company or "").strip()
-    name, firm = plain_words(hit.name), plain_words(company)
-    if not firm or firm in name:
+    name, firm = plain_words(hit.name).split(), plain_words(company).split()
+    # Whole words only: "Al" is not said by "Alpha Heating Co", nor "Smith" by "Joanne Smithers".
+    if not firm or _holds_run(name, firm):
         return hit.name
-    if name and firm.startswith(name):
+    if name and firm[: len(name)] == name:
         return company
     return f"{hit.name} — {company}"
+
+
+def _holds_run(words: list[str], run: list[str]) -> bool:
+    """Whether `run` appears in `words` as consecutive whole words."""
+    return any(words[start : start + len(run)] == run for start in range(len(words)))
 
 
 def hit_text(hit: CustomerHit) -> str:
