@@ -14,11 +14,6 @@ from PySide6.QtGui import QGuiApplication, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QMessageBox,
-    QProxyStyle,
-    QStyle,
-    QStyleHintReturn,
-    QStyleOption,
-    QWidget,
 )
 from sqlalchemy.exc import DBAPIError
 
@@ -57,32 +52,6 @@ def application_icon() -> QIcon:
     return icon
 
 
-class PlainDialogButtons(QProxyStyle):
-    """The platform's style, with words alone on dialog buttons.
-
-    The standard button icons are dark glyphs drawn for light buttons; on a dark palette they
-    all but vanish, and the words already say what each button does.
-    """
-
-    def styleHint(
-        self,
-        hint: QStyle.StyleHint,
-        option: QStyleOption | None = None,
-        widget: QWidget | None = None,
-        returnData: QStyleHintReturn | None = None,
-    ) -> int:
-        if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
-            return 0
-        return super().styleHint(hint, option, widget, returnData)
-
-
-def use_plain_dialog_buttons(app: QApplication) -> None:
-    """Wrap the application's style once, keeping whichever style the platform chose."""
-    if isinstance(app.style(), PlainDialogButtons):
-        return
-    app.setStyle(PlainDialogButtons(app.style().name()))
-
-
 def desktop_application() -> QApplication:
     """The QApplication, introduced to the desktop as Dispatch Console.
 
@@ -102,7 +71,6 @@ def desktop_application() -> QApplication:
     app.setApplicationDisplayName(DISPLAY_NAME)
     QGuiApplication.setDesktopFileName(DESKTOP_ID)
     app.setWindowIcon(application_icon())
-    use_plain_dialog_buttons(app)
     use_fallback_font(app)
     return app
 

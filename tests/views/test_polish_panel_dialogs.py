@@ -5,10 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
-    QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
-    QStyle,
 )
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -16,7 +14,6 @@ from sqlalchemy import select
 from console.models import Referral, ReferralStatus, ServiceVisit, VisitStatus
 from console.services.customers.search import CustomerHit
 from console.services.referrals.detail import referral_detail
-from console.views.app import desktop_application
 from console.views.common import locale_format
 from console.views.context import DeskContext
 from console.views.dayboard.visit_dialog import VisitDialog
@@ -159,13 +156,3 @@ def test_search_names_a_company_only_when_it_differs_from_the_customer() -> None
         "Al — Alpha Heating Co",  # whole words: a name that only begins a word is no prefix
         "Joanne Smithers — Smith",
     ]
-
-
-def test_dialog_buttons_carry_words_without_icons(qtbot: QtBot) -> None:
-    app = desktop_application()
-    assert app.style().styleHint(QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons) == 0
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-    qtbot.addWidget(buttons)
-    close = buttons.button(QDialogButtonBox.StandardButton.Close)
-    assert close.icon().isNull()
-    assert close.text() == "&Close" or close.text() == "Close"
