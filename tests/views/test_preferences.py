@@ -206,7 +206,7 @@ def test_a_refused_category_list_shows_on_the_lists_page(  # type: ignore[no-unt
 def test_the_office_time_zone_is_chosen_from_the_known_zones_and_takes_effect(  # type: ignore[no-untyped-def]
     qtbot, context: DeskContext, tmp_path: Path
 ) -> None:
-    from console.services import office_time
+    from console.services.office import clock as office_time
 
     dialog = _dialog(qtbot, context, tmp_path)
     assert dialog.time_zone.currentText() == ""

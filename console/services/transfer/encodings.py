@@ -95,10 +95,11 @@ def _scan_bytes(path: Path) -> TextEncoding:
             nul = nul or "\x00" in text
             controls += len(BINARY_CONTROL.findall(text))
             characters += len(text)
+            # Every block is checked: a character split across blocks decodes in the next one.
+            fits_cp1252 = fits_cp1252 and not any(byte in block for byte in CP1252_UNDEFINED)
             if not text.isascii():
                 undecoded = undecoded or UNDECODED.search(text) is not None
                 beyond_ascii = beyond_ascii or DECODED_BEYOND_ASCII.search(text) is not None
-                fits_cp1252 = fits_cp1252 and not any(byte in block for byte in CP1252_UNDEFINED)
             if not block:
                 break
     legacy = ("cp1252", "Windows-1252") if fits_cp1252 else ("latin-1", "Latin-1")
