@@ -77,8 +77,8 @@ def bare_canvas_briefing(content: BriefingContent) -> bytes:
     line("Call before you go", BOLD, 12)
     for tech in content.techs_to_call:
         line(f"{tech.name} · {tech.phone}", BOLD, 10)
-        for saw in tech.saw:
-            line(f"• {saw}")
+        for referral in tech.referrals:
+            line(f"• referral {referral.id}")
     line("Open referrals", BOLD, 11.5)
     for referral in content.open_referrals:
         line(f"{referral.status.value} {referral.technician} {referral.pain_point}")
