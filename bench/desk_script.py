@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFrame,
     QLineEdit,
-    QListView,
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
@@ -82,7 +81,7 @@ class DeskSession:
         self.log = ScriptLog()
         self.rng = random.Random(seed)
         self.search_field = self._child(QLineEdit, "customerSearch")
-        self.results = self._child(QListView, "searchResults")
+        self.results = self._child(QAbstractItemView, "searchResults")
         self.tabs = self._child(QTabWidget, "mainTabs")
         self.worklist_tabs = self._child(QTabBar, "worklistTabs")
         self.banner = self._child(QFrame, "connectionBanner")
