@@ -35,6 +35,7 @@ from console.database import make_engine, session_factory
 from console.migrate import upgrade_database
 from console.services.demo import seed_demo
 from console.services.office.clock import configure_office_zone
+from console.views.common.workers.gui_thread_gc import collect_due_garbage
 from tests.private_postgres import private_server
 
 
@@ -199,6 +200,9 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
         result = yield
     finally:
         _watching = None
+        # Once a window's threads exist, cycles are collected on the GUI thread only: between
+        # tests too, so tests that run no event loop do not pile garbage up.
+        collect_due_garbage()
     _fail_on_problems(item, "teardown")
     return result
 

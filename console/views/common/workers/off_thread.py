@@ -33,6 +33,7 @@ from PySide6.QtCore import (
 )
 
 from console.services.connection import is_connection_error
+from console.views.common.workers.gui_thread_gc import collect_garbage_on_gui_thread
 
 T = TypeVar("T")
 
@@ -81,6 +82,7 @@ def settle_long_lived(what: str) -> None:
 def thread_pool() -> QThreadPool:
     """The pool every window's database work shares."""
     global _pool
+    collect_garbage_on_gui_thread()
     if _pool is None:
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         _pool = QThreadPool()
@@ -97,42 +99,47 @@ Deliver = Callable[[Any, BaseException | None], None]
 class _Relay(QObject):
     """Lives on the GUI thread for good; brings each job's outcome back to it.
 
-    Jobs hold no Qt object of their own, so nothing is ever deleted on the wrong thread.
+    It keeps each job's work and then its answer until the GUI thread takes them, so whatever
+    they hold (a view the work reads for, the frames of an error) is let go of there: a Qt
+    object freed on a pool thread would be destroyed off its own thread.
     """
 
-    delivered = Signal(int, object, object)
+    delivered = Signal(int)
 
     def __init__(self) -> None:
         super().__init__()
-        self.waiting: dict[int, Deliver] = {}
+        self.waiting: dict[int, tuple[Deliver, Callable[[], Any]]] = {}
+        self.answers: dict[int, tuple[object, BaseException | None]] = {}
         self.tokens = itertools.count(1)
         self.delivered.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
 
-    def _dispatch(self, token: int, result: object, error: object) -> None:
-        deliver = self.waiting.pop(token, None)
-        if deliver is not None:
-            deliver(result, error if isinstance(error, BaseException) else None)
+    def work_of(self, token: int) -> Callable[[], Any]:
+        return self.waiting[token][1]
+
+    def _dispatch(self, token: int) -> None:
+        result, error = self.answers.pop(token)
+        entry = self.waiting.pop(token, None)
+        if entry is not None:
+            deliver, _work = entry
+            deliver(result, error)
 
 
 _relay: _Relay | None = None
 
 
-def _run(work: Callable[[], Any], relay: _Relay, token: int) -> None:
-    """On a pool thread: the work's answer, or the exception it raised, goes to the relay."""
+def _run(relay: _Relay, token: int) -> None:
+    """On a pool thread: the work's answer, or the exception it raised, goes to the relay.
+
+    Nothing the work made or held is referenced from this thread once the relay is told.
+    """
+    work = relay.work_of(token)
     try:
-        result = work()
+        relay.answers[token] = (work(), None)
     except BaseException as error:  # re-raised or reported on the GUI thread
-        del work  # let go of what the work holds here, before the answer is handed over
-        _hand_over(relay, token, None, error)
-        return
+        relay.answers[token] = (None, error)
     del work
-    _hand_over(relay, token, result, None)
-
-
-def _hand_over(relay: _Relay, token: int, result: object, error: BaseException | None) -> None:
-    """Give the answer to the GUI thread; after the application has quit nobody waits for it."""
     try:
-        relay.delivered.emit(token, result, error)
+        relay.delivered.emit(token)
     except RuntimeError:  # the relay went with the application at shutdown
         log.debug("an answer arrived after the window closed; dropped")
 
@@ -143,10 +150,11 @@ def start_job(work: Callable[[], Any], deliver: Deliver) -> None:
     if _relay is None:
         _relay = _Relay()
     token = next(_relay.tokens)
-    _relay.waiting[token] = deliver
+    _relay.waiting[token] = (deliver, work)
     relay = _relay
-    # A plain callable: the pool wraps it in a runnable of its own, which it deletes safely.
-    thread_pool().start(lambda: _run(work, relay, token))
+    # A plain callable holding no work of its own: the pool wraps it in a runnable, which it
+    # deletes on its thread.
+    thread_pool().start(lambda: _run(relay, token))
 
 
 class _Waiter(QObject):

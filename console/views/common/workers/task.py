@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from console.services.connection import is_connection_error
 from console.services.errors import InputError
+from console.views.common.workers.gui_thread_gc import collect_garbage_on_gui_thread
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ class BackgroundTask(QObject):
 
     def __init__(self, work: Work, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        collect_garbage_on_gui_thread()
         self.stop = threading.Event()
         self.worker = _Worker(work, self.stop)
         self.worker_thread = QThread(self)
