@@ -101,6 +101,7 @@ class CsvTable:
     ) -> None:
         self.path = path
         self.encoding = encoding
+        self.stray_controls = encoding.fault == "control"
         if encoding.fault == "binary":
             raise FileProblem(binary_refusal(path))
         with self._open(errors="replace") as handle:
@@ -111,7 +112,7 @@ class CsvTable:
         found = _tested_header(sample, header_test) if header_test is not None else None
         self.separator = found[0] if found else detect_separator(sample, truncated)
         self.header: list[str] = []  # until the header is read, a broken one names "column N"
-        if encoding.fault:
+        if encoding.fault and not self.stray_controls:
             raise FileProblem(self._fault())
         header, self.header_line = self._header() if found is None else (found[1], found[2])
         self.width = _header_width(header)

@@ -40,6 +40,14 @@ TEXT_CONTROLS = "\t\n\r\x0b\x0c\x1a\x1b\x1c\x1d\x1e\x1f"
 BINARY_CONTROL = re.compile("[\x01-\x08\x0e-\x19\x7f]")
 
 
+def control_refusal(text: str) -> str | None:
+    """Why a cell holding a control code no table has is refused; None when it holds none."""
+    found = BINARY_CONTROL.search(text)
+    if found is None:
+        return None
+    return f"holds the control character 0x{ord(found.group()):02x}, which no text table has"
+
+
 def mostly_binary(controls: int, characters: int) -> bool:
     """Whether control codes are too many for stray bytes in a text table: binary data has
     them everywhere, a legacy export or a pasted note leaves one here and there."""
@@ -57,7 +65,8 @@ class TextEncoding:
     codec: str
     label: str
     line_breaks: int
-    # What is wrong with the text, when something is: "binary", "nul", "mixed" or "invalid".
+    # What is wrong with the text, when something is: "binary", "nul", "mixed", "invalid", or
+    # "control" for a control code here and there (the rows holding one are refused).
     fault: str | None = None
     # The legacy encoding a mixed file would otherwise have been read in.
     legacy: str = ""
@@ -170,8 +179,6 @@ def locating(encoding: TextEncoding) -> tuple[str, str, re.Pattern[str]]:
     """(codec, error handler, pattern) that decode a faulty file and find its first fault."""
     if encoding.fault == "nul":
         return encoding.codec, "replace", re.compile("\x00")
-    if encoding.fault == "control":
-        return encoding.codec, "replace", BINARY_CONTROL
     if encoding.fault == "invalid":
         # UTF-16 and UTF-32 cannot escape a bad byte; a replacement character marks it.
         return encoding.codec, "replace", re.compile("\ufffd")
@@ -184,9 +191,6 @@ def describe_fault(encoding: TextEncoding, found: str) -> str:
         return "holds a NUL byte, which no text table has; the file is damaged or not a table"
     if encoding.fault == "invalid":
         return f"the text is not valid {encoding.label}"
-    if encoding.fault == "control":
-        what = f"the control character 0x{ord(found):02x}" if found else "a control character"
-        return f"holds {what}, which no text table has; remove it from that row"
     byte = f"byte 0x{ord(found) - 0xDC00:02x}" if UNDECODED.fullmatch(found) else "a byte"
     return (
         f"the text is not UTF-8 ({byte}); the rest of the file is UTF-8, "

@@ -687,6 +687,7 @@ def import_file(
                 problems.extend(sorted(format_problems, key=lambda problem: problem.row))
                 raise _Rollback
             importer = _Importer(connection, kind, formats, actor, path.name)
+            importer.rows.stray_controls = table.stray_controls
             importer.fingerprints = fingerprints
             if fingerprints is not None:
                 fingerprints.decided(formats, decimal, day_first)

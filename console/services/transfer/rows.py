@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from console.models import Base, ReferralStatus, StaffRole, Urgency, VisitStatus
+from console.services.transfer.encodings import control_refusal
 from console.services.transfer.kinds import Field, FieldType, Kind
 from console.services.transfer.problems import Problem
 from console.services.transfer.values import PLAIN, CellProblem, ColumnFormat, convert
@@ -106,19 +107,30 @@ def _choice(
 
 
 def typed_column(
-    field: Field, cells: list[str], form: ColumnFormat
+    field: Field, cells: list[str], form: ColumnFormat, stray_controls: bool = False
 ) -> tuple[list[Any], list[tuple[int, str]]]:
-    """A column's typed values (None where a cell is wrong) and (position, reason) problems."""
+    """A column's typed values (None where a cell is wrong) and (position, reason) problems.
+
+    With `stray_controls` (the file holds a control code somewhere), a cell holding one is
+    refused whatever its type: a phone or a date must not quietly lose it.
+    """
     values: list[Any] = []
     bad: list[tuple[int, str]] = []
-    # The common case of a text column, without a call per cell; a NUL anywhere takes the
-    # slow path, which names the cell.
-    plain_text = field.type is FieldType.TEXT and "\x00" not in "".join(cells)
+    text_field = field.type is FieldType.TEXT
+    joined = "".join(cells) if text_field or stray_controls else ""
+    controls = stray_controls and control_refusal(joined) is not None
+    # The common case of a text column, without a call per cell; a NUL or a control code
+    # anywhere takes the slow path, which names the cell.
+    plain_text = text_field and "\x00" not in joined and not controls
     limit = field.max_length or 0
     for position, raw in enumerate(cells):
         text = raw.strip()
         if plain_text and text and text[0] != "'" and (not limit or len(text) <= limit):
             values.append(text)
+            continue
+        if controls and (refusal := control_refusal(raw)) is not None:
+            values.append(None)
+            bad.append((position, refusal))
             continue
         try:
             values.append(convert(field, raw, form))
@@ -136,6 +148,7 @@ class RowBuilder:
     ) -> None:
         self.kind = kind
         self.formats = formats
+        self.stray_controls = False  # set for a file holding a control code somewhere
         self.lookups = Lookups(connection)
         self.seen: dict[str, int] = {}
         self.stored_as = {field.name: field.column for field in kind.fields}
@@ -152,7 +165,9 @@ class RowBuilder:
         columns: list[list[Any]] = []
         for name in present:
             form = self.formats.get(name, PLAIN)
-            values, bad = typed_column(self.kind.field(name), frame[name].tolist(), form)
+            values, bad = typed_column(
+                self.kind.field(name), frame[name].tolist(), form, self.stray_controls
+            )
             for position, reason in bad:
                 problems.append(Problem(lines[position], name, reason))
                 failed.add(position)

@@ -42,6 +42,11 @@ class Reader(Protocol):
 
     header: list[str]
 
+    @property
+    def stray_controls(self) -> bool:
+        """The text holds a control code no table has, here and there: the rows holding one
+        are refused when typed, naming the cell, rather than the whole file."""
+
     def describe(self) -> str: ...
 
     def estimated_rows(self) -> int: ...
@@ -82,6 +87,11 @@ class TableFile:
     def estimated_rows(self) -> int:
         """About how many rows the file holds, for a progress bar; cheap and bounded."""
         return self.reader.estimated_rows()
+
+    @property
+    def stray_controls(self) -> bool:
+        """Some cell may hold a control code no table has (see `controlled_cell`)."""
+        return self.reader.stray_controls
 
     def chunks(self, size: int = 20_000) -> Iterator[pd.DataFrame]:
         """Rows as text, the index holding each row's line number in the file (header = 1).

@@ -102,6 +102,8 @@ def _reason(error: BaseException) -> str:
 class WorkbookTable:
     """One sheet of a workbook, with its header found and checked."""
 
+    stray_controls = False  # a workbook's cells hold what the spreadsheet shows
+
     def __init__(
         self,
         path: Path,

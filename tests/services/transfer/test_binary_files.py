@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from console.services.transfer.encodings import BINARY_CONTROL
 from console.services.transfer.table_file import FileProblem, TableFile, open_table
 from tests.services.transfer import hostile
 
@@ -66,16 +67,19 @@ def test_binary_behind_a_utf16_mark_is_refused(tmp_path: Path) -> None:
     assert refusal(path) == "scan.csv is not a CSV or XLSX table: it holds binary data"
 
 
-def test_a_stray_control_code_in_a_text_table_is_refused_naming_its_row(tmp_path: Path) -> None:
-    """A legacy export or a pasted note leaves one: the table is text, and the row is named."""
+def test_a_stray_control_code_leaves_a_text_table_readable_and_says_so(tmp_path: Path) -> None:
+    """A legacy export or a pasted note leaves one: the table is text, and its rows are read
+    as written, so the row holding it can be refused on its own (see test_skip_invalid)."""
     rows = b"".join(f"C-{n},Name {n},Town\n".encode() for n in range(2, 2000))
     content = hostile.CUSTOMERS.encode() + rows + b"C-X,called \x02 twice,Town\n"
-    path = hostile.text_file(tmp_path, "late.csv", content)
-    line = content.count(b"\n")
-    assert refusal(path) == (
-        f"row {line}: holds the control character 0x02, which no text table has;"
-        " remove it from that row"
-    )
+    table = open_table(hostile.text_file(tmp_path, "late.csv", content))
+    assert table.stray_controls is True
+    assert cells(table)[-3:] == ["C-X", "called \x02 twice", "Town"]
+
+
+def test_a_table_without_control_codes_says_so(tmp_path: Path) -> None:
+    table = open_table(hostile.text_file(tmp_path, "plain.csv", b"external_id,name\nC-1,Ann\n"))
+    assert table.stray_controls is False
 
 
 def test_a_header_whose_quote_never_closes_is_refused_as_a_broken_record(
@@ -115,14 +119,18 @@ def is_text(cell: str, utf16: bool) -> bool:
 def test_random_bytes_are_refused_or_read_as_text_never_as_binary(
     tmp_path_factory: pytest.TempPathFactory, mark: bytes, noise: bytes
 ) -> None:
-    """Whatever the bytes, the file is refused in one line or every cell is plain text."""
+    """Whatever the bytes, the file is refused in one line, or every cell is plain text but
+    for control codes here and there in a table that says it holds some."""
     path = tmp_path_factory.mktemp("noise") / "noise.csv"
     path.write_bytes(mark + noise)
     try:
-        found = cells(open_table(path))
+        table = open_table(path)
+        found = cells(table)
     except FileProblem as refused:
         assert "\n" not in str(refused)
         return
+    if table.stray_controls:
+        found = [BINARY_CONTROL.sub("", cell) for cell in found]
     assert all(is_text(cell, utf16=bool(mark)) for cell in found), found
 
 
@@ -131,9 +139,14 @@ def test_random_bytes_are_refused_or_read_as_text_never_as_binary(
 def test_random_binary_of_any_length_is_refused(
     tmp_path_factory: pytest.TempPathFactory, noise: bytes
 ) -> None:
-    """Random data holding a control code is binary, whatever mark comes first."""
+    """Random data holding a control code is binary, whatever mark comes first; with so few
+    that they may be stray bytes in a text table, the table says it holds them."""
     for content in (b"\x01\x02" + noise, codecs.BOM_UTF16_LE + b"\x03\x00" + noise):
         path = tmp_path_factory.mktemp("binary") / "data.csv"
         path.write_bytes(content)
-        with pytest.raises(FileProblem):
-            cells(open_table(path))
+        try:
+            table = open_table(path)
+            cells(table)
+        except FileProblem:
+            continue
+        assert table.stray_controls and not content.startswith(codecs.BOM_UTF16_LE)

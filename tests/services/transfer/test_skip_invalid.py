@@ -236,3 +236,56 @@ def test_rejects_file_refuses_a_folder(tmp_path: Path) -> None:
     with pytest.raises(OutputProblem, match="is a folder"):
         write_rejects([Reject(2, {"a": "1"}, ["a: bad"])], ["a"], tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+STRAY_CONTROL = (
+    "External ID,Name,Phone,City\n"
+    "C-2,Bea Good,555-0102,Springfield\n"
+    "C-3,Cal \x07Bell,555-0103,Shelbyville\n"
+    "C-4,Dee Good,555-\x0b0104,Ogdenville\n"
+    "C-5,Eve Tone,555-01\x1905,Capital City\n"
+)
+
+
+def test_a_row_holding_a_stray_control_code_is_refused_naming_its_cell(
+    office: Engine, tmp_path: Path
+) -> None:
+    """All or nothing: the import names each row and cell holding one, and writes nothing."""
+    path = write_csv(tmp_path, STRAY_CONTROL, "customers.csv")
+    before = dump(office)
+    summary = import_file(office, "customers", path)
+    assert [str(problem) for problem in summary.problems] == [
+        "row 3, column name: holds the control character 0x07, which no text table has",
+        "row 5, column phone: holds the control character 0x19, which no text table has",
+    ]
+    assert not summary.written
+    assert dump(office) == before
+
+
+def test_with_skip_invalid_a_stray_control_code_rejects_only_its_row(
+    office: Engine, tmp_path: Path
+) -> None:
+    """The phone is not quietly stripped of it: the row goes to the rejects as written."""
+    path = write_csv(tmp_path, STRAY_CONTROL, "customers.csv")
+    summary = import_file(office, "customers", path, skip_invalid=True)
+    assert summary.problems == []
+    assert (summary.created, summary.rejected) == (2, 2)
+    assert set(customers(office)) == {"C-1", "C-2", "C-4"}
+    rejects = tmp_path / "customers-rejects.csv"
+    write_rejects(summary.rejects, open_table(path).source_columns, rejects)
+    assert read_rows(rejects)[1:] == [
+        [
+            "C-3",
+            "Cal \x07Bell",
+            "555-0103",
+            "Shelbyville",
+            "Name: holds the control character 0x07, which no text table has",
+        ],
+        [
+            "C-5",
+            "Eve Tone",
+            "555-01\x1905",
+            "Capital City",
+            "Phone: holds the control character 0x19, which no text table has",
+        ],
+    ]

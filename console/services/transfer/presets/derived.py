@@ -45,6 +45,10 @@ class DerivedReader:
     def describe(self) -> str:
         return f"{self.source.describe()}, preset {self.definition.name}"
 
+    @property
+    def stray_controls(self) -> bool:
+        return self.source.stray_controls  # a source cell's control code reaches its rows
+
     def estimated_rows(self) -> int:
         return self.source.estimated_rows() * max(len(self.groups), 1)
 
