@@ -184,12 +184,24 @@ def test_a_rule_changed_on_another_desk_meanwhile_is_not_overwritten(
     other.save()
     assert stored(rules_context).rules[0].amount == Decimal("60.00")
     entry(dialog, 0, "amount").setText("70")
+    dialog.clawback.setValue(45)
     dialog.save()
     assert dialog.error.text() == (
-        "the spiff rules were changed on another desk while you were working; nothing was"
-        " saved. Close this window and open it again to see theirs."
+        "The spiff rules were changed on another desk while you were working; nothing was"
+        " saved. Show their rules to start again from them, or Cancel to keep theirs as they"
+        " are."
     )
+    assert dialog.theirs.isVisible()
     assert stored(rules_context).rules[0].amount == Decimal("60.00")
+
+    dialog.theirs.click()
+    assert entry(dialog, 0, "amount").text() == "60.00"
+    assert dialog.clawback.value() == stored(rules_context).settings.spiff_clawback_days
+    assert not dialog.error.isVisible() and not dialog.theirs.isVisible()
+    entry(dialog, 0, "amount").setText("70")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert stored(rules_context).rules[0].amount == Decimal("70.00")
 
 
 def test_preferences_open_the_spiff_rules_in_place_of_the_old_spiff_rows(

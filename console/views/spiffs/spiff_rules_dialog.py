@@ -38,7 +38,7 @@ from console.services.spiffs.rules import RATE_PLACES, parse_amount, save_spiff_
 from console.views.common import locale_format
 from console.views.common.forms import error_label, save_cancel_buttons, select_data
 from console.views.common.qt_dates import from_qdate, to_qdate
-from console.views.common.workers.outage import keeps_input_when_offline
+from console.views.common.workers.outage import keeps_input_when_offline, survives_outage
 from console.views.context import DeskContext
 
 RULE_COLUMNS = ("category", "stage", "pays", "amount", "cap")
@@ -57,7 +57,6 @@ class SpiffRulesDialog(QDialog):
         self.setWindowTitle("Spiff rules")
         self.setMinimumSize(760, 480)
         self.loaded: SpiffPlan = context.fetch(load_spiff_plan)
-        settings = self.loaded.settings
 
         explain = QLabel(
             "Every rule that matches a referral pays once for it: a rule for any category and"
@@ -85,28 +84,23 @@ class SpiffRulesDialog(QDialog):
         self.remove = QPushButton("&Remove rule", self)
         self.remove.clicked.connect(self.remove_rule)
         self._rule_ids: list[tuple[int | None, int | None]] = []  # (id, version) per row
-        for rule in self.loaded.rules:
-            self.add_rule(rule)
 
         self.clawback = QSpinBox(self)
         self.clawback.setObjectName("clawbackDays")
         self.clawback.setRange(*CLAWBACK_DAYS)
         self.clawback.setSuffix(" days")
         self.clawback.setSpecialValueText("Never")
-        self.clawback.setValue(settings.spiff_clawback_days)
         self.clawback.setAccessibleName("Clawback within days of the sale; 0 is never")
         self.period = QComboBox(self)
         self.period.setObjectName("payPeriod")
         self.period.setAccessibleName("Pay period")
         for label, value in PAY_PERIODS:
             self.period.addItem(label, value)
-        select_data(self.period, settings.spiff_pay_period)
         self.anchor = QDateEdit(self)
         self.anchor.setObjectName("payAnchor")
         self.anchor.setAccessibleName("A day a pay period starts on")
         self.anchor.setCalendarPopup(True)
         locale_format.show_desk_dates(self.anchor)
-        self.anchor.setDate(to_qdate(dt.date.fromisoformat(settings.spiff_pay_anchor)))
         pay = QGroupBox("Clawback and pay period", self)
         pay_form = QFormLayout(pay)
         pay_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
@@ -120,7 +114,13 @@ class SpiffRulesDialog(QDialog):
         }
 
         self.error = error_label(self)
+        # After another desk saved first: their rules replace what was typed here.
+        self.theirs = QPushButton("Show &their rules", self)
+        self.theirs.setObjectName("showTheirRules")
+        self.theirs.hide()
+        self.theirs.clicked.connect(self.show_theirs)
         self.buttons = save_cancel_buttons(self, self.save)
+        self.show_plan(self.loaded)
         rows = QHBoxLayout()
         rows.addWidget(self.add)
         rows.addWidget(self.remove)
@@ -130,8 +130,31 @@ class SpiffRulesDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(rows)
         layout.addWidget(pay)
-        layout.addWidget(self.error)
+        trouble = QHBoxLayout()
+        trouble.addWidget(self.error, 1)
+        trouble.addWidget(self.theirs)
+        layout.addLayout(trouble)
         layout.addWidget(self.buttons)
+
+    def show_plan(self, plan: SpiffPlan) -> None:
+        """Fill the editor with `plan`, as stored: the rules, then the clawback and pay period."""
+        self.loaded = plan
+        self.table.setRowCount(0)
+        self._rule_ids.clear()
+        for rule in plan.rules:
+            self.add_rule(rule)
+        settings = plan.settings
+        self.clawback.setValue(settings.spiff_clawback_days)
+        select_data(self.period, settings.spiff_pay_period)
+        self.anchor.setDate(to_qdate(dt.date.fromisoformat(settings.spiff_pay_anchor)))
+
+    @survives_outage
+    def show_theirs(self) -> None:
+        """Read the rules again as another desk left them; what was typed here is let go."""
+        self.show_plan(self.context.fetch(load_spiff_plan))
+        self.theirs.hide()
+        self.error.hide()
+        self.error.clear()
 
     @classmethod
     def edit(cls, context: DeskContext, parent: QWidget | None = None) -> bool:
@@ -290,7 +313,12 @@ class SpiffRulesDialog(QDialog):
             return
         changed = outcome.get("conflict")
         if isinstance(changed, Conflict):
-            self.error.setText(f"{changed}. Close this window and open it again to see theirs.")
+            said = str(changed)
+            self.error.setText(
+                f"{said[:1].upper()}{said[1:]}. Show their rules to start again from them,"
+                " or Cancel to keep theirs as they are."
+            )
+            self.theirs.show()
         self.error.show()
 
 
