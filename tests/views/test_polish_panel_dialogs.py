@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -103,10 +104,19 @@ def test_booking_a_new_visit_names_the_customer_without_a_visit_to_move(
     assert "Moving" not in dialog.heading.text()
 
 
+@pytest.mark.parametrize(
+    ("zone_key", "said"),
+    [
+        ("Etc/UTC", "UTC"),
+        ("America/New_York", "New York time"),
+        ("America/Argentina/Buenos_Aires", "Buenos Aires time"),
+    ],
+)
 def test_attempt_dialog_names_the_office_clock_in_words(
-    qtbot: QtBot, context: DeskContext, monkeypatch
+    qtbot: QtBot, context: DeskContext, monkeypatch, zone_key: str, said: str
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("CONSOLE_TIME_ZONE", "Etc/UTC")
+    """By its place, which stays true across a change to or from summer time."""
+    monkeypatch.setenv("CONSOLE_TIME_ZONE", zone_key)
     with context.read() as session:
         referral_id = session.scalar(
             select(Referral.id).where(Referral.status == ReferralStatus.ASSIGNED).limit(1)
@@ -117,7 +127,7 @@ def test_attempt_dialog_names_the_office_clock_in_words(
     qtbot.addWidget(dialog)
     zone = dialog.findChild(type(dialog.so_far), "attemptZone")
     assert zone is not None
-    assert zone.text() == "Times are on the office's clock (UTC)."
+    assert zone.text() == f"Times are on the office's clock ({said})."
 
 
 def hit(name: str, company: str | None) -> CustomerHit:

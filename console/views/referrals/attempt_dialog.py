@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone
+from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -45,18 +45,11 @@ def _qt_wall_clock(value: dt.datetime) -> QDateTime:
 
 
 def office_zone_name() -> str:
-    """The office's zone as people say it: "EST" or "UTC" rather than "America/New_York".
-
-    Zones without a lettered abbreviation (some show "+03") use their long name instead.
-    """
-    zone = QTimeZone(office_zone().key.encode())
-    if not zone.isValid():
-        return office_zone().key
-    now = QDateTime.currentDateTime()
-    short = zone.abbreviation(now)
-    if short.isalpha():
-        return short
-    return zone.displayName(now, QTimeZone.NameType.LongName) or office_zone().key
+    """The office's zone by its place, "New York time", true on both sides of a change to or
+    from summer time (an abbreviation such as "EST" is wrong for a next try in July)."""
+    key = office_zone().key
+    place = key.rsplit("/", 1)[-1].replace("_", " ")
+    return place if key.startswith("Etc/") or "/" not in key else f"{place} time"
 
 
 class AttemptDialog(FormDialog):
