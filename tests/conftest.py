@@ -35,6 +35,7 @@ from console.database import make_engine, session_factory
 from console.migrate import upgrade_database
 from console.services.demo import seed_demo
 from console.services.office.clock import configure_office_zone
+from console.views.common.workers import off_thread
 from console.views.common.workers.gui_thread_gc import collect_due_garbage
 from tests.private_postgres import private_server
 
@@ -193,6 +194,21 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     return result
 
 
+# How long a test's leftover pool jobs may take to end before the next test starts.
+POOL_DRAIN_MS = 5_000
+
+
+def _let_the_pool_finish() -> None:
+    """Jobs a test left running end before the next test starts.
+
+    A read finishing late would otherwise load the previous test's office settings, whose time
+    zone and currency then apply to the next test's process (as on a desk they should).
+    """
+    pool = off_thread.pool_if_started()
+    if pool is not None and not pool.waitForDone(POOL_DRAIN_MS):
+        logging.getLogger(__name__).info("pool jobs still running after %d ms", POOL_DRAIN_MS)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
     global _watching
@@ -200,6 +216,7 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
         result = yield
     finally:
         _watching = None
+        _let_the_pool_finish()
         # Once a window's threads exist, cycles are collected on the GUI thread only: between
         # tests too, so tests that run no event loop do not pile garbage up.
         collect_due_garbage()

@@ -91,6 +91,11 @@ def thread_pool() -> QThreadPool:
     return _pool
 
 
+def pool_if_started() -> QThreadPool | None:
+    """The pool, when any work has been put on it in this process."""
+    return _pool
+
+
 log = logging.getLogger(__name__)
 
 Deliver = Callable[[Any, BaseException | None], None]
