@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import NoReturn
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QIcon, QPixmap
@@ -183,6 +184,29 @@ def run_window(database: str | None, demo: bool = False) -> int:
     if quit_after_ms is not None:
         smoke_start(app, quit_after_ms)
     status = app.exec()
-    # Database work still on a pool thread must end before the interpreter tears Qt down.
-    thread_pool().waitForDone(EXIT_WAIT_MS)
-    return 1 if report.smoke and report.failed else status
+    status = 1 if report.smoke and report.failed else status
+    settings.sync()
+    if not end_pool_work(EXIT_WAIT_MS):
+        leave_now(status)
+    return status
+
+
+def end_pool_work(wait_ms: int) -> bool:
+    """Let database work still on a pool thread end, waiting at most `wait_ms`; True if it did.
+
+    It must end before the interpreter tears Qt down, and Qt's own teardown of the pool would
+    wait for it however long a read on a silent network takes.
+    """
+    return thread_pool().waitForDone(wait_ms)
+
+
+def leave_now(status: int) -> NoReturn:
+    """End the process at once, leaving a read stuck on a silent network behind.
+
+    The window is closed and the desk's settings are written; the log is flushed first.
+    """
+    log.warning("leaving database work that did not end within %d ms", EXIT_WAIT_MS)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
