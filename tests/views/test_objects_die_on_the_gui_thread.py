@@ -46,9 +46,8 @@ def test_a_cycle_holding_a_qt_object_is_collected_on_the_gui_thread(qtbot) -> No
     start_job(allocate_past_every_threshold, lambda result, error: arrived.append(error))
     qtbot.waitUntil(lambda: bool(arrived), timeout=20_000)
     assert arrived == [None]
-    assert deaths == []  # the pool thread's allocations set off no collection there
-    gc.collect()
-    assert deaths == [threading.get_ident()]
+    gc.collect()  # unless the GUI thread's own timer was first
+    assert deaths == [threading.get_ident()]  # the pool thread's allocations freed nothing
 
 
 def test_the_gui_thread_collects_due_garbage_on_its_own_timer(qtbot) -> None:  # type: ignore[no-untyped-def]

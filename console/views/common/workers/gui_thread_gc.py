@@ -12,12 +12,15 @@ interpreter follows, only always on this thread).
 from __future__ import annotations
 
 import gc
+import time
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer
 from shiboken6 import isValid
 
 # Often enough that garbage made by a long read is freed within a fraction of a second.
 CHECK_INTERVAL_MS = 200
+# A full pass looks at every object; at most this often, however fast the young ones fill up.
+FULL_PASS_EVERY_S = 10.0
 
 _collector: GuiThreadCollector | None = None
 
@@ -30,11 +33,13 @@ class GuiThreadCollector(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.collect_due)
+        self.last_full_pass = time.monotonic()
         gc.disable()
         self.timer.start()
 
     def collect_due(self) -> int:
-        """Collect the oldest generation whose threshold is passed; the number of objects freed.
+        """Collect the young generations when their thresholds are passed, and everything when
+        the middle one's is too and no full pass ran for a while; the number of objects freed.
 
         Only on the GUI thread: called from anywhere else it does nothing.
         """
@@ -44,12 +49,13 @@ class GuiThreadCollector(QObject):
         count0, count1, count2 = gc.get_count()
         if count0 <= limit0:
             return 0
-        generation = 0
-        if count1 > limit1:
-            generation = 1
-            if count2 > limit2:
-                generation = 2
-        return gc.collect(generation)
+        if count1 <= limit1:
+            return gc.collect(0)
+        now = time.monotonic()
+        if count2 > limit2 and now - self.last_full_pass >= FULL_PASS_EVERY_S:
+            self.last_full_pass = now
+            return gc.collect(2)
+        return gc.collect(1)
 
 
 def collect_garbage_on_gui_thread() -> None:

@@ -76,6 +76,8 @@ def settle_long_lived(what: str) -> None:
     """
     if what not in _settled:
         _settled.add(what)
+        # Young garbage first (a quick pass): frozen, a cycle would never be freed.
+        gc.collect(1)
         gc.freeze()
 
 
@@ -218,5 +220,10 @@ def call_off_thread(
         raise NoAnswer("the database did not answer")
     result, error = waiter.outcome
     if error is not None:
-        raise error
+        try:
+            raise error
+        finally:
+            # The frame and the raised error would hold each other, and with them the waiter
+            # and the work: a cycle only the collector frees. Let go of them here instead.
+            del error, waiter, timer, work
     return result

@@ -53,7 +53,7 @@ class _Worker(QObject):
 
         try:
             result = self.work(progress, self.stop.is_set)
-        except Exception as error:  # logged and handed to the task's owner to show
+        except BaseException as error:  # logged and handed to the task's owner to show
             log_failure(error)
             self.failed.emit(error)
             return
