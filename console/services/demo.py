@@ -1,9 +1,9 @@
 """Realistic, deterministic demo data, written in bulk so that office scale takes minutes.
 
 Everything is derived from the seed (one `random.Random` per concern) and an anchor day, so
-the same seed on the same day (in the same office time zone) gives the same database. The
-anchor day is the office's today, "now" is 15:00 on it, and visits and appointments are booked
-on the office's clocks: a visit at 8:00 is at 8:00 where the office is; only visits finished
+the same seed at the same moment (in the same office time zone) gives the same database. The
+anchor day is the office's today and "now" the moment it is built (15:00, when a day is given
+without one), and visits and appointments are booked on the office's clocks: a visit at 8:00 is at 8:00 where the office is; only visits finished
 by now are completed, and none of those after it. Rows are inserted
 through Core in chunks with ids assigned here, never one ORM object at a time.
 
@@ -208,6 +208,9 @@ class _Timeline:
         return next((at for at, _before, after in self.events if after is status), None)
 
 
+# The clock of a demo built for a given day, when no moment is given.
+DEMO_HOUR = dt.time(15, 0)
+
 class DemoBuilder:
     """Builds one demo office; `build` writes it through the given connection."""
 
@@ -217,12 +220,15 @@ class DemoBuilder:
         seed: int,
         today: dt.date,
         categories: tuple[str, ...] = ("Other",),
+        now: dt.datetime | None = None,
     ) -> None:
         self.size = size
         self.rng = random.Random(seed)
         self.today = today
         self.zone = office_zone()
-        self.now = self.on_the_clock(today, dt.time(15, 0))
+        self.now = (
+            now.astimezone(dt.UTC) if now is not None else self.on_the_clock(today, DEMO_HOUR)
+        )
         self.words = vocabulary()
         self.kinds = list(self.words["equipment"])
         self.next_id: dict[str, int] = {}
@@ -891,7 +897,8 @@ def seed_demo(
 ) -> DemoSummary:
     """Fill an empty database with a demo office; refuses a database that has customers.
 
-    The office's `today` defaults to its date at `now` (else at this moment).
+    The office's clock stands at `now` (else at this moment), on its date there; given only
+    `today`, at 15:00 on it. So a demo made at 10:00 has that day's later visits still to come.
     """
     with engine.begin() as connection:
         existing = connection.execute(
@@ -903,8 +910,10 @@ def seed_demo(
             )
         writer = _Writer(connection, progress)
         categories = _office_categories(connection)
-        anchor = today if today is not None else local_today(now)
-        DemoBuilder(DemoSize(customers=customers), seed, anchor, categories).build(writer)
+        if today is None:
+            now = now if now is not None else dt.datetime.now(dt.UTC)
+            today = local_today(now)
+        DemoBuilder(DemoSize(customers=customers), seed, today, categories, now).build(writer)
         with Session(bind=connection) as session:
             # The demo writes won referrals' spiffs in bulk; the ledger gets their entries.
             carry_over_referral_spiffs(session, read_office_settings(session))

@@ -149,13 +149,15 @@ def ordered(*times: dt.datetime | None) -> bool:
     seed=st.integers(0, 10_000),
     customers=st.integers(1, 25),
     today=st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31)),
+    clock=st.one_of(st.just(dt.time(15)), st.times()),
 )
 def test_every_referral_and_visit_happened_in_order_and_before_now(
-    seed: int, customers: int, today: dt.date
+    seed: int, customers: int, today: dt.date, clock: dt.time
 ) -> None:
+    """Whatever the time of day the demo is made at."""
     engine = fresh_engine()
-    seed_demo(engine, customers=customers, seed=seed, today=today)
-    now = demo_now(today)
+    now = demo_now(today, clock)
+    seed_demo(engine, customers=customers, seed=seed, now=now)
     with session_factory(engine)() as session:
         assert_visits_done_only_before(session, now)
         for referral in session.scalars(select(Referral)):
@@ -251,6 +253,24 @@ def test_the_default_demo_office_fits_before_now_on_a_day_it_once_did_not() -> N
     summary = seed_demo(engine, today=dt.date(2026, 12, 4))
     assert summary.counts["customers"] == 300
     engine.dispose()
+
+
+def test_a_demo_made_in_the_morning_has_that_days_later_visits_still_to_come() -> None:
+    """Its clock is the moment it is made, not a fixed afternoon."""
+    today = dt.date(2026, 12, 7)  # a Monday
+    now = demo_now(today, dt.time(10, 0))
+    engine = fresh_engine()
+    seed_demo(engine, customers=40, seed=1, now=now)
+    with session_factory(engine)() as session:
+        assert_visits_done_only_before(session, now)
+        today_visits = [
+            (utc(visit.scheduled_for), visit.status)
+            for visit in session.scalars(select(ServiceVisit))
+            if utc(visit.scheduled_for).date() == today
+        ]
+    engine.dispose()
+    assert any(at > now and status is VisitStatus.SCHEDULED for at, status in today_visits)
+    assert any(at < now for at, _status in today_visits)
 
 
 def test_visits_running_past_the_demos_now_are_not_completed() -> None:
