@@ -1,11 +1,12 @@
 """Realistic, deterministic demo data, written in bulk so that office scale takes minutes.
 
-Everything is derived from the seed (one `random.Random` per concern) and an anchor day, so
+Everything is derived from the seed (one `random.Random` per concern) and an anchor moment, so
 the same seed at the same moment (in the same office time zone) gives the same database. The
 anchor day is the office's today and "now" the moment it is built (15:00, when a day is given
-without one), and visits and appointments are booked on the office's clocks: a visit at 8:00 is at 8:00 where the office is; only visits finished
-by now are completed, and none of those after it. Rows are inserted
-through Core in chunks with ids assigned here, never one ORM object at a time.
+without one). Visits and appointments are booked on the office's clocks: a visit at 8:00 is at
+8:00 where the office is; only visits finished by now are completed, and none of those after
+it. Rows are inserted through Core in chunks with ids assigned here, never one ORM object at a
+time.
 
 The office reads like a real one: a referral's steps come in order (created, first contact,
 booked, sales meeting, quote, outcome, tech told) and none after now; what notes, referrals
@@ -210,6 +211,7 @@ class _Timeline:
 
 # The clock of a demo built for a given day, when no moment is given.
 DEMO_HOUR = dt.time(15, 0)
+
 
 class DemoBuilder:
     """Builds one demo office; `build` writes it through the given connection."""

@@ -8,7 +8,6 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
