@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
-from console.models import Equipment, ServiceVisit, Site
+from console.models import Customer, Equipment, ServiceVisit, Site, VisitStatus
+from console.views.common import locale_format
 from console.views.context import DeskContext
 from console.views.customer.sites_panel import SitesPanel
+from tests import factories
 
 PROPERTY_MANAGER = 3  # the demo's every 25th customer manages a street of buildings
 
@@ -120,3 +123,28 @@ def test_the_sites_equipment_and_visits_fit_side_by_side(qtbot, context: DeskCon
     ]
     assert "Date" in titles and "Problem" in titles
     assert "Site" not in titles  # every visit here is at the site selected: it steps aside first
+
+
+def test_a_site_with_only_a_visit_to_come_shows_when_it_is(qtbot, context: DeskContext) -> None:  # type: ignore[no-untyped-def]
+    """A new building the office has not served yet: no last visit, but the one booked."""
+    booked = dt.datetime(2030, 5, 6, 14, 0, tzinfo=dt.UTC)
+    with context.sessions.begin() as session:
+        owner = session.get(Customer, PROPERTY_MANAGER)
+        assert owner is not None
+        annex = Site(customer_id=owner.id, name="New annex", street="1 Annex Way")
+        session.add(annex)
+        session.flush()
+        factories.visit(
+            session, owner, None, booked, site_id=annex.id, status=VisitStatus.SCHEDULED
+        )
+        annex_name = annex.name
+    panel = _panel(qtbot, context)
+    with qtbot.waitSignal(panel.site_shown, timeout=5_000):
+        panel.show_customer(PROPERTY_MANAGER)
+    titles = [panel.site_model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)]
+    assert titles[4:] == ["Last visit", "Next visit"]
+    row = [_cell(panel, "sites", r, 0) for r in range(panel.site_model.rowCount())].index(
+        annex_name
+    )
+    assert _cell(panel, "sites", row, 4) == ""
+    assert _cell(panel, "sites", row, 5) == locale_format.date(booked)

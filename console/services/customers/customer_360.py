@@ -98,6 +98,9 @@ class SiteRow:
     equipment_count: int
     visit_count: int
     last_visit: dt.datetime | None
+    """When the latest completed visit there was."""
+    next_visit: dt.datetime | None = None
+    """When the first visit still scheduled there is (a site may have only that)."""
 
     @property
     def address(self) -> str:
@@ -505,6 +508,9 @@ def _site_columns() -> list[Any]:
         select(func.max(ServiceVisit.scheduled_for))
         .where(ServiceVisit.site_id == Site.id, ServiceVisit.status == VisitStatus.COMPLETED)
         .scalar_subquery(),
+        select(func.min(ServiceVisit.scheduled_for))
+        .where(ServiceVisit.site_id == Site.id, ServiceVisit.status == VisitStatus.SCHEDULED)
+        .scalar_subquery(),
     ]
 
 
@@ -537,6 +543,7 @@ def _site_row(row: Any) -> SiteRow:
         equipment_count=row[10] or 0,
         visit_count=row[11] or 0,
         last_visit=row[12],
+        next_visit=row[13],
     )
 
 

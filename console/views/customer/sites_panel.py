@@ -34,6 +34,7 @@ SITE_COLUMNS: list[Column[SiteRow]] = [
     Column("Equipment", lambda r: r.equipment_count, align_right=True),
     Column("Visits", lambda r: r.visit_count, align_right=True),
     Column("Last visit", lambda r: local_time(r.last_visit, with_time=False)),
+    Column("Next visit", lambda r: local_time(r.next_visit, with_time=False), priority=1),
 ]
 # The site's own history needs no paging or sorting by the server: a site holds a share of
 # one customer's visits, read newest first.
