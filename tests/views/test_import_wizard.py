@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
@@ -49,9 +50,14 @@ def test_mapping_step_guesses_checks_and_remembers(
     }
     wizard.next()
     qtbot.waitUntil(lambda: wizard.run_page.outcome is not None, timeout=20_000)
-    assert "All 1 rows are fine: 1 new" in wizard.run_page.summary.text()
+    assert "The row is fine: 1 new" in wizard.run_page.summary.text()
+    # Every page says what it is for under its title, the last one too.
+    pages = (wizard.choose_page, wizard.mapping_page, wizard.run_page)
+    assert all(page.title() and page.subTitle() for page in pages)
+    if os.environ.get("CONSOLE_SCREENSHOTS"):
+        wizard.grab().save(str(Path(os.environ["CONSOLE_SCREENSHOTS"]) / "import-check.png"))
     qtbot.mouseClick(wizard.run_page.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Imported 1 rows" in wizard.run_page.summary.text(), timeout=20_000)
+    qtbot.waitUntil(lambda: "Imported 1 row:" in wizard.run_page.summary.text(), timeout=20_000)
     with context.read() as session:
         assert (
             session.scalars(select(Customer.phone).where(Customer.external_id == "W-1")).one()

@@ -62,9 +62,9 @@ def test_a_workbook_sheet_is_chosen_and_how_it_was_read_is_shown(
     wizard.next()
     assert wizard.currentPage() is wizard.mapping_page
     assert wizard.mapping_page.read_as.text() == 'Read as Excel workbook, sheet "Customers".'
-    assert "All 1 rows are fine: 1 new" in checked(qtbot, wizard)
+    assert "The row is fine: 1 new" in checked(qtbot, wizard)
     qtbot.mouseClick(wizard.run_page.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Imported 1 rows" in wizard.run_page.summary.text(), timeout=20_000)
+    qtbot.waitUntil(lambda: "Imported 1 row:" in wizard.run_page.summary.text(), timeout=20_000)
     with context.read() as session:
         assert (
             session.scalars(select(Customer.city).where(Customer.external_id == "W-1")).one()
@@ -128,9 +128,9 @@ def test_the_day_order_chosen_decides_an_ambiguous_date(
     order = decided.choose_page.day_order
     order.setCurrentIndex(order.findData(False))  # month first
     decided.next()
-    assert "All 1 rows are fine" in checked(qtbot, decided)
+    assert "The row is fine" in checked(qtbot, decided)
     qtbot.mouseClick(decided.run_page.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Imported 1 rows" in decided.run_page.summary.text(), timeout=20_000)
+    qtbot.waitUntil(lambda: "Imported 1 row:" in decided.run_page.summary.text(), timeout=20_000)
     with context.read() as session:
         stored = session.scalars(
             select(ServiceVisit.scheduled_for).where(ServiceVisit.external_id == "WV-1")
@@ -160,9 +160,9 @@ def test_the_decimal_mark_chosen_decides_an_ambiguous_amount(
     marks = decided.choose_page.decimal
     marks.setCurrentIndex(marks.findData("."))  # the point is the decimal mark: 1,234 is 1234
     decided.next()
-    assert "All 1 rows are fine" in checked(qtbot, decided)
+    assert "The row is fine" in checked(qtbot, decided)
     qtbot.mouseClick(decided.run_page.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Imported 1 rows" in decided.run_page.summary.text(), timeout=20_000)
+    qtbot.waitUntil(lambda: "Imported 1 row:" in decided.run_page.summary.text(), timeout=20_000)
     with context.read() as session:
         value = session.scalars(
             select(Referral.estimated_value).where(Referral.external_id == "WR-1")

@@ -366,6 +366,10 @@ class RunPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
         self.setTitle("Check and import")
+        self.setSubTitle(
+            "Every row is checked before anything is written: a file with problems imports"
+            " nothing, unless its invalid rows are skipped and saved to a file to fix."
+        )
         self.summary = QLabel(self)
         self.summary.setObjectName("importSummary")
         self.summary.setWordWrap(True)
@@ -594,13 +598,17 @@ class RunPage(QWizardPage):
                 f"Press Import to write the other {rows - rejected:,}."
             )
             self.offer_import(rows - rejected)
+        elif dry_run and rows == 1:
+            self.summary.setText(f"The row is fine: {counts}.{ignored} Press Import to write it.")
+            self.offer_import(rows)
         elif dry_run:
             self.summary.setText(
                 f"All {rows:,} rows are fine: {counts}.{ignored} Press Import to write them."
             )
             self.offer_import(rows)
         else:
-            self.summary.setText(f"Imported {rows:,} rows: {counts}.{left_out}")
+            imported = "1 row" if rows == 1 else f"{rows:,} rows"
+            self.summary.setText(f"Imported {imported}: {counts}.{left_out}")
             self.imported = True
             self.run_button.setText("Imported")
             self.run_button.setEnabled(False)
