@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 
 from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QLabel
 
 from console.models import Referral, ReferralStatus, SalesAppointment, StaffRole, VisitStatus
 from console.services.office.clock import as_utc
@@ -80,6 +83,14 @@ def test_tech_nearby_lists_each_tech_once_same_town_first(qtbot, context: DeskCo
         "Dan Zip · (630) 555-5796 · 15:00 in Riverton · at Zip Twin",
     ]
     assert board.summary.text().endswith(" · 1 sales appointment")
+    headings = {
+        label.buddy(): label.text() for label in board.findChildren(QLabel) if label.buddy()
+    }
+    assert headings[board.visits] == "Technicians and their &visits"
+    assert headings[board.appointments].startswith("&Sales appointments")
+    if os.environ.get("CONSOLE_SCREENSHOTS"):
+        qtbot.wait(100)
+        board.grab().save(str(Path(os.environ["CONSOLE_SCREENSHOTS"]) / "day-board-headed.png"))
     techs = {
         board.visits.topLevelItem(n).text(0): board.visits.topLevelItem(n).text(4)
         for n in range(board.visits.topLevelItemCount())

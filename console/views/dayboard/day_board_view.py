@@ -53,6 +53,21 @@ def _time(value: dt.datetime) -> str:
     return locale_format.time(value)
 
 
+def _headed(title: str, tree: QWidget) -> QWidget:
+    """`tree` under a heading that names it (and, with Alt and its letter, goes to it)."""
+    pane = QWidget()
+    heading = QLabel(title, pane)
+    heading.setBuddy(tree)
+    font = heading.font()
+    font.setBold(True)
+    heading.setFont(font)
+    layout = QVBoxLayout(pane)
+    layout.setContentsMargins(0, 4, 0, 0)
+    layout.addWidget(heading)
+    layout.addWidget(tree, 1)
+    return pane
+
+
 class DayBoardView(LazyView):
     """The board reads its day on a worker: moving through the days never holds a key back.
 
@@ -140,8 +155,10 @@ class DayBoardView(LazyView):
             actions.addWidget(widget)
         actions.addStretch(1)
         split = QSplitter(Qt.Orientation.Vertical, self)
-        split.addWidget(self.visits)
-        split.addWidget(self.appointments)
+        split.addWidget(_headed("Technicians and their &visits", self.visits))
+        split.addWidget(
+            _headed("&Sales appointments, with the techs nearby to call first", self.appointments)
+        )
         split.setSizes([500, 250])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
