@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import Engine, select
 
@@ -93,6 +93,10 @@ def test_a_technician_opens_onto_the_referrals_and_entries_behind_the_amount(
         (SpiffEntryKind.CLAWED_BACK, "-125.00"),
     ]
     assert view.entry_model.text(1, 5) == "Won, Equipment replacement: $125.00"
+    terms = view.entry_model.index(1, 5)
+    tip = view.entry_model.data(terms, Qt.ItemDataRole.ToolTipRole)
+    assert tip.splitlines()[0] == "Won, Equipment replacement: $125.00"  # whole, if elided
+    assert tip.splitlines()[1].startswith("Recorded by ")
     assert not view.pay.isEnabled() and view.pay.text() == "Pay selected"
 
 

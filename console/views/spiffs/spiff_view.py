@@ -72,7 +72,8 @@ ENTRY_COLUMNS: list[Column[LedgerRow]] = [
     Column("Entry", lambda r: r.kind.label),
     Column("Amount", lambda r: cash(r.amount), align_right=True),
     Column("Pay period from", lambda r: locale_format.date(r.period_start)),
-    Column("Terms", lambda r: r.terms, tooltip=lambda r: f"Recorded by {r.actor}"),
+    # The rule's terms run long in a narrow pane: the tooltip holds them whole.
+    Column("Terms", lambda r: r.terms, tooltip=lambda r: f"{r.terms}\nRecorded by {r.actor}"),
 ]
 ENTRY_TONES = {SpiffEntryKind.CLAWED_BACK: Tone.DANGER, SpiffEntryKind.PAID: Tone.SUCCESS}
 
