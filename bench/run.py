@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.bare import bare_canvas_briefing, bare_open_customer, bare_search
-from console.database import make_engine, session_factory
+from console.database import make_engine, register_sqlite_functions, session_factory
 from console.migrate import upgrade_database
 from console.services.briefing.content import briefing_content
 from console.services.briefing.page import PageSize
@@ -162,6 +162,7 @@ class Bench:
         self.engine = make_engine(f"sqlite:///{path}")
         self.sessions = session_factory(self.engine)
         self.raw = sqlite3.connect(path)
+        register_sqlite_functions(self.raw)
         self.rows: list[tuple[str, str, str, str]] = []
         self.figures: dict[str, Any] = {}
         self.rng = random.Random(7)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.credentials import mask_url, remember_password
+from console.models.text_fold import SQLITE_FUNCTION, sqlite_fold
 from console.paths import data_dir
 from console.services.errors import InputError
 
@@ -182,7 +183,15 @@ def sqlite_file(engine: Engine) -> Path | None:
     return Path(database)
 
 
+def register_sqlite_functions(dbapi_connection: Any) -> None:
+    """The functions the console's SQLite schema calls: its search triggers fold text with
+    `console_fold` (see models/search_index.py). A plain sqlite3 connection that writes
+    customers or sites, or runs the search statement, needs them too."""
+    dbapi_connection.create_function(SQLITE_FUNCTION, 1, sqlite_fold, deterministic=True)
+
+
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    register_sqlite_functions(dbapi_connection)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")

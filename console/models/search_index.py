@@ -2,9 +2,13 @@
 
 SQLite keeps it in an FTS5 trigram table filled by triggers; PostgreSQL indexes the same
 expression with pg_trgm. Queries and migrations both build it from here, so they cannot drift.
+The text is folded (`text_fold`): lower case, accents dropped, so "zoe" finds "Zoë". On SQLite
+the triggers call the fold function every console connection registers.
 """
 
 from __future__ import annotations
+
+from console.models.text_fold import SQLITE_FUNCTION, postgres_fold
 
 SEARCHED_COLUMNS = (
     "name",
@@ -33,7 +37,7 @@ def sqlite_body(row: str) -> str:
     parts = [f"coalesce({row}.{column}, '')" for column in SEARCHED_COLUMNS]
     parts.append(_sqlite_digits(f"{row}.phone"))
     parts.append(_sqlite_digits(f"{row}.phone_alt"))
-    return " || ' ' || ".join(parts)
+    return f"{SQLITE_FUNCTION}(" + " || ' ' || ".join(parts) + ")"
 
 
 def postgres_body(table: str = "customers") -> str:
@@ -41,7 +45,7 @@ def postgres_body(table: str = "customers") -> str:
     parts = [f"coalesce({table}.{column}, '')" for column in SEARCHED_COLUMNS]
     parts.append(f"regexp_replace(coalesce({table}.phone, ''), '[^0-9]', '', 'g')")
     parts.append(f"regexp_replace(coalesce({table}.phone_alt, ''), '[^0-9]', '', 'g')")
-    return "lower(" + " || ' ' || ".join(parts) + ")"
+    return postgres_fold(" || ' ' || ".join(parts))
 
 
 def sqlite_ddl() -> list[str]:
@@ -78,13 +82,14 @@ POSTGRES_SITE_SEARCH_INDEX = "ix_sites_search_trgm"
 
 def sqlite_site_body(row: str) -> str:
     """The searched text for a site row (`new`, `old` or a table alias) on SQLite."""
-    return " || ' ' || ".join(f"coalesce({row}.{column}, '')" for column in SITE_SEARCHED_COLUMNS)
+    parts = [f"coalesce({row}.{column}, '')" for column in SITE_SEARCHED_COLUMNS]
+    return f"{SQLITE_FUNCTION}(" + " || ' ' || ".join(parts) + ")"
 
 
 def postgres_site_body(table: str = "sites") -> str:
     """The indexed expression over a site on PostgreSQL; queries spell it identically."""
     parts = [f"coalesce({table}.{column}, '')" for column in SITE_SEARCHED_COLUMNS]
-    return "lower(" + " || ' ' || ".join(parts) + ")"
+    return postgres_fold(" || ' ' || ".join(parts))
 
 
 def sqlite_site_ddl() -> list[str]:
@@ -120,3 +125,13 @@ def site_search_drop(dialect: str) -> list[str]:
         ]
         return [*triggers, f"DROP TABLE IF EXISTS {SQLITE_SITE_SEARCH_TABLE}"]
     return [f"DROP INDEX IF EXISTS {POSTGRES_SITE_SEARCH_INDEX}"]
+
+
+def search_drop(dialect: str) -> list[str]:
+    """Statements that take the customers' search text away (its table, triggers or index)."""
+    if dialect == "sqlite":
+        triggers = [
+            f"DROP TRIGGER IF EXISTS customers_search_{t}" for t in ("insert", "update", "delete")
+        ]
+        return [*triggers, f"DROP TABLE IF EXISTS {SQLITE_SEARCH_TABLE}"]
+    return [f"DROP INDEX IF EXISTS {POSTGRES_SEARCH_INDEX}"]

@@ -10,7 +10,9 @@ Ranking (only over the rows the indexes found): an exact or starting match on th
 number or phone first, then a word of the name or the company starting with the query, then the
 query inside those, then the street, then the town or postal code, then anything else (email).
 Phone numbers match without their punctuation: "5550123" and "555-0123" both find
-"(555) 012-3". Each hit says why it matched ("name", "phone", "site: 12 Elm St").
+"(555) 012-3". Accents do not matter either way: "zoe" finds "Zoë" and "Müller" finds
+"Muller" (both sides are folded, `models/text_fold`). Each hit says why it matched ("name",
+"phone", "site: 12 Elm St").
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from console.models.search_index import (
     postgres_body,
     postgres_site_body,
 )
+from console.models.text_fold import SQLITE_FUNCTION, fold, postgres_fold
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +77,8 @@ class CustomerHit:
 
 
 def query_words(query: str) -> list[str]:
-    """The words of a query, lower-cased, without empties; long pasted text is cut short."""
-    return [word for word in query.lower().split() if word][:MAX_WORDS]
+    """The words of a query, folded, without empties; long pasted text is cut short."""
+    return [word for word in fold(query).split() if word][:MAX_WORDS]
 
 
 def escape_like(word: str) -> str:
@@ -119,14 +122,20 @@ def _digits(column: str, dialect: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class TierShape:
-    """What a typed text needs from the ranking SQL: a phone form, a capitalised form."""
+    """What a typed text needs from the ranking SQL: a phone form."""
 
     phone: bool
-    capitalised: bool
 
     @classmethod
     def of(cls, typed: str) -> TierShape:
-        return cls(phone_digits(typed) is not None, not typed.isascii())
+        return cls(phone_digits(typed) is not None)
+
+
+def _folded(column: str, dialect: str) -> str:
+    """`column` folded as the typed words are, so the ranking ignores accents too."""
+    if dialect == "sqlite":
+        return f"{SQLITE_FUNCTION}({column})"
+    return postgres_fold(column)
 
 
 def _tier(dialect: str, key: str, shape: TierShape) -> str:
@@ -135,15 +144,12 @@ def _tier(dialect: str, key: str, shape: TierShape) -> str:
     Only the rows the indexes found are ranked, yet a short query finds many: each row costs
     a handful of LIKEs, and the phone's digits are worked out only for a phone-like query.
     """
-    # SQLite's LIKE ignores case for ASCII letters only; PostgreSQL's ILIKE for every script.
+    # Both sides are folded; PostgreSQL's lower() may leave other scripts' capitals as they
+    # are (a C locale), and its ILIKE does not.
     like_op = "ILIKE" if dialect == "postgresql" else "LIKE"
 
     def like(column: str, param: str) -> str:
-        test = f"{column} {like_op} :{key}_{param} ESCAPE '\\'"
-        if shape.capitalised and dialect == "sqlite" and column == "c.name":
-            # Names are mostly written capitalised: "łuk" also looks for "Łuk".
-            test += f" OR {column} LIKE :{key}_title_{param} ESCAPE '\\'"
-        return test
+        return f"{_folded(column, dialect)} {like_op} :{key}_{param} ESCAPE '\\'"
 
     phone = _digits("c.phone", dialect)
     exact = [like("c.name", "exact"), like("c.account_number", "exact")]
@@ -170,17 +176,12 @@ def _tier(dialect: str, key: str, shape: TierShape) -> str:
 
 def _tier_params(key: str, typed: str) -> dict[str, object]:
     escaped = escape_like(typed)
-    title = escape_like(" ".join(part[:1].upper() + part[1:] for part in typed.split(" ")))
     digits = phone_digits(typed)
     return {
         f"{key}_exact": escaped,
         f"{key}_start": escaped + "%",
         f"{key}_word": "% " + escaped + "%",
         f"{key}_inside": "%" + escaped + "%",
-        f"{key}_title_exact": title,
-        f"{key}_title_start": title + "%",
-        f"{key}_title_word": "% " + title + "%",
-        f"{key}_title_inside": "%" + title + "%",
         f"{key}_digits_start": None if digits is None else digits + "%",
         f"{key}_digits_inside": None if digits is None else "%" + digits + "%",
     }
@@ -324,7 +325,7 @@ class Typed:
     def found_in(self, value: str | None, phone: bool = False) -> bool:
         if not value:
             return False
-        folded = value.lower()
+        folded = fold(value)
         if any(word in folded for word in self.words):
             return True
         if phone and self.digits:
