@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,6 +17,7 @@ from console.credentials import mask_url, remember_password
 from console.models.text_fold import SQLITE_FUNCTION, sqlite_fold
 from console.paths import data_dir
 from console.services.errors import InputError
+from console.services.transfer.encodings import BINARY_CONTROL
 
 DATABASE_ENV = "CONSOLE_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -253,9 +254,30 @@ def _with_statement_timeout(url: URL) -> URL:
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that, on PostgreSQL, tell every other desk when they commit a change."""
     factory = sessionmaker(engine, expire_on_commit=False)
+    event.listen(factory, "before_flush", _refuse_control_codes)
     if engine.dialect.name == "postgresql":
         _announce_commits(factory)
     return factory
+
+
+def _refuse_control_codes(session: Session, _context: Any, _instances: Any) -> None:
+    """Text typed at a desk or on the command line is stored only if a table can hold it.
+
+    A control code (one no text table has) would go out in every export and be refused when
+    that export came back in; the field that holds it is named and nothing is written.
+    """
+    for record in (*session.new, *session.dirty):
+        state = inspect(record)
+        for column in state.mapper.column_attrs:
+            value = state.dict.get(column.key)
+            found = BINARY_CONTROL.search(value) if isinstance(value, str) else None
+            if found is None:
+                continue
+            if record in session.new or state.attrs[column.key].history.has_changes():
+                code = ord(found.group())
+                raise InputError(
+                    column.key, f"holds the control character 0x{code:02x}; take it out"
+                )
 
 
 def _announce_commits(factory: sessionmaker[Session]) -> None:

@@ -24,6 +24,7 @@ from console.services.transfer.presets import (
     import_with_preset,
     recognise,
     rejects_target,
+    same_file,
     source_rejects,
 )
 from console.services.transfer.rejects import write_rejects
@@ -74,9 +75,15 @@ def _own_header(kind: str, table: TableFile) -> bool:
 
 
 def _check_rejects(args: argparse.Namespace) -> None:
-    """--rejects is refused before anything is imported when it cannot be written."""
+    """--rejects is refused before anything is imported when it cannot be written, or would
+    be written over the file being imported."""
     if args.rejects and not args.skip_invalid:
         raise CommandError("--rejects goes with --skip-invalid")
+    if args.rejects and same_file(Path(args.rejects), Path(args.file)):
+        raise CommandError(
+            "--rejects names the file being imported; the rejected rows would be written over"
+            " it: choose another file or a folder"
+        )
     if args.rejects and not Path(args.rejects).is_dir():
         try:
             check_output_file(Path(args.rejects), (".csv",))

@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 
 from console.logs import log_path
 from console.services.briefing.page import PageSize, default_page_size
+from console.services.output_file import OutputProblem
 from console.services.referrals.worklists import Worklist
 from console.services.schedule.dayboard import BoardVisit
+from console.services.transfer.file_problem import FileProblem
 from console.views.about_dialog import AboutDialog
 from console.views.actions import build_actions, build_menus, update_enabled
 from console.views.change_poll import ChangePoll
@@ -296,6 +298,9 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         if isinstance(error, OSError):
             QMessageBox.warning(self, "Not exported", f"Could not write the file:\n{error}")
+            return
+        if isinstance(error, (FileProblem, OutputProblem)):
+            QMessageBox.warning(self, "Not exported", str(error))
             return
         self.exports.report(error)
 

@@ -9,13 +9,13 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 
 from console.cli import main
 from console.database import make_engine, session_factory
 from console.logs import log_path
 from console.migrate import upgrade_database
-from console.models import StaffRole
+from console.models import Customer, StaffRole
 from tests import factories
 
 SECRETS = ("hunter2", "p@ss", "ss@", "s3cr3t")
@@ -110,6 +110,15 @@ CASES: dict[str, tuple[str, ...]] = {
     "briefing to a folder": ("briefing", "400001", "-o", "{dir}"),
     "report to a text file": ("report", "referrals", "-o", "{dir}/r.txt"),
     "backup over the database": ("backup", "-o", "{dir}/office.sqlite"),
+    "a note holding a control code": ("note", "add", "400001", "Gate code 12\x0734"),
+    "rejects over the imported file": (
+        "import",
+        "customers",
+        "{dir}/notes.txt",
+        "--skip-invalid",
+        "--rejects",
+        "{dir}/notes.txt",
+    ),
 }
 
 
@@ -191,9 +200,15 @@ def test_a_refused_command_line_points_at_its_help(capsys: pytest.CaptureFixture
 def test_names_from_the_database_print_escaped(
     office: str, office_engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with session_factory(office_engine).begin() as session:
-        factories.customer(session, account_number="400002", name="Park\x1b]0;owned\x07")
-        factories.customer(session, account_number="400003", name="Park\x1b[2J")
+    # Written before the desk refused control codes, or by another tool: printed escaped.
+    with office_engine.begin() as connection:
+        connection.execute(
+            insert(Customer),
+            [
+                {"account_number": "400002", "name": "Park\x1b]0;owned\x07"},
+                {"account_number": "400003", "name": "Park\x1b[2J"},
+            ],
+        )
     capsys.readouterr()
     assert main(["note", "add", "Park", "x", "--database", office]) == 1
     err = capsys.readouterr().err
@@ -239,3 +254,55 @@ def test_every_command_parser_answers_in_one_line() -> None:
     found = list(parsers(build_parser()))
     assert len(found) > 10
     assert [p.prog for p in found if not isinstance(p, CommandParser)] == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ("note", "add", "400001", "Gate code 12\x0734"),
+            "text: holds the control character 0x07; take it out",
+        ),
+        (
+            (
+                "import",
+                "customers",
+                "{dir}/notes.txt",
+                "--skip-invalid",
+                "--rejects",
+                "{dir}/notes.txt",
+            ),
+            "--rejects names the file being imported; the rejected rows would be written over it:"
+            " choose another file or a folder",
+        ),
+    ],
+    ids=["control code in a note", "rejects over the import"],
+)
+def test_the_refusal_says_what_to_change(
+    office: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: tuple[str, ...],
+    message: str,
+) -> None:
+    argv = tuple(arg.replace("{dir}", str(tmp_path)) for arg in argv)
+    capsys.readouterr()
+    assert main([*argv, "--database", office]) == 1
+    assert message in capsys.readouterr().err
+
+
+def test_an_excel_export_of_text_a_workbook_cannot_hold_is_refused_naming_the_cell(
+    office: str, office_engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A unit separator imported from a CSV is kept as written, and a CSV export keeps it; an
+    Excel workbook cannot hold it, so that export is refused rather than crashing."""
+    with session_factory(office_engine).begin() as session:
+        factories.customer(session, account_number="400002", name="Hal\x1fPlumbing")
+    target = tmp_path / "customers.xlsx"
+    capsys.readouterr()
+    assert main(["export", "customers", "-o", str(target), "--database", office]) == 1
+    err = capsys.readouterr().err
+    assert "row 3, column name: holds the control character 0x1f, which an Excel workbook" in err
+    assert "export as .csv instead" in err and "Traceback" not in err
+    assert not target.exists()
+    assert main(["export", "customers", "-o", str(tmp_path / "c.csv"), "--database", office]) == 0

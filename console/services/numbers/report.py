@@ -29,7 +29,7 @@ from console.services.briefing.page import PageSize
 from console.services.numbers.metrics import PROMPTED, UNPROMPTED, ReferralMetrics
 from console.services.office import formatting
 from console.services.output_file import atomic_output
-from console.services.transfer.formulas import protect, protect_frame
+from console.services.transfer.formulas import protect, protect_frame, workbook_refusal
 from console.services.transfer.table_file import FileProblem
 
 HEADINGS = {
@@ -123,9 +123,15 @@ def write_report(
             table = protect_frame(metrics.by_technician.reset_index())
             table.to_csv(partial, index=False, encoding="utf-8-sig")
         elif suffix == ".xlsx":
+            tables = [
+                (sheet, protect_frame(getattr(metrics, name).reset_index()))
+                for sheet, name in SHEETS
+            ]
+            for sheet, table in tables:
+                if (refusal := workbook_refusal(table)) is not None:
+                    raise FileProblem(f"{path.name}, sheet {sheet}: {refusal}")
             with pd.ExcelWriter(partial, engine="openpyxl") as writer:
-                for sheet, name in SHEETS:
-                    table = protect_frame(getattr(metrics, name).reset_index())
+                for sheet, table in tables:
                     table.to_excel(writer, sheet_name=str(protect(sheet)), index=False)
         else:
             partial.write_bytes(report_pdf(metrics, page_size))

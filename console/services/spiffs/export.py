@@ -10,7 +10,7 @@ import pandas as pd
 from console.services.office.clock import local
 from console.services.output_file import atomic_output
 from console.services.spiffs.reports import LedgerRow
-from console.services.transfer.formulas import protect, protect_frame
+from console.services.transfer.formulas import protect, protect_frame, workbook_refusal
 from console.services.transfer.table_file import FileProblem
 
 CENT = Decimal("0.01")
@@ -64,6 +64,8 @@ def write_ledger(rows: list[LedgerRow], path: Path) -> None:
             protect_frame(frame).to_csv(partial, index=False, encoding="utf-8-sig")
         else:
             frame["amount"] = frame["amount"].map(float)
+            if (refusal := workbook_refusal(frame)) is not None:
+                raise FileProblem(f"{path.name}: {refusal}")
             with pd.ExcelWriter(partial, engine="openpyxl") as writer:
                 protect_frame(frame).to_excel(
                     writer, sheet_name=str(protect("Spiff ledger")), index=False

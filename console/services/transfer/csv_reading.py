@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from console.services.transfer.encodings import (
     TextEncoding,
     binary_refusal,
+    control_refusal,
     describe_fault,
     locating,
     scan_encoding,
@@ -117,6 +118,16 @@ class CsvTable:
         header, self.header_line = self._header() if found is None else (found[1], found[2])
         self.width = _header_width(header)
         self.header = header[: self.width]
+        if self.stray_controls:
+            self._check_header()
+
+    def _check_header(self) -> None:
+        """A column whose name holds a control code would match no field and be left out
+        unseen: the file is refused, naming it."""
+        for index, name in enumerate(self.header):
+            if (refusal := control_refusal(name)) is not None:
+                where = f"row {self.header_line} (the header), column {index + 1}"
+                raise FileProblem(f"{where}: {refusal}")
 
     def describe(self) -> str:
         if self.width == 1:

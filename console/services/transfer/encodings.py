@@ -112,15 +112,17 @@ def _scan_bytes(path: Path) -> TextEncoding:
             if not block:
                 break
     legacy = ("cp1252", "Windows-1252") if fits_cp1252 else ("latin-1", "Latin-1")
+    # A mixed file is refused whole before any stray control code is looked at: no reading of
+    # it is right, and the rows around a control code would be stored misread.
     fault = (
         "binary"
         if mostly_binary(controls, characters)
         else "nul"
         if nul
-        else "control"
-        if controls
         else "mixed"
         if undecoded and beyond_ascii
+        else "control"
+        if controls
         else None
     )
     if not undecoded:

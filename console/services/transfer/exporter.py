@@ -21,7 +21,7 @@ from console.models import (
     UpsellNote,
 )
 from console.services.transfer.external_ids import give_external_ids
-from console.services.transfer.formulas import protect
+from console.services.transfer.formulas import protect, workbook_refusal
 from console.services.transfer.kinds import KINDS
 from console.services.transfer.table_file import FileProblem
 
@@ -182,6 +182,8 @@ def write_frame(frame: pd.DataFrame, path: Path) -> None:
     if suffix == ".csv":
         frame.to_csv(partial, index=False, encoding="utf-8-sig")
     elif suffix == ".xlsx":
+        if (refusal := workbook_refusal(frame)) is not None:
+            raise FileProblem(f"{path.name}: {refusal}")
         frame.to_excel(partial, index=False, engine="openpyxl")
     else:
         raise FileProblem(f"{path.name}: export writes .csv or .xlsx")

@@ -6,6 +6,8 @@ with `=`, `+`, `-`, `@`, a tab or a carriage return opens as text, never as a li
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -36,3 +38,31 @@ def protect_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for column in safe.select_dtypes(include="object").columns:
         safe[column] = safe[column].map(protect)
     return safe
+
+
+# What an Excel workbook cannot hold (openpyxl refuses to write it): C0 control codes but tab and
+# line ends.
+NOT_IN_WORKBOOKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _unwritable(cell: object) -> bool:
+    return isinstance(cell, str) and NOT_IN_WORKBOOKS.search(cell) is not None
+
+
+def workbook_refusal(frame: pd.DataFrame) -> str | None:
+    """Why `frame` cannot be written as a workbook, naming the first cell that stops it (the
+    header is row 1), or None when it can."""
+    for position, column in enumerate(frame.columns):
+        cells = frame.iloc[:, position]
+        if cells.dtype != object:
+            continue
+        holding = cells.map(_unwritable)
+        if holding.any():
+            row = int(holding.to_numpy().argmax())
+            found = NOT_IN_WORKBOOKS.search(str(cells.iloc[row]))
+            code = ord(found.group()) if found else 0
+            return (
+                f"row {row + 2}, column {column}: holds the control character 0x{code:02x},"
+                " which an Excel workbook cannot hold; export as .csv instead"
+            )
+    return None

@@ -150,3 +150,27 @@ def test_random_binary_of_any_length_is_refused(
         except FileProblem:
             continue
         assert table.stray_controls and not content.startswith(codecs.BOM_UTF16_LE)
+
+
+def test_a_mixed_file_is_refused_whole_even_with_a_control_code_in_it(tmp_path: Path) -> None:
+    """No reading of it is right: a control code must not let its other rows in, misread."""
+    content = (
+        b"external_id,name,city\n"
+        b"C-1,Ren\xc3\xa9e,Montr\xc3\xa9al\n"
+        b"C-2,Jos\xe9,Laval\n"
+        b"C-3,Ann\x07,Quebec\n"
+    )
+    path = hostile.text_file(tmp_path, "mixed.csv", content)
+    assert refusal(path) == (
+        "row 3: the text is not UTF-8 (byte 0xe9); the rest of the file is UTF-8,"
+        " so it was not read as Windows-1252"
+    )
+
+
+def test_a_header_holding_a_control_code_is_refused_naming_its_column(tmp_path: Path) -> None:
+    """Its column would match no field and be left out without a word."""
+    content = b"external_id,name,no\x07tes,city\nC-1,Ann,gate,Salem\n"
+    path = hostile.text_file(tmp_path, "header.csv", content)
+    assert refusal(path) == (
+        "row 1 (the header), column 3: holds the control character 0x07, which no text table has"
+    )

@@ -535,3 +535,40 @@ def test_a_job_whose_customer_cannot_be_found_says_why_and_nothing_is_written(
         "row 3: no customer is named 'Harbour Point': import the customers export first",
     ]
     assert table_count(sqlite_engine, ServiceVisit) == 0
+
+
+def test_a_control_code_in_a_preset_row_refuses_the_row_before_the_preset_reads_it(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    """A split address or a mapped status would otherwise lose it and store something else."""
+    text = (SAMPLES / "housecall-pro-customers.csv").read_text(encoding="utf-8")
+    assert '="07020"' in text
+    path = tmp_path / "customers.csv"
+    path.write_text(text.replace('="07020"', '="070\x0720"', 1), encoding="utf-8")
+    preset = find_preset("housecall-pro-customers")
+    refused = import_with_preset(sqlite_engine, path, preset)
+    assert [str(problem) for problem in refused[0].problems] == [
+        "row 3, column Address_1 Postal Code: holds the control character 0x07,"
+        " which no text table has"
+    ]
+    assert table_count(sqlite_engine, Customer) == 0
+    skipped = import_with_preset(sqlite_engine, path, preset, skip_invalid=True)
+    assert skipped[0].created == 3 and skipped[0].rejected == 1
+    rejects, _columns = source_rejects(path, preset, skipped)
+    assert [(reject.line, reject.values["Address_1 Postal Code"]) for reject in rejects] == [
+        (3, '="070\x0720"')
+    ]
+
+
+def test_a_row_a_preset_cannot_read_is_rejected_with_a_reason_that_names_no_empty_column(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    run(sqlite_engine, "housecall-pro-customers.csv")
+    text = (SAMPLES / "housecall-pro-jobs.csv").read_text(encoding="utf-8")
+    path = tmp_path / "jobs.csv"
+    path.write_text(text.replace("Harbor Point Property Management", "Harbour Point", 1))
+    summaries = import_with_preset(
+        sqlite_engine, path, find_preset("housecall-pro-jobs"), skip_invalid=True
+    )
+    reasons = [reason for reject in summaries[-1].rejects for reason in reject.reasons]
+    assert reasons == ["no customer is named 'Harbour Point': import the customers export first"]

@@ -66,6 +66,7 @@ __all__ = [
     "recognise",
     "recognise_header",
     "rejects_target",
+    "same_file",
     "source_rejects",
 ]
 
@@ -179,12 +180,26 @@ def rejects_target(source: Path, kind: str, target: Path | None, several: bool) 
     """
     name = f"{source.stem}-{kind}-rejects.csv" if several else f"{source.stem}-rejects.csv"
     if target is None:
-        return source.with_name(name)
-    if target.is_dir():
-        return target / name
-    if several:
-        return target.with_name(f"{target.stem}-{kind}{target.suffix or '.csv'}")
-    return target
+        chosen = source.with_name(name)
+    elif target.is_dir():
+        chosen = target / name
+    elif several:
+        chosen = target.with_name(f"{target.stem}-{kind}{target.suffix or '.csv'}")
+    else:
+        chosen = target
+    if same_file(chosen, source):
+        raise FileProblem(f"the rejected rows would be written over {source.name}, being imported")
+    return chosen
+
+
+def same_file(one: Path, other: Path) -> bool:
+    """Whether two paths name one file (as written, or once links are followed)."""
+    try:
+        return one.resolve() == other.resolve() or (
+            one.exists() and other.exists() and one.samefile(other)
+        )
+    except OSError:
+        return False
 
 
 def source_rejects(
@@ -237,7 +252,8 @@ def _add_unread_rows(summary: ImportSummary, table: TableFile, skip_invalid: boo
         summary.problems.sort(key=lambda problem: problem.row)
         return
     for problem in unread:
-        summary.rejects.append(Reject(problem.row, {}, [f"{problem.column}: {problem.reason}"]))
+        why = f"{problem.column}: {problem.reason}" if problem.column else problem.reason
+        summary.rejects.append(Reject(problem.row, {}, [why]))
     summary.rejected += len(unread)
     summary.rejects.sort(key=lambda reject: reject.line)
 

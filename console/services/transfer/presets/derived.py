@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from console.models import Base, StaffRole
+from console.services.transfer.encodings import control_refusal
 from console.services.transfer.presets.definition import Definition, KindPlan
 from console.services.transfer.presets.rules import Context, Resolve, UnreadableRow
 from console.services.transfer.problems import Problem
@@ -56,10 +57,14 @@ class DerivedReader:
         """The kind's rows, each on the line its source row starts on; ids seen skipped."""
         seen: set[str] = set()
         plan = self.plan
+        controls = self.source.stray_controls
         for lines, rows in self.source.reader.batches(size):
             out_lines: list[int] = []
             out_rows: list[tuple[str, ...]] = []
             for line, row in zip(lines, rows, strict=True):
+                if controls and (refused := self._control_code(line, row)) is not None:
+                    self.problems.append(refused)
+                    continue
                 try:
                     derived = list(self._rows(row))
                 except UnreadableRow as unreadable:
@@ -76,6 +81,17 @@ class DerivedReader:
                     out_rows.append(values)
             if out_rows:
                 yield out_lines, out_rows
+
+    def _control_code(self, line: int, row: Sequence[str]) -> Problem | None:
+        """The row's first cell holding a control code, refused as it stands in the file.
+
+        Checked before the preset's rules read the row: a split address or a mapped status
+        would otherwise lose the code and store a value the file does not hold.
+        """
+        for position, cell in enumerate(row):
+            if (refusal := control_refusal(cell)) is not None:
+                return Problem(line, self.source.source_columns[position], refusal)
+        return None
 
     def _rows(self, row: Sequence[str]) -> Iterator[tuple[str, ...]]:
         for group in self.groups:
