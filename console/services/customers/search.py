@@ -34,7 +34,7 @@ from console.models.search_index import (
     postgres_body,
     postgres_site_body,
 )
-from console.models.text_fold import SQLITE_FUNCTION, fold, postgres_fold
+from console.models.text_fold import fold, postgres_fold, sqlite_fold_sql
 
 log = logging.getLogger(__name__)
 
@@ -132,10 +132,11 @@ class TierShape:
 
 
 def _folded(column: str, dialect: str) -> str:
-    """`column` folded as the typed words are, so the ranking ignores accents too."""
+    """`column` folded as the typed words are, so the ranking ignores accents too (ASCII text
+    is left as it is: LIKE and ILIKE ignore its case already)."""
     if dialect == "sqlite":
-        return f"{SQLITE_FUNCTION}({column})"
-    return postgres_fold(column)
+        return sqlite_fold_sql(column, ascii_as_is=True)
+    return postgres_fold(column, ascii_as_is=True)
 
 
 def _tier(dialect: str, key: str, shape: TierShape) -> str:
@@ -257,8 +258,14 @@ def _statement(
 
 
 def search_statement(
-    dialect: str, words: list[str], limit: int
+    dialect: str, words: list[str], limit: int, prefix: str | None = None
 ) -> tuple[TextClause, dict[str, object]]:
+    """The statement and parameters for `words` (folded, see `query_words`).
+
+    A query without a word long enough for the trigram index reads names starting with
+    `prefix`: the query lower-cased as typed (the name index is on `lower(name)`, so an accent
+    typed at the start still finds its name), else the words.
+    """
     long_words = [word for word in words if len(word) >= TRIGRAM]
     short_words = [word for word in words if len(word) < TRIGRAM]
     phrase = " ".join(words)
@@ -269,7 +276,8 @@ def search_statement(
         ranking = (*ranking, TierShape.of(words[0]))
     alternatives: tuple[bool, ...] = ()
     if not long_words:
-        params.update(low=phrase, high=phrase + "\U0010ffff")
+        start = prefix if prefix is not None else phrase
+        params.update(low=start, high=start + "\U0010ffff")
         short_words = []
     elif dialect == "sqlite":
         terms = []
@@ -301,7 +309,8 @@ def search_customers(session: Session, query: str, limit: int = DEFAULT_LIMIT) -
         return []
     started = time.perf_counter()
     dialect = "sqlite" if session.get_bind().dialect.name == "sqlite" else "postgresql"
-    statement, params = search_statement(dialect, words, limit)
+    typed_start = " ".join(query.lower().split()[:MAX_WORDS])
+    statement, params = search_statement(dialect, words, limit, prefix=typed_start)
     rows = session.connection().execute(statement, params).all()
     log.debug(
         "search %r: %d hits in %.1f ms", query, len(rows), 1000 * (time.perf_counter() - started)

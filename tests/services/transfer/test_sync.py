@@ -604,3 +604,15 @@ def test_a_file_rewritten_while_it_is_imported_writes_nothing_and_waits(
     with session_factory(engine)() as session:
         names = set(session.scalars(select(Customer.name)))
     assert {"Miller", "Okafor"} <= names
+
+
+def test_a_file_whose_name_holds_a_control_code_is_logged_and_the_others_go_in(
+    engine: Engine, drop: Path
+) -> None:
+    """The sync's log names files as the folder has them; the run goes on past that one."""
+    write_csv(drop / "0-odd\x01name.csv", [["colour", "flavour"], ["red", "sweet"]])
+    run = sync_folder(engine, drop)
+    by_name = {file.name: file for file in run.files}
+    assert by_name["0-odd\x01name.csv"].outcome == SyncFileOutcome.REFUSED
+    assert by_name["e-customers.csv"].outcome == SyncFileOutcome.IMPORTED
+    assert run.outcome == SyncOutcome.PARTIAL
