@@ -166,3 +166,18 @@ def test_a_short_query_reads_names_by_their_first_letters_as_typed(
         postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
         assert [name for name, _why in found(sessions, "ør")] == ["Ørsted Heating"]
+
+
+def test_a_console_connection_trusts_its_schema_so_the_triggers_may_fold(tmp_path: Path) -> None:
+    """An SQLite built with trusted_schema off refuses a trigger calling an application
+    function as unsafe; the console's connections turn it on, for their own file."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'office.sqlite'}")
+    try:
+        upgrade_database(engine)
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA trusted_schema").scalar() == 1
+        with session_factory(engine).begin() as session:
+            factories.customer(session, account_number="T-1", name="Zoë")
+        assert found(session_factory(engine), "zoe") == [("Zoë", "name")]
+    finally:
+        engine.dispose()
