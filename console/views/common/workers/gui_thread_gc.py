@@ -4,9 +4,9 @@ The collector frees objects that hold each other in a cycle: a dialog and the he
 a reference back to it, say. On its own it runs in whichever thread happens to allocate when a
 threshold is crossed, which on a desk is often a pool thread in the middle of a read. A Qt
 object freed there is destroyed off the GUI thread, and the process crashes later at some
-unrelated moment. So once the application exists, automatic collection is off, and a timer on
-the GUI thread collects instead, each generation when its threshold says (the same rule the
-interpreter follows, only always on this thread).
+unrelated moment. So once pool threads are about, automatic collection is off, and a timer on
+the GUI thread collects instead: the young generations when their thresholds say, as the
+interpreter would, and a full pass at most every few seconds.
 """
 
 from __future__ import annotations
