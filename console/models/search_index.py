@@ -118,20 +118,19 @@ def postgres_site_ddl() -> list[str]:
     ]
 
 
-def site_search_drop(dialect: str) -> list[str]:
+def _drop(dialect: str, table: str, sqlite_table: str, postgres_index: str) -> list[str]:
+    """Statements that take `table`'s search text away: its triggers and table, or its index."""
     if dialect == "sqlite":
         triggers = [
-            f"DROP TRIGGER IF EXISTS sites_search_{t}" for t in ("insert", "update", "delete")
+            f"DROP TRIGGER IF EXISTS {table}_search_{t}" for t in ("insert", "update", "delete")
         ]
-        return [*triggers, f"DROP TABLE IF EXISTS {SQLITE_SITE_SEARCH_TABLE}"]
-    return [f"DROP INDEX IF EXISTS {POSTGRES_SITE_SEARCH_INDEX}"]
+        return [*triggers, f"DROP TABLE IF EXISTS {sqlite_table}"]
+    return [f"DROP INDEX IF EXISTS {postgres_index}"]
+
+
+def site_search_drop(dialect: str) -> list[str]:
+    return _drop(dialect, "sites", SQLITE_SITE_SEARCH_TABLE, POSTGRES_SITE_SEARCH_INDEX)
 
 
 def search_drop(dialect: str) -> list[str]:
-    """Statements that take the customers' search text away (its table, triggers or index)."""
-    if dialect == "sqlite":
-        triggers = [
-            f"DROP TRIGGER IF EXISTS customers_search_{t}" for t in ("insert", "update", "delete")
-        ]
-        return [*triggers, f"DROP TABLE IF EXISTS {SQLITE_SEARCH_TABLE}"]
-    return [f"DROP INDEX IF EXISTS {POSTGRES_SEARCH_INDEX}"]
+    return _drop(dialect, "customers", SQLITE_SEARCH_TABLE, POSTGRES_SEARCH_INDEX)

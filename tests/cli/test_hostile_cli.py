@@ -257,35 +257,24 @@ def test_every_command_parser_answers_in_one_line() -> None:
 
 
 @pytest.mark.parametrize(
-    ("argv", "message"),
+    ("case", "message"),
     [
+        ("a note holding a control code", "text: holds the control character 0x07; take it out"),
         (
-            ("note", "add", "400001", "Gate code 12\x0734"),
-            "text: holds the control character 0x07; take it out",
-        ),
-        (
-            (
-                "import",
-                "customers",
-                "{dir}/notes.txt",
-                "--skip-invalid",
-                "--rejects",
-                "{dir}/notes.txt",
-            ),
+            "rejects over the imported file",
             "--rejects names the file being imported; the rejected rows would be written over it:"
             " choose another file or a folder",
         ),
     ],
-    ids=["control code in a note", "rejects over the import"],
 )
 def test_the_refusal_says_what_to_change(
     office: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    argv: tuple[str, ...],
+    case: str,
     message: str,
 ) -> None:
-    argv = tuple(arg.replace("{dir}", str(tmp_path)) for arg in argv)
+    argv = tuple(arg.replace("{dir}", str(tmp_path)) for arg in CASES[case])
     capsys.readouterr()
     assert main([*argv, "--database", office]) == 1
     assert message in capsys.readouterr().err

@@ -88,21 +88,25 @@ def searched_text(engine: Engine) -> list[str]:
         return [body.split("  ")[0] for (body,) in rows]  # the company is empty
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
 def test_an_office_searched_before_the_upgrade_finds_accented_names_after_it(
     tmp_path: Path,
 ) -> None:
     """The upgrade builds the search text again from every customer and site; the downgrade
     gives back the old one, which still finds the names as written."""
     engine: Engine = make_engine(f"sqlite:///{tmp_path / 'office.sqlite'}")
-    config = alembic_config()
     try:
         upgrade_database(engine)
         sessions = session_factory(engine)
         with sessions.begin() as session:
             factories.customer(session, account_number="A-1", name="Zoë Ørsted")
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0012")
+        downgrade(engine, "0012")
         # As 0012 kept it: the text as written.
         assert found(sessions, "zoe") == []
         assert searched_text(engine) == ["Zoë Ørsted"]
@@ -133,7 +137,6 @@ def test_on_postgresql_the_upgrade_indexes_the_folded_text_and_the_downgrade_the
     if not database_url.startswith("postgresql"):
         pytest.skip("the trigram indexes are PostgreSQL's")
     engine = make_engine(database_url)
-    config = alembic_config()
     try:
         upgrade_database(engine)
         sessions = session_factory(engine)
@@ -141,9 +144,7 @@ def test_on_postgresql_the_upgrade_indexes_the_folded_text_and_the_downgrade_the
             factories.customer(session, account_number="A-1", name="Zoë Ørsted")
         folded = search_index_definitions(engine)
         assert len(folded) == 2 and all("translate(lower(" in d for d in folded)
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0012")
+        downgrade(engine, "0012")
         old = search_index_definitions(engine)
         assert len(old) == 2 and not any("translate(" in d for d in old)
         upgrade_database(engine)
